@@ -1,0 +1,64 @@
+// What an assessment produces: per placement a decision with its findings, plus notices
+// about waivers, all in a deterministic order.
+
+import PlacetLanguage
+
+public enum Outcome: String, Sendable {
+    case approve, block
+}
+
+public struct Finding: Sendable, Hashable {
+    public let rule: String
+    public let effect: Effect
+    public let waived: Bool
+    /// The waiver that turned a block into a waived finding.
+    public let waiver: String?
+    public let subjects: [String]
+    public let message: String
+    public let citations: [String]
+    /// Where the first subject was written (its manifest), for SARIF-style locations.
+    public let location: SourceLocation?
+}
+
+public struct Decision: Sendable {
+    public let placement: String
+    public let outcome: Outcome
+    public let findings: [Finding]
+    public let location: SourceLocation?
+}
+
+public struct Notice: Sendable, Hashable {
+    public let waiver: String
+    public let message: String
+}
+
+public struct Summary: Sendable, Equatable {
+    public var placements = 0
+    public var approved = 0
+    public var blocked = 0
+    public var warnings = 0
+    public var waived = 0
+
+    public init() {}
+}
+
+public struct Assessment: Sendable {
+    public let asOf: CivilDate
+    public let policyDigest: String
+    public let inputs: [InputFile]
+    public let decisions: [Decision]
+    public let notices: [Notice]
+
+    public var summary: Summary {
+        var summary = Summary()
+        for decision in decisions {
+            summary.placements += 1
+            if decision.outcome == .approve { summary.approved += 1 } else { summary.blocked += 1 }
+            for finding in decision.findings {
+                if finding.effect == .warn { summary.warnings += 1 }
+                if finding.waived { summary.waived += 1 }
+            }
+        }
+        return summary
+    }
+}

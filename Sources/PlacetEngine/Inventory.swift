@@ -1,0 +1,47 @@
+// The inventory: every manifest that was read, by kind, with references already resolved
+// to record indices. Evaluation reads fields by slot, never by name.
+
+import PlacetLanguage
+
+public struct RecordTable: Sendable {
+    /// Field values per record, in the schema's field order.
+    public var rows: [[Value]] = []
+    public var ids: [String] = []
+    /// Where each record was written, for messages and SARIF locations.
+    public var origins: [SourceLocation] = []
+    public var indexByID: [String: Int] = [:]
+
+    public init() {}
+
+    public var count: Int { rows.count }
+
+    @discardableResult
+    public mutating func append(id: String, fields: [Value], origin: SourceLocation) -> Int {
+        let index = rows.count
+        rows.append(fields)
+        ids.append(id)
+        origins.append(origin)
+        indexByID[id] = index
+        return index
+    }
+}
+
+public struct Inventory: Sendable {
+    public var tables: [RecordTable]
+    /// Input files with their SHA-256 digests, in the order they were read.
+    public var files: [InputFile] = []
+
+    public init(recordKinds: Int) {
+        tables = Array(repeating: RecordTable(), count: recordKinds)
+    }
+}
+
+public struct InputFile: Sendable, Hashable {
+    public let path: String
+    public let digest: String
+
+    public init(path: String, digest: String) {
+        self.path = path
+        self.digest = digest
+    }
+}

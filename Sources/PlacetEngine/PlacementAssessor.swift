@@ -1,0 +1,96 @@
+// The assessor: evaluates every rule against every placement and decides.
+// Deny overrides: a placement is blocked when any block finding is not waived.
+// Placements are independent, so they are split across cores; results are merged in
+// placement order, so output does not depend on scheduling.
+
+import Dispatch
+import PlacetLanguage
+import Synchronization
+
+public struct PlacementAssessor: Sendable {
+    public let policy: CompiledPolicy
+    public let evaluator: Evaluator
+    public let asOf: CivilDate
+
+    public init(policy: CompiledPolicy, asOf: CivilDate) {
+        self.policy = policy
+        self.asOf = asOf
+        self.evaluator = Evaluator(program: policy.program, today: asOf)
+    }
+
+    public func assess(_ inventory: Inventory) -> Assessment {
+        let waivers = WaiverBook(policy: policy, inventory: inventory, asOf: asOf)
+        let placementKind = policy.program.placementRecord
+        let count = inventory.tables[placementKind].count
+        let chunkSize = 512
+        let chunks = (count + chunkSize - 1) / chunkSize
+        let results = Mutex<[[Decision]]>(Array(repeating: [], count: chunks))
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            var machine = Machine(evaluator: evaluator, inventory: inventory)
+            let range = (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize)
+            let decisions = range.map { decide(placement: $0, inventory: inventory, waivers: waivers, machine: &machine) }
+            results.withLock { $0[chunk] = decisions }
+        }
+        var decisions = results.withLock { $0 }.flatMap { $0 }
+        decisions.sort { $0.placement < $1.placement }
+        return Assessment(asOf: asOf, policyDigest: policy.digest, inputs: inventory.files,
+                          decisions: decisions, notices: waivers.notices)
+    }
+
+    func decide(placement: Int, inventory: Inventory, waivers: WaiverBook, machine: inout Machine) -> Decision {
+        let program = policy.program
+        let table = inventory.tables[program.placementRecord]
+        var findings: [Finding] = []
+        let formatter = ValueFormatter(schema: program.schema, inventory: inventory)
+        for (ruleIndex, rule) in program.rules.enumerated() {
+            if let effective = rule.effective, asOf < effective { continue }
+            machine.stack.removeAll(keepingCapacity: true)
+            machine.base = 0
+            machine.stack.append(.record(placement))
+            for _ in 1..<max(1, rule.frameSize) { machine.stack.append(.absent) }
+
+            var seen: Set<[String]> = []
+            func record(into findings: inout [Finding], machine: inout Machine) {
+                let subjectValue = rule.subject.map { machine.evaluate($0) } ?? .record(placement)
+                let subjectType = rule.subject == nil ? PlacetType.record(program.placementRecord) : (rule.subjectType ?? .error)
+                let subjects = subjectValue.elementsForSubject.map { formatter.format($0, as: subjectType.unwrapped.elementType ?? subjectType) }
+                guard seen.insert(subjects).inserted else { return }
+                guard case .string(let message) = machine.evaluate(rule.message) else { return }
+                var waiver: String?
+                if rule.effect == .block, !rule.unwaivable { waiver = waivers.waiver(rule: ruleIndex, placement: placement) }
+                findings.append(Finding(
+                    rule: rule.id, effect: rule.effect, waived: waiver != nil, waiver: waiver, subjects: subjects,
+                    message: message, citations: rule.citations,
+                    location: origin(of: subjectValue, type: subjectType, inventory: inventory) ?? table.origins[placement]))
+            }
+
+            if let collection = rule.forEach {
+                for item in machine.evaluate(collection).elements {
+                    machine.stack[1] = item
+                    if rule.condition.map({ machine.evaluate($0).boolValue }) ?? true {
+                        record(into: &findings, machine: &machine)
+                    }
+                }
+            } else if rule.condition.map({ machine.evaluate($0).boolValue }) ?? true {
+                record(into: &findings, machine: &machine)
+            }
+        }
+        findings.sort { a, b in a.rule != b.rule ? a.rule < b.rule : a.subjects.lexicographicallyPrecedes(b.subjects) }
+        let blocked = findings.contains { $0.effect == .block && !$0.waived }
+        return Decision(placement: table.ids[placement], outcome: blocked ? .block : .approve, findings: findings,
+                        location: table.origins[placement])
+    }
+
+    private func origin(of value: Value, type: PlacetType, inventory: Inventory) -> SourceLocation? {
+        guard case .record(let row) = value, case .record(let kind) = type.unwrapped else { return nil }
+        return inventory.tables[kind].origins[row]
+    }
+}
+
+extension Value {
+    /// A subject is one value, or each member of a collection.
+    fileprivate var elementsForSubject: [Value] {
+        if case .collection(let items) = self { return items }
+        return [self]
+    }
+}

@@ -1,0 +1,47 @@
+// Waivers (SPEC §2.7): a waiver turns one rule's block on one placement into a waived
+// finding until the day before it expires. Expired waivers and waivers on unwaivable or
+// warning rules change nothing and are reported as notices.
+
+import PlacetLanguage
+
+struct WaiverBook: Sendable {
+    private struct Key: Hashable {
+        let rule: Int
+        let placement: Int
+    }
+
+    private var active: [Key: String] = [:]
+    private(set) var notices: [Notice] = []
+
+    init(policy: CompiledPolicy, inventory: Inventory, asOf: CivilDate) {
+        guard let kind = policy.program.waiverRecord else { return }
+        let record = policy.schema.records[kind]
+        guard let ruleField = record.fieldIndex["rule"], let placementField = record.fieldIndex["placement"],
+              let expiresField = record.fieldIndex["expires"] else { return }
+        let table = inventory.tables[kind]
+        let order = table.ids.indices.sorted { table.ids[$0] < table.ids[$1] }
+        for row in order {
+            let fields = table.rows[row]
+            let id = table.ids[row]
+            // The manifest loader has already rejected unknown rules and placements.
+            guard case .string(let ruleID) = fields[ruleField], let ruleIndex = policy.ruleIndex[ruleID],
+                  case .record(let placement) = fields[placementField],
+                  case .date(let expires) = fields[expiresField] else { continue }
+            let rule = policy.rules[ruleIndex]
+            if rule.unwaivable {
+                notices.append(Notice(waiver: id, message: "rule \(ruleID) is unwaivable; the waiver is ignored"))
+            } else if rule.effect == .warn {
+                notices.append(Notice(waiver: id, message: "rule \(ruleID) only warns; waivers apply to block findings, so the waiver is ignored"))
+            } else if asOf >= expires {
+                notices.append(Notice(waiver: id, message: "expired on \(expires)"))
+            } else {
+                let key = Key(rule: ruleIndex, placement: placement)
+                if active[key] == nil { active[key] = id }
+            }
+        }
+    }
+
+    func waiver(rule: Int, placement: Int) -> String? {
+        active[Key(rule: rule, placement: placement)]
+    }
+}

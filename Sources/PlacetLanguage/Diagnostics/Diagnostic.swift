@@ -1,0 +1,151 @@
+// Diagnostics: plain data with a stable id, a severity, a message and a location.
+// Policy files, manifests and the engine all report through this one type.
+
+public struct SourceLocation: Sendable, Hashable {
+    public var file: String
+    public var line: Int
+    /// 1-based; 0 when the format gives no column.
+    public var column: Int
+    /// Characters to underline; 1 for a caret alone.
+    public var length: Int
+    /// The offending line, when the source text is known, for the caret display.
+    public var sourceLine: String?
+
+    public init(file: String, line: Int, column: Int, length: Int = 1, sourceLine: String? = nil) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.length = length
+        self.sourceLine = sourceLine
+    }
+}
+
+public struct Diagnostic: Sendable, Hashable, Error {
+    public enum Severity: String, Sendable, Hashable {
+        case error, warning, note
+    }
+
+    /// Stable identifier, domain and name: `type.unknownField`, `manifest.missingField`.
+    public var id: String
+    public var severity: Severity
+    public var message: String
+    public var location: SourceLocation?
+
+    public init(id: String, severity: Severity = .error, message: String, location: SourceLocation? = nil) {
+        self.id = id
+        self.severity = severity
+        self.message = message
+        self.location = location
+    }
+
+    public var isError: Bool { severity == .error }
+}
+
+/// Collects diagnostics up to a limit, so one bad input cannot flood memory or output.
+public struct DiagnosticBag: Sendable {
+    public private(set) var diagnostics: [Diagnostic] = []
+    public private(set) var dropped = 0
+    public let limit: Int
+
+    public init(limit: Int = 500) {
+        self.limit = limit
+    }
+
+    public mutating func add(_ diagnostic: Diagnostic) {
+        if diagnostics.count < limit {
+            diagnostics.append(diagnostic)
+        } else {
+            dropped += 1
+        }
+    }
+
+    public mutating func add(contentsOf others: [Diagnostic]) {
+        for diagnostic in others { add(diagnostic) }
+    }
+
+    public var hasErrors: Bool { diagnostics.contains { $0.isError } || dropped > 0 }
+    public var isFull: Bool { diagnostics.count >= limit }
+}
+
+/// Renders diagnostics the way compilers do: `file:line:column: error: message`,
+/// then the source line and a caret under the offending text.
+public struct DiagnosticRenderer: Sendable {
+    public var colored: Bool
+
+    public init(colored: Bool = false) {
+        self.colored = colored
+    }
+
+    public func render(_ diagnostic: Diagnostic) -> String {
+        var out = ""
+        if let location = diagnostic.location {
+            out += location.column > 0
+                ? "\(location.file):\(location.line):\(location.column): "
+                : "\(location.file):\(location.line): "
+        }
+        out += paint(diagnostic.severity.rawValue + ":", severityColor(diagnostic.severity)) + " " + diagnostic.message
+        if let location = diagnostic.location, let line = location.sourceLine, location.column > 0 {
+            let gutter = String(location.line)
+            let pad = String(repeating: " ", count: gutter.count)
+            let visible = line.replacingTabs()
+            out += "\n \(gutter) | \(visible)"
+            let underline = "^" + String(repeating: "~", count: max(0, location.length - 1))
+            out += "\n \(pad) | " + String(repeating: " ", count: location.column - 1) + paint(underline, "32")
+        }
+        return out
+    }
+
+    private func severityColor(_ severity: Diagnostic.Severity) -> String {
+        switch severity {
+        case .error: "1;31"
+        case .warning: "1;35"
+        case .note: "1;36"
+        }
+    }
+
+    private func paint(_ text: String, _ code: String) -> String {
+        colored ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+}
+
+extension String {
+    fileprivate func replacingTabs() -> String {
+        String(map { $0 == "\t" ? " " : $0 })
+    }
+}
+
+/// Suggestions for "did you mean": the closest candidate by edit distance, if close enough.
+public enum Suggestion {
+    public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
+        let target = Array(word.lowercased())
+        var best: (String, Int)?
+        for candidate in candidates {
+            let distance = editDistance(target, Array(candidate.lowercased()))
+            let allowed = max(1, min(3, max(target.count, candidate.count) / 3))
+            if distance <= allowed, best == nil || distance < best!.1 || (distance == best!.1 && candidate < best!.0) {
+                best = (candidate, distance)
+            }
+        }
+        return best?.0
+    }
+
+    public static func didYouMean(_ word: String, in candidates: some Sequence<String>) -> String {
+        closest(to: word, in: candidates).map { "; did you mean '\($0)'?" } ?? ""
+    }
+
+    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}

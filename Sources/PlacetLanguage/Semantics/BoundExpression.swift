@@ -1,0 +1,101 @@
+// Bound expressions: the type checker's output. Every name is resolved to a slot, a
+// constant index, a definition index, a field offset or an enum case, so evaluation does
+// no lookups by name.
+
+public enum ComparisonOperator: String, Sendable {
+    case less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
+}
+
+public enum ArithmeticOperator: String, Sendable {
+    case plus = "+", minus = "-", times = "*", divide = "/"
+}
+
+public enum SetOperator: String, Sendable {
+    case union, intersect, except
+}
+
+public indirect enum BoundExpression: Sendable {
+    case literal(Value)
+    case local(Int)
+    case constant(Int)
+    case today
+    case field(BoundExpression, record: Int, field: Int)
+    case call(function: Int, arguments: [BoundExpression])
+    case collection([BoundExpression], isSet: Bool)
+    case map([(key: BoundExpression, value: BoundExpression)])
+    case lookup(BoundExpression, key: BoundExpression)
+    case not(BoundExpression)
+    case negate(BoundExpression)
+    case and(BoundExpression, BoundExpression)
+    case or(BoundExpression, BoundExpression)
+    case equal(BoundExpression, BoundExpression, negated: Bool)
+    case compare(ComparisonOperator, BoundExpression, BoundExpression)
+    case contains(element: BoundExpression, collection: BoundExpression, negated: Bool)
+    case containsKey(key: BoundExpression, map: BoundExpression, negated: Bool)
+    case arithmetic(ArithmeticOperator, BoundExpression, BoundExpression)
+    case setOperation(SetOperator, BoundExpression, BoundExpression)
+    case isEmpty(BoundExpression, negated: Bool)
+    case isPresent(BoundExpression, negated: Bool)
+    case conditional(BoundExpression, then: BoundExpression, else: BoundExpression)
+    case quantifier(all: Bool, slot: Int, collection: BoundExpression, body: BoundExpression)
+    case interpolation([BoundStringPart])
+    case toSet(BoundExpression)
+    case count(BoundExpression)
+}
+
+public enum BoundStringPart: Sendable {
+    case text(String)
+    case value(BoundExpression, PlacetType)
+}
+
+public struct ConstantDefinition: Sendable {
+    public let name: String
+    public let type: PlacetType
+    public let value: BoundExpression
+    public let location: SourceLocation
+}
+
+public struct FunctionDefinition: Sendable {
+    public let name: String
+    public let parameterTypes: [PlacetType]
+    public let parameterNames: [String]
+    public let returnType: PlacetType
+    public internal(set) var body: BoundExpression
+    public internal(set) var frameSize: Int
+    public let location: SourceLocation
+}
+
+public struct RuleDefinition: Sendable {
+    public let id: String
+    public let effect: Effect
+    public let unwaivable: Bool
+    public let citations: [String]
+    public let effective: CivilDate?
+    /// Slot 0 holds the placement; slot 1 the `for each` variable when there is one.
+    public let forEach: BoundExpression?
+    public let forEachType: PlacetType?
+    public let condition: BoundExpression?
+    /// What the finding is about; nil means the placement itself.
+    public let subject: BoundExpression?
+    public let subjectType: PlacetType?
+    public let message: BoundExpression
+    public let frameSize: Int
+    public let location: SourceLocation
+    /// The regime is the first component of the id: `gdpr`, `aiact`, `residency`, `platform`.
+    public var regime: String { String(id.split(separator: ".").first ?? Substring(id)) }
+}
+
+/// A type-checked policy program: schema, constants (with an evaluation order that respects
+/// their dependencies), definitions and rules.
+public struct CheckedProgram: Sendable {
+    public let sources: [SourceFile]
+    public let schema: Schema
+    public let constants: [ConstantDefinition]
+    public let constantOrder: [Int]
+    public let functions: [FunctionDefinition]
+    public let rules: [RuleDefinition]
+    /// The record kind whose manifests are evaluated (`Placement`).
+    public let placementRecord: Int
+    /// The record kind of waivers (`Waiver`), when the schema declares one.
+    public let waiverRecord: Int?
+}

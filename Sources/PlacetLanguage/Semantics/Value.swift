@@ -1,0 +1,68 @@
+// Runtime values of the policy language. Records are indices into the inventory's table
+// for their kind (the kind is known statically), so a reference costs one integer.
+
+public enum Value: Sendable, Hashable {
+    case absent
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case date(CivilDate)
+    case enumCase(Int)
+    case record(Int)
+    /// Sets are kept sorted (by `Value.precedes`) and unique; lists keep their order.
+    case collection([Value])
+    case map([Value: Value])
+
+    public var boolValue: Bool {
+        if case .bool(let value) = self { return value }
+        return false
+    }
+
+    public var elements: [Value] {
+        switch self {
+        case .collection(let items): items
+        case .absent: []
+        default: [self]
+        }
+    }
+
+    private var rank: Int {
+        switch self {
+        case .absent: 0
+        case .bool: 1
+        case .number: 2
+        case .string: 3
+        case .date: 4
+        case .enumCase: 5
+        case .record: 6
+        case .collection: 7
+        case .map: 8
+        }
+    }
+
+    /// A total order used to keep sets canonical, so output never depends on hashing.
+    public static func precedes(_ lhs: Value, _ rhs: Value) -> Bool {
+        switch (lhs, rhs) {
+        case (.bool(let a), .bool(let b)): return !a && b
+        case (.number(let a), .number(let b)): return a < b
+        case (.string(let a), .string(let b)): return a < b
+        case (.date(let a), .date(let b)): return a < b
+        case (.enumCase(let a), .enumCase(let b)): return a < b
+        case (.record(let a), .record(let b)): return a < b
+        case (.collection(let a), .collection(let b)):
+            for (x, y) in zip(a, b) where x != y { return precedes(x, y) }
+            return a.count < b.count
+        default: return lhs.rank < rhs.rank
+        }
+    }
+
+    /// A canonical set from any values: sorted, duplicates removed.
+    public static func makeSet(_ items: [Value]) -> Value {
+        if items.count < 2 { return .collection(items) }
+        let sorted = items.sorted(by: precedes)
+        var unique: [Value] = []
+        unique.reserveCapacity(sorted.count)
+        for item in sorted where unique.last != item { unique.append(item) }
+        return .collection(unique)
+    }
+}

@@ -1,0 +1,366 @@
+// Turns document trees into records of the schema, one manifest at a time.
+
+import Foundation
+import PlacetEngine
+import PlacetLanguage
+
+struct InventoryBuilder {
+    let policy: CompiledPolicy
+    var inventory: Inventory
+    var bag: DiagnosticBag
+    private var pending: [PendingReference] = []
+    private var schema: Schema { policy.schema }
+
+    /// A reference by id, resolved once every manifest has been read.
+    private struct PendingReference {
+        let kind: Int
+        let row: Int
+        let field: Int
+        let target: Int
+        let id: String
+        let location: SourceLocation
+    }
+
+    init(policy: CompiledPolicy, errorLimit: Int) {
+        self.policy = policy
+        self.inventory = Inventory(recordKinds: policy.schema.records.count)
+        self.bag = DiagnosticBag(limit: errorLimit)
+    }
+
+    // MARK: Files
+
+    mutating func read(_ input: ManifestInput) {
+        inventory.files.append(InputFile(path: input.path, digest: Digests.sha256(input.bytes)))
+        let file = ManifestFileContext(path: input.path, bytes: input.bytes)
+        if let offset = UTF8Validation.firstInvalidOffset(in: input.bytes) {
+            let position = file.position(ofOffset: offset)
+            error("manifest.invalidUTF8", "invalid UTF-8 byte 0x\(String(input.bytes[offset], radix: 16, uppercase: true)); manifests must be UTF-8", file, position)
+            return
+        }
+        var format = ManifestFormat(path: input.path)
+        if format == nil {
+            // A file named on the command line with another extension: JSON if it looks like JSON.
+            let first = input.bytes.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+            format = first == UInt8(ascii: "{") || first == UInt8(ascii: "[") ? .json : .yaml
+        }
+        switch format! {
+        case .jsonl: readJSONLines(file)
+        case .json:
+            let result: Result<DocumentNode, ReadError> = input.bytes.withUnsafeBufferPointer { buffer in
+                do throws(ReadError) {
+                    return .success(try JSONReader.read(buffer, range: 0..<buffer.count))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            let node: DocumentNode
+            switch result {
+            case .success(let value): node = value
+            case .failure(let failure):
+                error("manifest.malformedJSON", failure.message, file, failure.position)
+                return
+            }
+            addTopLevel(node, file)
+        case .yaml:
+            let documents: [DocumentNode]
+            do {
+                documents = try YAMLReader.read(String(decoding: input.bytes, as: UTF8.self))
+            } catch {
+                self.error("manifest.malformedYAML", error.message, file, error.position)
+                return
+            }
+            for document in documents { addTopLevel(document, file) }
+        case .xml:
+            error("manifest.unsupportedFormat", "XML manifests are not supported by this build yet; convert the file to YAML or JSON",
+                  file, Position(line: 1, column: 1))
+        }
+    }
+
+    private mutating func readJSONLines(_ file: ManifestFileContext) {
+        file.bytes.withUnsafeBufferPointer { buffer in
+            var lineStart = 0
+            var lineNumber = 1
+            while lineStart < buffer.count, !bag.isFull {
+                var lineEnd = lineStart
+                while lineEnd < buffer.count, buffer[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+                let isBlank = buffer[lineStart..<lineEnd].allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+                if !isBlank {
+                    do throws(ReadError) {
+                        let node = try JSONReader.read(buffer, range: lineStart..<lineEnd, line: lineNumber)
+                        if case .mapping = node {
+                            addManifest(node, file)
+                        } else {
+                            error("manifest.notAManifest", "each JSON Lines line must be one manifest object, found \(node.kindDescription)", file, node.position)
+                        }
+                    } catch {
+                        self.error("manifest.malformedJSON", error.message, file, error.position)
+                    }
+                }
+                lineStart = lineEnd + 1
+                lineNumber += 1
+            }
+        }
+    }
+
+    private mutating func addTopLevel(_ node: DocumentNode, _ file: ManifestFileContext) {
+        switch node {
+        case .mapping:
+            addManifest(node, file)
+        case .sequence(let items, _):
+            for item in items { addManifest(item, file) }
+        case .scalar where node.isNull:
+            break  // an empty YAML document, as after a trailing '---'
+        case .scalar:
+            error("manifest.notAManifest", "expected a manifest (a mapping with apiVersion, kind and id) or a list of them, found \(node.kindDescription)", file, node.position)
+        }
+    }
+
+    // MARK: Manifests
+
+    private mutating func addManifest(_ node: DocumentNode, _ file: ManifestFileContext) {
+        guard case .mapping(let entries, let position) = node else {
+            error("manifest.notAManifest", "expected a manifest (a mapping with apiVersion, kind and id), found \(node.kindDescription)", file, node.position)
+            return
+        }
+        var apiVersion: MappingEntry?
+        var kindEntry: MappingEntry?
+        for entry in entries {
+            if entry.key == "apiVersion" { apiVersion = entry }
+            if entry.key == "kind" { kindEntry = entry }
+        }
+        guard let kindEntry else {
+            error("manifest.missingKind", "manifest has no 'kind' (one of \(schema.records.map(\.name).joined(separator: ", ")))", file, position)
+            return
+        }
+        guard case .scalar(let kindName, _, _) = kindEntry.value, let kind = schema.recordIndex[kindName] else {
+            let name = if case .scalar(let text, _, _) = kindEntry.value { text } else { kindEntry.value.kindDescription }
+            error("manifest.unknownKind", "unknown kind '\(name)'\(Suggestion.didYouMean(name, in: schema.records.map(\.name))); expected one of \(schema.records.map(\.name).joined(separator: ", "))",
+                  file, kindEntry.value.position)
+            return
+        }
+        if let apiVersion {
+            if case .scalar("placet/v1", _, _) = apiVersion.value {} else {
+                error("manifest.badApiVersion", "unsupported apiVersion \(apiVersion.value.kindDescription); expected 'placet/v1'", file, apiVersion.value.position)
+            }
+        } else {
+            error("manifest.missingApiVersion", "manifest has no 'apiVersion: placet/v1'", file, position)
+        }
+        let record = schema.records[kind]
+        let row = inventory.tables[kind].count
+        var values = policy.defaults[kind].map { $0 ?? .absent }
+        var given = Array(repeating: false, count: record.fields.count)
+        var references: [PendingReference] = []
+        let idText: String? = entries.first { $0.key == "id" }.flatMap {
+            if case .scalar(let text, let style, _) = $0.value, style == .plain || style == .text { return text }
+            return nil
+        }
+        let context = "\(record.name)" + (idText.map { " '\($0)'" } ?? "")
+        for entry in entries where entry.key != "apiVersion" && entry.key != "kind" {
+            guard let field = record.fieldIndex[entry.key] else {
+                error("manifest.unknownField", "\(context): unknown field '\(entry.key)'\(Suggestion.didYouMean(entry.key, in: record.fields.map(\.name)))",
+                      file, entry.keyPosition, length: entry.key.count)
+                continue
+            }
+            given[field] = true
+            var reader = ValueReader(schema: schema, file: file, context: "\(context), field '\(entry.key)'")
+            if let value = reader.read(entry.value, as: record.fields[field].type) {
+                values[field] = value
+            }
+            for diagnostic in reader.diagnostics { bag.add(diagnostic) }
+            for reference in reader.references {
+                references.append(PendingReference(kind: kind, row: row, field: field, target: reference.kind, id: reference.id, location: reference.location))
+            }
+        }
+        for (index, field) in record.fields.enumerated() where field.isRequired && !given[index] {
+            error("manifest.missingField", "\(context): missing required field '\(field.name)' (\(schema.describe(field.type)))", file, position)
+        }
+        if kind == policy.program.waiverRecord, let ruleField = record.fieldIndex["rule"],
+           case .string(let ruleID) = values[ruleField], policy.ruleIndex[ruleID] == nil,
+           let entry = entries.first(where: { $0.key == "rule" }) {
+            error("manifest.unknownRule", "\(context): waiver names unknown rule '\(ruleID)'\(Suggestion.didYouMean(ruleID, in: policy.rules.map(\.id)))",
+                  file, entry.value.position, length: ruleID.count)
+        }
+        guard case .string(let id) = values[record.idField], !id.isEmpty else {
+            if given[record.idField] { error("manifest.emptyID", "\(record.name): 'id' must be a non-empty string", file, position) }
+            return
+        }
+        if let existing = inventory.tables[kind].indexByID[id] {
+            let first = inventory.tables[kind].origins[existing]
+            error("manifest.duplicateID", "duplicate \(record.name) id '\(id)': first defined at \(first.file):\(first.line)", file, position)
+            return
+        }
+        // A manifest with errors still defines its id, so references to it do not add noise.
+        inventory.tables[kind].append(id: id, fields: values, origin: file.location(position))
+        pending.append(contentsOf: references)
+    }
+
+    private mutating func error(_ id: String, _ message: String, _ file: ManifestFileContext, _ position: Position, length: Int = 1) {
+        bag.add(Diagnostic(id: id, message: message, location: file.diagnosticLocation(position, length: length)))
+    }
+
+    // MARK: After every file
+
+    mutating func finish() -> ManifestLoadResult {
+        resolveReferences()
+        if !bag.hasErrors { checkConditionalRequirements() }
+        var diagnostics = bag.diagnostics
+        if bag.dropped > 0 {
+            diagnostics.append(Diagnostic(id: "manifest.tooManyErrors", message: "\(bag.dropped) more errors not shown (limit \(bag.limit))"))
+        }
+        return ManifestLoadResult(inventory: inventory, diagnostics: diagnostics)
+    }
+
+    private mutating func resolveReferences() {
+        for reference in pending where inventory.tables[reference.target].indexByID[reference.id] == nil {
+            let targetName = schema.records[reference.target].name
+            let field = schema.records[reference.kind].fields[reference.field].name
+            let owner = inventory.tables[reference.kind].ids[reference.row]
+            let known = inventory.tables[reference.target].ids
+            bag.add(Diagnostic(
+                id: "manifest.danglingReference",
+                message: "\(schema.records[reference.kind].name) '\(owner)', field '\(field)': no \(targetName) with id '\(reference.id)'\(known.count < 5000 ? Suggestion.didYouMean(reference.id, in: known) : "")",
+                location: reference.location))
+        }
+        for kind in schema.records.indices {
+            let fields = schema.records[kind].fields.enumerated().filter { $0.element.type.refersToRecord }
+            if fields.isEmpty { continue }
+            for row in inventory.tables[kind].rows.indices {
+                for (index, field) in fields {
+                    let value = inventory.tables[kind].rows[row][index]
+                    inventory.tables[kind].rows[row][index] = resolve(value, as: field.type)
+                }
+            }
+        }
+    }
+
+    private func resolve(_ value: Value, as type: PlacetType) -> Value {
+        switch type {
+        case .optional(let inner): return value == .absent ? .absent : resolve(value, as: inner)
+        case .record(let target):
+            guard case .string(let id) = value, let row = inventory.tables[target].indexByID[id] else { return .absent }
+            return .record(row)
+        case .set(let element): return Value.makeSet(value.elements.map { resolve($0, as: element) })
+        case .list(let element): return .collection(value.elements.map { resolve($0, as: element) })
+        default: return value
+        }
+    }
+
+    private mutating func checkConditionalRequirements() {
+        let evaluator = Evaluator(program: policy.program, today: CivilDate(daysSinceEpoch: 0))
+        for (kind, record) in schema.records.enumerated() {
+            for (index, field) in record.fields.enumerated() {
+                guard let condition = field.requiredWhen else { continue }
+                let table = inventory.tables[kind]
+                for row in table.rows.indices {
+                    let value = table.rows[row][index]
+                    let missing: Bool = switch value {
+                    case .absent: true
+                    case .collection(let items): items.isEmpty
+                    default: false
+                    }
+                    if missing, evaluator.evaluate(condition, record: row, inventory: inventory).boolValue {
+                        bag.add(Diagnostic(
+                            id: "manifest.conditionallyRequired",
+                            message: "\(record.name) '\(table.ids[row])': field '\(field.name)' is required (and may not be empty) when \(field.requiredWhenText)",
+                            location: table.origins[row]))
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension PlacetType {
+    var refersToRecord: Bool {
+        switch self {
+        case .record: true
+        case .optional(let inner), .set(let inner), .list(let inner): inner.refersToRecord
+        default: false
+        }
+    }
+}
+
+/// A file being read: its path and bytes, with a line index built only when an error needs
+/// the source line.
+final class ManifestFileContext {
+    let path: String
+    let bytes: [UInt8]
+    private var lineStarts: [Int]?
+
+    init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+    }
+
+    func location(_ position: Position, length: Int = 1) -> SourceLocation {
+        SourceLocation(file: path, line: position.line, column: position.column, length: length, sourceLine: nil)
+    }
+
+    /// The location with the offending line attached, for diagnostics.
+    func diagnosticLocation(_ position: Position, length: Int = 1) -> SourceLocation {
+        SourceLocation(file: path, line: position.line, column: position.column, length: length, sourceLine: line(position.line))
+    }
+
+    func position(ofOffset offset: Int) -> Position {
+        let starts = index()
+        var low = 0, high = starts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if starts[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        let column = bytes[starts[low]..<offset].filter { $0 & 0xC0 != 0x80 }.count + 1
+        return Position(line: low + 1, column: column)
+    }
+
+    func line(_ number: Int) -> String? {
+        let starts = index()
+        guard number >= 1, number <= starts.count else { return nil }
+        let start = starts[number - 1]
+        var end = number < starts.count ? starts[number] - 1 : bytes.count
+        if end > start, bytes[end - 1] == 0x0D { end -= 1 }
+        guard end - start <= 400 else { return nil }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+
+    private func index() -> [Int] {
+        if let lineStarts { return lineStarts }
+        var starts = [0]
+        for (offset, byte) in bytes.enumerated() where byte == 0x0A { starts.append(offset + 1) }
+        lineStarts = starts
+        return starts
+    }
+}
+
+enum UTF8Validation {
+    /// The offset of the first byte that is not part of well-formed UTF-8, if any.
+    static func firstInvalidOffset(in bytes: [UInt8]) -> Int? {
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if byte < 0x80 {
+                index += 1
+                continue
+            }
+            let length: Int
+            var minimum: UInt32
+            var scalar: UInt32
+            switch byte {
+            case 0xC2...0xDF: length = 2; scalar = UInt32(byte & 0x1F); minimum = 0x80
+            case 0xE0...0xEF: length = 3; scalar = UInt32(byte & 0x0F); minimum = 0x800
+            case 0xF0...0xF4: length = 4; scalar = UInt32(byte & 0x07); minimum = 0x10000
+            default: return index
+            }
+            guard index + length <= count else { return index }
+            for next in 1..<length {
+                let continuation = bytes[index + next]
+                guard continuation & 0xC0 == 0x80 else { return index }
+                scalar = scalar << 6 | UInt32(continuation & 0x3F)
+            }
+            if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { return index }
+            minimum = 0
+            index += length
+        }
+        return nil
+    }
+}

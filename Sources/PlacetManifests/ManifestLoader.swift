@@ -1,0 +1,116 @@
+// The manifest loader: finds manifest files, reads each with its format's reader, turns
+// every manifest into a record checked against the schema, then resolves references and
+// conditional requirements. It collects every error (up to a limit) instead of stopping
+// at the first, and an inventory with errors must never be evaluated.
+
+import Foundation
+import PlacetEngine
+import PlacetLanguage
+
+public struct ManifestLoadResult: Sendable {
+    public var inventory: Inventory
+    public var diagnostics: [Diagnostic]
+
+    public var hasErrors: Bool { diagnostics.contains(where: \.isError) }
+}
+
+/// One input: a display path and its bytes.
+public struct ManifestInput: Sendable {
+    public var path: String
+    public var bytes: [UInt8]
+
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+    }
+
+    public init(path: String, text: String) {
+        self.init(path: path, bytes: Array(text.utf8))
+    }
+}
+
+public enum ManifestFormat: String, Sendable, CaseIterable {
+    case yaml, json, jsonl, xml
+
+    public init?(path: String) {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "yaml", "yml": self = .yaml
+        case "json": self = .json
+        case "jsonl": self = .jsonl
+        case "xml": self = .xml
+        default: return nil
+        }
+    }
+}
+
+public struct ManifestLoader: Sendable {
+    public let policy: CompiledPolicy
+    public var errorLimit = 500
+    /// Larger files are refused with a message instead of being read into memory.
+    public var maximumFileSize = 256 << 20
+
+    public init(policy: CompiledPolicy) {
+        self.policy = policy
+    }
+
+    /// Expands directories (recursively, sorted) into manifest files. Files named directly are
+    /// always read; inside directories only manifest extensions count.
+    public static func discover(paths: [String]) -> (files: [String], diagnostics: [Diagnostic]) {
+        var files: [String] = []
+        var diagnostics: [Diagnostic] = []
+        let fileManager = FileManager.default
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                diagnostics.append(Diagnostic(id: "manifest.noSuchFile", message: "\(path): no such file or directory"))
+                continue
+            }
+            guard isDirectory.boolValue else {
+                files.append(path)
+                continue
+            }
+            var found: [String] = []
+            if let enumerator = fileManager.enumerator(atPath: path) {
+                for case let relative as String in enumerator where ManifestFormat(path: relative) != nil {
+                    let full = path.hasSuffix("/") ? path + relative : path + "/" + relative
+                    var childIsDirectory: ObjCBool = false
+                    if fileManager.fileExists(atPath: full, isDirectory: &childIsDirectory), !childIsDirectory.boolValue {
+                        found.append(full)
+                    }
+                }
+            }
+            files.append(contentsOf: found.sorted())
+        }
+        return (files, diagnostics)
+    }
+
+    public func load(paths: [String]) -> ManifestLoadResult {
+        let (files, discoveryDiagnostics) = ManifestLoader.discover(paths: paths)
+        var builder = InventoryBuilder(policy: policy, errorLimit: errorLimit)
+        builder.bag.add(contentsOf: discoveryDiagnostics)
+        for file in files {
+            guard let handle = FileHandle(forReadingAtPath: file) else {
+                builder.bag.add(Diagnostic(id: "manifest.unreadable", message: "\(file): cannot read the file"))
+                continue
+            }
+            let size = (try? handle.seekToEnd()) ?? 0
+            if size > UInt64(maximumFileSize) {
+                builder.bag.add(Diagnostic(id: "manifest.tooLarge",
+                                           message: "\(file): file is \(size) bytes, over the limit of \(maximumFileSize) bytes"))
+                try? handle.close()
+                continue
+            }
+            try? handle.seek(toOffset: 0)
+            let data = (try? handle.readToEnd()) ?? Data()
+            try? handle.close()
+            builder.read(ManifestInput(path: file, bytes: [UInt8](data)))
+        }
+        return builder.finish()
+    }
+
+    public func load(inputs: [ManifestInput]) -> ManifestLoadResult {
+        var builder = InventoryBuilder(policy: policy, errorLimit: errorLimit)
+        for input in inputs { builder.read(input) }
+        return builder.finish()
+    }
+}

@@ -1,0 +1,142 @@
+// YAML through Yams' composer: the node tree keeps each scalar's raw text and style, so
+// `country: NO` stays the text "NO" until the schema reads it as a Country.
+// Aliases are expanded by Yams; a node budget stops alias bombs ("billion laughs").
+
+import Yams
+
+enum YAMLReader {
+    /// At most this many nodes per file after alias expansion.
+    static let nodeBudget = 2_000_000
+    /// Flow or block nesting deeper than this is refused before Yams recurses into it.
+    static let maximumDepth = 64
+
+    /// Reads every document of a YAML stream.
+    static func read(_ text: String) throws(ReadError) -> [DocumentNode] {
+        try checkNesting(text)
+        var documents: [DocumentNode] = []
+        var budget = nodeBudget
+        do {
+            var stream = try Yams.compose_all(yaml: text)
+            while let node = stream.next() {
+                documents.append(try convert(node, budget: &budget, depth: 0))
+            }
+            if let error = stream.error { throw error }
+        } catch let error as ReadError {
+            throw error
+        } catch let error as YamlError {
+            throw translate(error)
+        } catch {
+            throw ReadError("cannot read YAML: \(error)", at: Position(line: 1, column: 1))
+        }
+        return documents
+    }
+
+    private static func position(_ mark: Mark?) -> Position {
+        Position(line: mark?.line ?? 1, column: mark?.column ?? 1)
+    }
+
+    private static func convert(_ node: Node, budget: inout Int, depth: Int) throws(ReadError) -> DocumentNode {
+        budget -= 1
+        guard budget > 0 else {
+            throw ReadError("YAML expands to more than \(nodeBudget) nodes (aliases?); refusing to read it", at: position(node.mark))
+        }
+        guard depth < maximumDepth else {
+            throw ReadError("YAML nested deeper than \(maximumDepth) levels", at: position(node.mark))
+        }
+        switch node {
+        case .scalar(let scalar):
+            return .scalar(scalar.string, scalar.style == .plain ? .plain : .text, position(scalar.mark))
+        case .mapping(let mapping):
+            var entries: [MappingEntry] = []
+            entries.reserveCapacity(mapping.count)
+            for (key, value) in mapping {
+                guard case .scalar(let keyScalar) = key else {
+                    throw ReadError("a mapping key must be a plain name", at: position(key.mark))
+                }
+                entries.append(MappingEntry(key: keyScalar.string, keyPosition: position(keyScalar.mark),
+                                            value: try convert(value, budget: &budget, depth: depth + 1)))
+            }
+            return .mapping(entries, position(mapping.mark))
+        case .sequence(let sequence):
+            var items: [DocumentNode] = []
+            for item in sequence { items.append(try convert(item, budget: &budget, depth: depth + 1)) }
+            return .sequence(items, position(sequence.mark))
+        case .alias(let alias):
+            throw ReadError("unresolved YAML alias '\(alias.anchor.rawValue)'", at: position(alias.mark))
+        }
+    }
+
+    private static func translate(_ error: YamlError) -> ReadError {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let detail = context.map { "\(problem) (\($0.text) at line \($0.mark.line))" } ?? problem
+            return ReadError("invalid YAML: \(detail)", at: position(mark))
+        case .reader(let problem, _, _, _):
+            return ReadError("invalid YAML: \(problem)", at: Position(line: 1, column: 1))
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return ReadError("duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in mapping", at: position(context.mark))
+        default:
+            return ReadError("invalid YAML: \(error)", at: Position(line: 1, column: 1))
+        }
+    }
+
+    /// Yams composes recursively; refuse absurd nesting before it starts. Flow collections
+    /// nest by brackets; block collections by indentation, so an indent deeper than
+    /// 2 columns per allowed level is refused too.
+    private static func checkNesting(_ text: String) throws(ReadError) {
+        var depth = 0
+        var line = 1
+        var column = 0
+        var quote: UInt8?
+        var atLineStart = true
+        var indent = 0
+        var inComment = false
+        var previous: UInt8 = UInt8(ascii: " ")
+        for byte in text.utf8 {
+            defer { previous = byte }
+            column += 1
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                column = 0
+                atLineStart = true
+                indent = 0
+                inComment = false
+                if quote == UInt8(ascii: "'") || quote == UInt8(ascii: "\"") { continue }
+                continue
+            }
+            if inComment { continue }
+            if atLineStart {
+                if byte == UInt8(ascii: " ") {
+                    indent += 1
+                    if indent > maximumDepth * 8 {
+                        throw ReadError("YAML indented deeper than \(maximumDepth * 8) columns", at: Position(line: line, column: column))
+                    }
+                    continue
+                }
+                atLineStart = false
+            }
+            if let open = quote {
+                if byte == open { quote = nil }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "#") where previous == UInt8(ascii: " ") || column == 1: inComment = true
+            case UInt8(ascii: "\""), UInt8(ascii: "'"):
+                // Quotes open only where a scalar can start; inside plain words they are text.
+                if [UInt8(ascii: " "), UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "["), UInt8(ascii: "{"),
+                    UInt8(ascii: ",")].contains(previous) || column == 1 {
+                    quote = byte
+                }
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > maximumDepth {
+                    throw ReadError("YAML nested deeper than \(maximumDepth) levels", at: Position(line: line, column: column))
+                }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                depth = max(0, depth - 1)
+            default: break
+            }
+        }
+    }
+}

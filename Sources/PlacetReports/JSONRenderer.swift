@@ -1,0 +1,97 @@
+// `--format json`: the object of SPEC §5, keys in the documented order.
+
+import PlacetEngine
+import PlacetLanguage
+
+public struct JSONRenderer: Sendable {
+    public init() {}
+
+    public func render(_ report: Report) -> [UInt8] {
+        let decisions = report.decisions
+        var json = JSONWriter(capacity: 256 + decisions.count * 400)
+        json.beginObjectValue()
+        json.key("engine")
+        json.beginObjectValue()
+        json.key("name"); json.string("placet")
+        json.key("version"); json.string(report.engineVersion)
+        json.endObject()
+        json.key("policyDigest"); json.string(report.policyDigest)
+        json.key("asOf"); json.string(report.asOf.description)
+        json.key("inputs")
+        json.beginArrayValue()
+        for input in report.inputs {
+            json.beginObjectValue()
+            json.key("file"); json.string(input.path)
+            json.key("digest"); json.string(input.digest)
+            json.endObject()
+        }
+        json.endArray()
+        let summary = report.summary
+        json.key("summary")
+        json.beginObjectValue()
+        json.key("placements"); json.number(summary.placements)
+        json.key("approved"); json.number(summary.approved)
+        json.key("blocked"); json.number(summary.blocked)
+        json.key("warnings"); json.number(summary.warnings)
+        json.key("waived"); json.number(summary.waived)
+        json.endObject()
+        json.key("decisions")
+        json.beginArrayValue()
+        for decision in decisions {
+            json.beginObjectValue()
+            json.key("placement"); json.string(decision.placement)
+            json.key("decision"); json.string(decision.outcome.rawValue)
+            json.key("findings")
+            json.beginArrayValue()
+            for finding in decision.findings {
+                json.beginObjectValue()
+                json.key("rule"); json.string(finding.rule)
+                json.key("effect"); json.string(finding.effect.rawValue)
+                json.key("waived"); json.bool(finding.waived)
+                if let waiver = finding.waiver {
+                    json.key("waiver"); json.string(waiver)
+                }
+                json.key("subjects")
+                json.beginArrayValue()
+                for subject in finding.subjects { json.string(subject) }
+                json.endArray()
+                json.key("message"); json.string(finding.message)
+                json.key("citations")
+                json.beginArrayValue()
+                for citation in finding.citations { json.string(citation) }
+                json.endArray()
+                json.endObject()
+            }
+            json.endArray()
+            json.endObject()
+        }
+        json.endArray()
+        json.key("notices")
+        json.beginArrayValue()
+        for notice in report.notices {
+            json.beginObjectValue()
+            json.key("waiver"); json.string(notice.waiver)
+            json.key("message"); json.string(notice.message)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("errors")
+        json.beginArrayValue()
+        for error in report.errors {
+            json.beginObjectValue()
+            if let location = error.location {
+                json.key("file"); json.string(location.file)
+                json.key("line"); json.number(location.line)
+                json.key("column"); json.number(location.column)
+            }
+            json.key("id"); json.string(error.id)
+            json.key("message"); json.string(error.message)
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
+        var bytes = json.output
+        bytes.append(0x0A)
+        return bytes
+    }
+}
