@@ -59,6 +59,7 @@ let package = Package(
         .testTarget(
             name: "PlacetTests",
             dependencies: ["PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "placet"],
+            exclude: ["Golden"],
             swiftSettings: strictFeatures),
     ]
 )

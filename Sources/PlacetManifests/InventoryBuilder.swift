@@ -30,6 +30,7 @@ struct InventoryBuilder {
     // MARK: Files
 
     mutating func read(_ input: ManifestInput) {
+        guard !bag.isFull else { return }
         inventory.files.append(InputFile(path: input.path, digest: Digests.sha256(input.bytes)))
         let file = ManifestFileContext(path: input.path, bytes: input.bytes)
         if let offset = UTF8Validation.firstInvalidOffset(in: input.bytes) {
@@ -134,8 +135,9 @@ struct InventoryBuilder {
         }
         guard case .scalar(let kindName, _, _) = kindEntry.value, let kind = schema.recordIndex[kindName] else {
             let name = if case .scalar(let text, _, _) = kindEntry.value { text } else { kindEntry.value.kindDescription }
-            error("manifest.unknownKind", "unknown kind '\(name)'\(Suggestion.didYouMean(name, in: schema.records.map(\.name))); expected one of \(schema.records.map(\.name).joined(separator: ", "))",
-                  file, kindEntry.value.position)
+            let hint = Suggestion.closest(to: name, in: schema.records.map(\.name)).map { "; did you mean '\($0)'?" }
+                ?? "; expected one of \(schema.records.map(\.name).joined(separator: ", "))"
+            error("manifest.unknownKind", "unknown kind '\(name)'\(hint)", file, kindEntry.value.position)
             return
         }
         if let apiVersion {
@@ -204,8 +206,8 @@ struct InventoryBuilder {
         resolveReferences()
         if !bag.hasErrors { checkConditionalRequirements() }
         var diagnostics = bag.diagnostics
-        if bag.dropped > 0 {
-            diagnostics.append(Diagnostic(id: "manifest.tooManyErrors", message: "\(bag.dropped) more errors not shown (limit \(bag.limit))"))
+        if bag.isFull {
+            diagnostics.append(Diagnostic(id: "manifest.tooManyErrors", message: "error limit of \(bag.limit) reached; further errors are not shown"))
         }
         return ManifestLoadResult(inventory: inventory, diagnostics: diagnostics)
     }

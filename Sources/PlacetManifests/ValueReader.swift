@@ -74,8 +74,9 @@ struct ValueReader {
                 return fail("manifest.wrongType", "expected a \(enumeration.name), found \(node.kindDescription)", node)
             }
             guard let caseIndex = enumeration.caseIndex[text] else {
-                let expected = enumeration.cases.count <= 12 ? "; expected one of \(enumeration.cases.joined(separator: ", "))" : ""
-                return fail("manifest.unknownValue", "unknown \(enumeration.name) '\(text)'\(Suggestion.didYouMean(text, in: enumeration.cases))\(expected)", node)
+                let hint = Suggestion.closest(to: text, in: enumeration.cases).map { "; did you mean '\($0)'?" }
+                    ?? (enumeration.cases.count <= 12 ? "; expected one of \(enumeration.cases.joined(separator: ", "))" : "")
+                return fail("manifest.unknownValue", "unknown \(enumeration.name) '\(text)'\(hint)", node)
             }
             return .enumCase(caseIndex)
         case .record(let kind):

@@ -19,7 +19,7 @@ public struct TextRenderer: Sendable {
         var out = ""
         if !report.errors.isEmpty {
             let count = report.errors.count
-            out += "\(count) error\(count == 1 ? "" : "s"): nothing was approved (see the messages above)\n"
+            out += "\(count) error\(count == 1 ? "" : "s"): nothing was approved (the errors are on standard error)\n"
             return Array(out.utf8)
         }
         for decision in report.decisions {

@@ -121,7 +121,8 @@ public enum Suggestion {
         var best: (String, Int)?
         for candidate in candidates {
             let distance = editDistance(target, Array(candidate.lowercased()))
-            let allowed = max(1, min(3, max(target.count, candidate.count) / 3))
+            // Two-letter codes are all one edit apart: only suggest a change of case there.
+            let allowed = target.count == 2 && candidate.count == 2 ? 0 : max(1, min(3, max(target.count, candidate.count) / 3))
             if distance <= allowed, best == nil || distance < best!.1 || (distance == best!.1 && candidate < best!.0) {
                 best = (candidate, distance)
             }

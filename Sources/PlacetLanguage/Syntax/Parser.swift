@@ -122,17 +122,19 @@ public struct Parser {
     mutating func parseFile() -> PolicyFileSyntax {
         var declarations: [Declaration] = []
         while !atEnd {
+            let start = index
             do {
                 declarations.append(try parseDeclaration())
             } catch {
-                synchronize()
+                synchronize(from: start)
             }
         }
         return PolicyFileSyntax(fileID: fileID, declarations: declarations)
     }
 
-    private mutating func synchronize() {
-        advance()
+    /// Skips to the next declaration that starts a line, past the one that failed at `start`.
+    private mutating func synchronize(from start: Int) {
+        if index == start { advance() }
         while !atEnd {
             if case .identifier(let word) = current.kind, Parser.declarationWords.contains(word),
                source.lineAndColumn(of: current.span.start).column == 1 {
