@@ -51,12 +51,23 @@ func normalize(_ value: Value, as type: PlacetType) -> Value {
 struct Machine {
     let evaluator: Evaluator
     let inventory: Inventory?
+    private let tables: [RecordTable]
+    private let functions: [FunctionDefinition]
     var stack: [Value] = []
     var base = 0
+    /// Definitions are pure, so a call with the same single argument gives the same value
+    /// (within one evaluation date). The last argument and result of each definition are
+    /// kept: rules that all ask for `located(placement)` compute it once per placement.
+    private var memoArgument: [Value]
+    private var memoResult: [Value]
 
     init(evaluator: Evaluator, inventory: Inventory?) {
         self.evaluator = evaluator
         self.inventory = inventory
+        self.tables = inventory?.tables ?? []
+        self.functions = evaluator.program.functions
+        self.memoArgument = Array(repeating: .absent, count: evaluator.program.functions.count)
+        self.memoResult = Array(repeating: .absent, count: evaluator.program.functions.count)
         stack.reserveCapacity(64)
     }
 
@@ -71,17 +82,26 @@ struct Machine {
         case .today:
             return .date(evaluator.today)
         case .field(let record, let recordKind, let field):
-            guard case .record(let row) = evaluate(record), let inventory else { return .absent }
-            return inventory.tables[recordKind].rows[row][field]
+            guard case .record(let row) = evaluate(record), recordKind < tables.count else { return .absent }
+            return tables[recordKind].rows[row][field]
         case .call(let function, let arguments):
-            let definition = evaluator.program.functions[function]
             let frame = stack.count
             for argument in arguments { stack.append(evaluate(argument)) }
-            for _ in arguments.count..<max(arguments.count, definition.frameSize) { stack.append(.absent) }
+            let memoizable = arguments.count == 1 && stack[frame] != .absent
+            if memoizable, memoArgument[function] == stack[frame] {
+                stack.removeLast()
+                return memoResult[function]
+            }
+            let frameSize = functions[function].frameSize
+            for _ in arguments.count..<max(arguments.count, frameSize) { stack.append(.absent) }
             let savedBase = base
             base = frame
-            let result = evaluate(definition.body)
+            let result = evaluate(functions[function].body)
             base = savedBase
+            if memoizable {
+                memoArgument[function] = stack[frame]
+                memoResult[function] = result
+            }
             stack.removeLast(stack.count - frame)
             return result
         case .collection(let items, let isSet):

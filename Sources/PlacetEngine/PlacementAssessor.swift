@@ -12,10 +12,18 @@ public struct PlacementAssessor: Sendable {
     public let evaluator: Evaluator
     public let asOf: CivilDate
 
+    /// Rules in force on the evaluation date, held by reference so evaluating a placement
+    /// does not copy each rule's fields.
+    private let rules: [ActiveRule]
+
     public init(policy: CompiledPolicy, asOf: CivilDate) {
         self.policy = policy
         self.asOf = asOf
         self.evaluator = Evaluator(program: policy.program, today: asOf)
+        self.rules = policy.rules.enumerated().compactMap { index, rule in
+            if let effective = rule.effective, asOf < effective { return nil }
+            return ActiveRule(index: index, definition: rule)
+        }
     }
 
     public func assess(_ inventory: Inventory) -> Assessment {
@@ -42,22 +50,24 @@ public struct PlacementAssessor: Sendable {
         let table = inventory.tables[program.placementRecord]
         var findings: [Finding] = []
         let formatter = ValueFormatter(schema: program.schema, inventory: inventory)
-        for (ruleIndex, rule) in program.rules.enumerated() {
-            if let effective = rule.effective, asOf < effective { continue }
+        for ruleIndex in rules.indices {
+            let rule = rules[ruleIndex]
             machine.stack.removeAll(keepingCapacity: true)
             machine.base = 0
             machine.stack.append(.record(placement))
             for _ in 1..<max(1, rule.frameSize) { machine.stack.append(.absent) }
 
-            var seen: Set<[String]> = []
+            var seen: [[String]] = []
             func record(into findings: inout [Finding], machine: inout Machine) {
                 let subjectValue = rule.subject.map { machine.evaluate($0) } ?? .record(placement)
                 let subjectType = rule.subject == nil ? PlacetType.record(program.placementRecord) : (rule.subjectType ?? .error)
                 let subjects = subjectValue.elementsForSubject.map { formatter.format($0, as: subjectType.unwrapped.elementType ?? subjectType) }
-                guard seen.insert(subjects).inserted else { return }
+                // A subject reached twice (directly and through lineage) is one finding.
+                guard !seen.contains(subjects) else { return }
+                seen.append(subjects)
                 guard case .string(let message) = machine.evaluate(rule.message) else { return }
                 var waiver: String?
-                if rule.effect == .block, !rule.unwaivable { waiver = waivers.waiver(rule: ruleIndex, placement: placement) }
+                if rule.effect == .block, !rule.unwaivable { waiver = waivers.waiver(rule: rule.index, placement: placement) }
                 findings.append(Finding(
                     rule: rule.id, effect: rule.effect, waived: waiver != nil, waiver: waiver, subjects: subjects,
                     message: message, citations: rule.citations,
@@ -84,6 +94,35 @@ public struct PlacementAssessor: Sendable {
     private func origin(of value: Value, type: PlacetType, inventory: Inventory) -> SourceLocation? {
         guard case .record(let row) = value, case .record(let kind) = type.unwrapped else { return nil }
         return inventory.tables[kind].origins[row]
+    }
+}
+
+/// The parts of a rule that evaluation reads, held by one reference.
+final class ActiveRule: Sendable {
+    let index: Int
+    let id: String
+    let effect: Effect
+    let unwaivable: Bool
+    let citations: [String]
+    let forEach: BoundExpression?
+    let condition: BoundExpression?
+    let subject: BoundExpression?
+    let subjectType: PlacetType?
+    let message: BoundExpression
+    let frameSize: Int
+
+    init(index: Int, definition: RuleDefinition) {
+        self.index = index
+        id = definition.id
+        effect = definition.effect
+        unwaivable = definition.unwaivable
+        citations = definition.citations
+        forEach = definition.forEach
+        condition = definition.condition
+        subject = definition.subject
+        subjectType = definition.subjectType
+        message = definition.message
+        frameSize = definition.frameSize
     }
 }
 

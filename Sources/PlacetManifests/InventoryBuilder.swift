@@ -1,8 +1,10 @@
 // Turns document trees into records of the schema, one manifest at a time.
 
+import Dispatch
 import Foundation
 import PlacetEngine
 import PlacetLanguage
+import Synchronization
 
 struct InventoryBuilder {
     let policy: CompiledPolicy
@@ -77,30 +79,69 @@ struct InventoryBuilder {
         }
     }
 
+    /// JSON Lines are independent records: chunks of lines are parsed and converted on every
+    /// core, then appended in file order, so the result does not depend on scheduling.
     private mutating func readJSONLines(_ file: ManifestFileContext) {
-        file.bytes.withUnsafeBufferPointer { buffer in
-            var lineStart = 0
-            var lineNumber = 1
-            while lineStart < buffer.count, !bag.isFull {
-                var lineEnd = lineStart
-                while lineEnd < buffer.count, buffer[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
-                let isBlank = buffer[lineStart..<lineEnd].allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
-                if !isBlank {
-                    do throws(ReadError) {
-                        let node = try JSONReader.read(buffer, range: lineStart..<lineEnd, line: lineNumber)
-                        if case .mapping = node {
-                            addManifest(node, file)
-                        } else {
-                            error("manifest.notAManifest", "each JSON Lines line must be one manifest object, found \(node.kindDescription)", file, node.position)
+        let chunks = InventoryBuilder.lineChunks(file.bytes, target: 1 << 20)
+        let converter = ManifestConverter(policy: policy)
+        let results = Mutex<[[ConvertedManifest]]>(Array(repeating: [], count: chunks.count))
+        DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
+            let chunk = chunks[index]
+            var converted: [ConvertedManifest] = []
+            file.bytes.withUnsafeBufferPointer { buffer in
+                var lineStart = chunk.start
+                var lineNumber = chunk.firstLine
+                var errors = 0
+                while lineStart < chunk.end, errors < 1_000 {
+                    var lineEnd = lineStart
+                    while lineEnd < chunk.end, buffer[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+                    let isBlank = buffer[lineStart..<lineEnd].allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+                    if !isBlank {
+                        let manifest: ConvertedManifest
+                        do throws(ReadError) {
+                            let node = try JSONReader.read(buffer, range: lineStart..<lineEnd, line: lineNumber)
+                            if case .mapping = node {
+                                manifest = converter.convert(node, file)
+                            } else {
+                                manifest = .failure(Diagnostic(
+                                    id: "manifest.notAManifest",
+                                    message: "each JSON Lines line must be one manifest object, found \(node.kindDescription)",
+                                    location: file.diagnosticLocation(node.position)))
+                            }
+                        } catch {
+                            manifest = .failure(Diagnostic(id: "manifest.malformedJSON", message: error.message,
+                                                           location: file.diagnosticLocation(error.position)))
                         }
-                    } catch {
-                        self.error("manifest.malformedJSON", error.message, file, error.position)
+                        errors += manifest.diagnostics.count
+                        converted.append(manifest)
                     }
+                    lineStart = lineEnd + 1
+                    lineNumber += 1
                 }
-                lineStart = lineEnd + 1
-                lineNumber += 1
+            }
+            results.withLock { $0[index] = converted }
+        }
+        for chunk in results.withLock({ $0 }) {
+            for manifest in chunk {
+                if bag.isFull { return }
+                append(manifest, file)
             }
         }
+    }
+
+    /// Splits bytes into ranges of whole lines of about `target` bytes, with each range's first line number.
+    static func lineChunks(_ bytes: [UInt8], target: Int) -> [(start: Int, end: Int, firstLine: Int)] {
+        var chunks: [(start: Int, end: Int, firstLine: Int)] = []
+        var start = 0
+        var line = 1
+        while start < bytes.count {
+            var end = min(bytes.count, start + target)
+            while end < bytes.count, bytes[end - 1] != UInt8(ascii: "\n") { end += 1 }
+            chunks.append((start, end, line))
+            for index in start..<end where bytes[index] == UInt8(ascii: "\n") { line += 1 }
+            start = end
+        }
+        return chunks
     }
 
     private mutating func addTopLevel(_ node: DocumentNode, _ file: ManifestFileContext) {
@@ -119,81 +160,26 @@ struct InventoryBuilder {
     // MARK: Manifests
 
     private mutating func addManifest(_ node: DocumentNode, _ file: ManifestFileContext) {
-        guard case .mapping(let entries, let position) = node else {
-            error("manifest.notAManifest", "expected a manifest (a mapping with apiVersion, kind and id), found \(node.kindDescription)", file, node.position)
-            return
-        }
-        var apiVersion: MappingEntry?
-        var kindEntry: MappingEntry?
-        for entry in entries {
-            if entry.key == "apiVersion" { apiVersion = entry }
-            if entry.key == "kind" { kindEntry = entry }
-        }
-        guard let kindEntry else {
-            error("manifest.missingKind", "manifest has no 'kind' (one of \(schema.records.map(\.name).joined(separator: ", ")))", file, position)
-            return
-        }
-        guard case .scalar(let kindName, _, _) = kindEntry.value, let kind = schema.recordIndex[kindName] else {
-            let name = if case .scalar(let text, _, _) = kindEntry.value { text } else { kindEntry.value.kindDescription }
-            let hint = Suggestion.closest(to: name, in: schema.records.map(\.name)).map { "; did you mean '\($0)'?" }
-                ?? "; expected one of \(schema.records.map(\.name).joined(separator: ", "))"
-            error("manifest.unknownKind", "unknown kind '\(name)'\(hint)", file, kindEntry.value.position)
-            return
-        }
-        if let apiVersion {
-            if case .scalar("placet/v1", _, _) = apiVersion.value {} else {
-                error("manifest.badApiVersion", "unsupported apiVersion \(apiVersion.value.kindDescription); expected 'placet/v1'", file, apiVersion.value.position)
-            }
-        } else {
-            error("manifest.missingApiVersion", "manifest has no 'apiVersion: placet/v1'", file, position)
-        }
-        let record = schema.records[kind]
-        let row = inventory.tables[kind].count
-        var values = policy.defaults[kind].map { $0 ?? .absent }
-        var given = Array(repeating: false, count: record.fields.count)
-        var references: [PendingReference] = []
-        let idText: String? = entries.first { $0.key == "id" }.flatMap {
-            if case .scalar(let text, let style, _) = $0.value, style == .plain || style == .text { return text }
-            return nil
-        }
-        let context = "\(record.name)" + (idText.map { " '\($0)'" } ?? "")
-        for entry in entries where entry.key != "apiVersion" && entry.key != "kind" {
-            guard let field = record.fieldIndex[entry.key] else {
-                error("manifest.unknownField", "\(context): unknown field '\(entry.key)'\(Suggestion.didYouMean(entry.key, in: record.fields.map(\.name)))",
-                      file, entry.keyPosition, length: entry.key.count)
-                continue
-            }
-            given[field] = true
-            var reader = ValueReader(schema: schema, file: file, context: "\(context), field '\(entry.key)'")
-            if let value = reader.read(entry.value, as: record.fields[field].type) {
-                values[field] = value
-            }
-            for diagnostic in reader.diagnostics { bag.add(diagnostic) }
-            for reference in reader.references {
-                references.append(PendingReference(kind: kind, row: row, field: field, target: reference.kind, id: reference.id, location: reference.location))
-            }
-        }
-        for (index, field) in record.fields.enumerated() where field.isRequired && !given[index] {
-            error("manifest.missingField", "\(context): missing required field '\(field.name)' (\(schema.describe(field.type)))", file, position)
-        }
-        if kind == policy.program.waiverRecord, let ruleField = record.fieldIndex["rule"],
-           case .string(let ruleID) = values[ruleField], policy.ruleIndex[ruleID] == nil,
-           let entry = entries.first(where: { $0.key == "rule" }) {
-            error("manifest.unknownRule", "\(context): waiver names unknown rule '\(ruleID)'\(Suggestion.didYouMean(ruleID, in: policy.rules.map(\.id)))",
-                  file, entry.value.position, length: ruleID.count)
-        }
-        guard case .string(let id) = values[record.idField], !id.isEmpty else {
-            if given[record.idField] { error("manifest.emptyID", "\(record.name): 'id' must be a non-empty string", file, position) }
-            return
-        }
+        append(ManifestConverter(policy: policy).convert(node, file), file)
+    }
+
+    /// Adds a converted manifest: its errors, then its record unless its id is missing or taken.
+    /// A manifest with errors still defines its id, so references to it do not add noise.
+    private mutating func append(_ manifest: ConvertedManifest, _ file: ManifestFileContext) {
+        for diagnostic in manifest.diagnostics { bag.add(diagnostic) }
+        guard let kind = manifest.kind, let id = manifest.id else { return }
         if let existing = inventory.tables[kind].indexByID[id] {
             let first = inventory.tables[kind].origins[existing]
-            error("manifest.duplicateID", "duplicate \(record.name) id '\(id)': first defined at \(first.file):\(first.line)", file, position)
+            bag.add(Diagnostic(id: "manifest.duplicateID",
+                               message: "duplicate \(schema.records[kind].name) id '\(id)': first defined at \(first.file):\(first.line)",
+                               location: file.diagnosticLocation(Position(line: manifest.origin.line, column: manifest.origin.column))))
             return
         }
-        // A manifest with errors still defines its id, so references to it do not add noise.
-        inventory.tables[kind].append(id: id, fields: values, origin: file.location(position))
-        pending.append(contentsOf: references)
+        let row = inventory.tables[kind].append(id: id, fields: manifest.values, origin: manifest.origin)
+        for reference in manifest.references {
+            pending.append(PendingReference(kind: kind, row: row, field: reference.field, target: reference.target,
+                                            id: reference.id, location: reference.location))
+        }
     }
 
     private mutating func error(_ id: String, _ message: String, _ file: ManifestFileContext, _ position: Position, length: Int = 1) {
@@ -283,11 +269,11 @@ extension PlacetType {
 }
 
 /// A file being read: its path and bytes, with a line index built only when an error needs
-/// the source line.
-final class ManifestFileContext {
+/// the source line. Chunks of one file are converted on several threads, hence the lock.
+final class ManifestFileContext: Sendable {
     let path: String
     let bytes: [UInt8]
-    private var lineStarts: [Int]?
+    private let lineStarts = Mutex<[Int]?>(nil)
 
     init(path: String, bytes: [UInt8]) {
         self.path = path
@@ -325,11 +311,13 @@ final class ManifestFileContext {
     }
 
     private func index() -> [Int] {
-        if let lineStarts { return lineStarts }
-        var starts = [0]
-        for (offset, byte) in bytes.enumerated() where byte == 0x0A { starts.append(offset + 1) }
-        lineStarts = starts
-        return starts
+        lineStarts.withLock { cached in
+            if let cached { return cached }
+            var starts = [0]
+            for (offset, byte) in bytes.enumerated() where byte == 0x0A { starts.append(offset + 1) }
+            cached = starts
+            return starts
+        }
     }
 }
 

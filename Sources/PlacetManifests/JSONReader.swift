@@ -9,10 +9,14 @@ public struct JSONReader {
     private let end: Int
     private var line: Int
     private var lineStart: Int
+    /// Columns already counted on this line, up to `countedUpTo`, so positions cost O(1) amortised.
+    private var countedUpTo: Int
+    private var countedColumns = 1
 
     /// Reads one JSON value from `range` of `bytes`; `line` is the 1-based line where the range starts.
     public static func read(_ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, line: Int = 1) throws(ReadError) -> DocumentNode {
-        var reader = JSONReader(bytes: bytes, index: range.lowerBound, end: range.upperBound, line: line, lineStart: range.lowerBound)
+        var reader = JSONReader(bytes: bytes, index: range.lowerBound, end: range.upperBound, line: line,
+                                lineStart: range.lowerBound, countedUpTo: range.lowerBound)
         reader.skipWhitespace()
         let value = try reader.readValue(depth: 0)
         reader.skipWhitespace()
@@ -23,14 +27,18 @@ public struct JSONReader {
     }
 
     private var position: Position {
-        // Columns count characters: skip UTF-8 continuation bytes.
-        var column = 1
-        var cursor = lineStart
-        while cursor < index {
-            if bytes[cursor] & 0xC0 != 0x80 { column += 1 }
-            cursor += 1
+        mutating get {
+            // Columns count characters: skip UTF-8 continuation bytes.
+            if countedUpTo < lineStart || countedUpTo > index {
+                countedUpTo = lineStart
+                countedColumns = 1
+            }
+            while countedUpTo < index {
+                if bytes[countedUpTo] & 0xC0 != 0x80 { countedColumns += 1 }
+                countedUpTo += 1
+            }
+            return Position(line: line, column: countedColumns)
         }
-        return Position(line: line, column: column)
     }
 
     private var character: String {

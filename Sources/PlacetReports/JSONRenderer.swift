@@ -1,7 +1,9 @@
 // `--format json`: the object of SPEC §5, keys in the documented order.
 
+import Dispatch
 import PlacetEngine
 import PlacetLanguage
+import Synchronization
 
 public struct JSONRenderer: Sendable {
     public init() {}
@@ -37,34 +39,17 @@ public struct JSONRenderer: Sendable {
         json.endObject()
         json.key("decisions")
         json.beginArrayValue()
-        for decision in decisions {
-            json.beginObjectValue()
-            json.key("placement"); json.string(decision.placement)
-            json.key("decision"); json.string(decision.outcome.rawValue)
-            json.key("findings")
-            json.beginArrayValue()
-            for finding in decision.findings {
-                json.beginObjectValue()
-                json.key("rule"); json.string(finding.rule)
-                json.key("effect"); json.string(finding.effect.rawValue)
-                json.key("waived"); json.bool(finding.waived)
-                if let waiver = finding.waiver {
-                    json.key("waiver"); json.string(waiver)
-                }
-                json.key("subjects")
-                json.beginArrayValue()
-                for subject in finding.subjects { json.string(subject) }
-                json.endArray()
-                json.key("message"); json.string(finding.message)
-                json.key("citations")
-                json.beginArrayValue()
-                for citation in finding.citations { json.string(citation) }
-                json.endArray()
-                json.endObject()
-            }
-            json.endArray()
-            json.endObject()
+        // Decisions are most of the output: write them in chunks on every core, join in order.
+        let chunkSize = 2_048
+        let chunkCount = (decisions.count + chunkSize - 1) / chunkSize
+        let parts = Mutex<[[UInt8]]>(Array(repeating: [], count: chunkCount))
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            let range = (chunk * chunkSize)..<min(decisions.count, (chunk + 1) * chunkSize)
+            var writer = JSONWriter(itemsAtDepth: 2, capacity: range.count * 700)
+            for decision in decisions[range] { write(decision, to: &writer) }
+            parts.withLock { $0[chunk] = writer.output }
         }
+        json.appendItems(parts.withLock { $0 })
         json.endArray()
         json.key("notices")
         json.beginArrayValue()
@@ -93,5 +78,34 @@ public struct JSONRenderer: Sendable {
         var bytes = json.output
         bytes.append(0x0A)
         return bytes
+    }
+
+    private func write(_ decision: Decision, to json: inout JSONWriter) {
+        json.beginObjectValue()
+        json.key("placement"); json.string(decision.placement)
+        json.key("decision"); json.string(decision.outcome.rawValue)
+        json.key("findings")
+        json.beginArrayValue()
+        for finding in decision.findings {
+            json.beginObjectValue()
+            json.key("rule"); json.string(finding.rule)
+            json.key("effect"); json.string(finding.effect.rawValue)
+            json.key("waived"); json.bool(finding.waived)
+            if let waiver = finding.waiver {
+                json.key("waiver"); json.string(waiver)
+            }
+            json.key("subjects")
+            json.beginArrayValue()
+            for subject in finding.subjects { json.string(subject) }
+            json.endArray()
+            json.key("message"); json.string(finding.message)
+            json.key("citations")
+            json.beginArrayValue()
+            for citation in finding.citations { json.string(citation) }
+            json.endArray()
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
     }
 }

@@ -12,14 +12,39 @@ struct JSONWriter {
         output.reserveCapacity(capacity)
     }
 
+    /// A writer for the items of an array already open at `depth`, so parts of one array can
+    /// be written separately (on several threads) and joined with `appendItems`.
+    init(itemsAtDepth depth: Int, capacity: Int) {
+        self.init(pretty: true, capacity: capacity)
+        indent = depth
+    }
+
+    /// Appends items written by `init(itemsAtDepth:)` writers, in order, into the open array.
+    mutating func appendItems(_ parts: [[UInt8]]) {
+        for part in parts where !part.isEmpty {
+            if needsComma[needsComma.count - 1] { output.append(UInt8(ascii: ",")) }
+            output.append(contentsOf: part)
+            needsComma[needsComma.count - 1] = true
+        }
+    }
+
+    /// Containers nested deeper than this are written on one line: a finding is one line.
+    static let lineBreakDepth = 4
+    private var justWroteComma = false
+
     private mutating func newline() {
         guard pretty else { return }
+        if indent > JSONWriter.lineBreakDepth {
+            if justWroteComma { output.append(0x20) }
+            return
+        }
         output.append(0x0A)
         for _ in 0..<indent { output.append(0x20); output.append(0x20) }
     }
 
     private mutating func separate() {
-        if needsComma[needsComma.count - 1] { output.append(UInt8(ascii: ",")) }
+        justWroteComma = needsComma[needsComma.count - 1]
+        if justWroteComma { output.append(UInt8(ascii: ",")) }
         needsComma[needsComma.count - 1] = true
     }
 
@@ -36,8 +61,10 @@ struct JSONWriter {
 
     private mutating func close(_ byte: UInt8) {
         let hadItems = needsComma.removeLast()
+        let contentDepth = indent
         indent -= 1
-        if hadItems { newline() }
+        justWroteComma = false
+        if hadItems, contentDepth <= JSONWriter.lineBreakDepth { newline() }
         output.append(byte)
     }
 
@@ -68,7 +95,16 @@ struct JSONWriter {
     private mutating func string(_ value: String, asMember: Bool) {
         if asMember { beginValue() }
         output.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
+        var utf8 = value.utf8
+        if utf8.withContiguousStorageIfAvailable({ bytes in
+            !bytes.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        }) == true {
+            output.append(contentsOf: utf8)
+            output.append(UInt8(ascii: "\""))
+            return
+        }
+        utf8 = value.utf8
+        for byte in utf8 {
             switch byte {
             case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
             case UInt8(ascii: "\\"): output.append(contentsOf: [0x5C, 0x5C])
@@ -86,12 +122,12 @@ struct JSONWriter {
 
     mutating func number(_ value: Int) {
         beginValue()
-        output.append(contentsOf: Array(String(value).utf8))
+        output.append(contentsOf: String(value).utf8)
     }
 
     mutating func bool(_ value: Bool) {
         beginValue()
-        output.append(contentsOf: Array((value ? "true" : "false").utf8))
+        output.append(contentsOf: (value ? "true" : "false").utf8)
     }
 
     mutating func beginObjectValue() {
