@@ -8,7 +8,7 @@ let strictFeatures: [SwiftSetting] = [
 
 // BaselinePack's root is the package root (so its resource is the real policies/ folder);
 // it must not claim the other targets' files.
-let otherTargetFolders = ["PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "placet"]
+let otherTargetFolders = ["PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "placet", "CLibXML2", "CXMLSupport"]
     .map { "Sources/\($0)" }
 
 let package = Package(
@@ -34,15 +34,22 @@ let package = Package(
         // YAML / JSON / JSON Lines loading against the schema, reference resolution.
         .target(
             name: "PlacetManifests",
-            dependencies: ["PlacetLanguage", "PlacetEngine", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "PlacetLanguage", "PlacetEngine", "CLibXML2", "CXMLSupport",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            resources: [.copy("Resources/placet-manifest-v1.xsd")],
             swiftSettings: strictFeatures),
         // The bundled copy of policies/: the target's root is the package root so the
         // resource is the real top-level folder, one source of truth for auditors.
         .target(
             name: "BaselinePack", path: ".",
-            exclude: ["Sources/BaselinePack/README.md", "Tests"] + otherTargetFolders,
+            exclude: ["Sources/BaselinePack/README.md", "Tests", "README.md"] + otherTargetFolders,
             sources: ["Sources/BaselinePack/BaselinePack.swift"],
             resources: [.copy("policies")]),
+        // The system libxml2, and the C helpers Swift 6 needs to call it.
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .target(name: "CXMLSupport", dependencies: ["CLibXML2"]),
         // One renderer per output format.
         .target(
             name: "PlacetReports",

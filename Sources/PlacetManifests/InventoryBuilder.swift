@@ -11,6 +11,8 @@ struct InventoryBuilder {
     var inventory: Inventory
     var bag: DiagnosticBag
     private var pending: [PendingReference] = []
+    /// Compiled from the policy schema the first time an XML file is read.
+    private var xmlValidator: XMLSchemaValidator?
     private var schema: Schema { policy.schema }
 
     /// A reference by id, resolved once every manifest has been read.
@@ -74,8 +76,29 @@ struct InventoryBuilder {
             }
             for document in documents { addTopLevel(document, file) }
         case .xml:
-            error("manifest.unsupportedFormat", "XML manifests are not supported by this build yet; convert the file to YAML or JSON",
-                  file, Position(line: 1, column: 1))
+            readXML(file)
+        }
+    }
+
+    private mutating func readXML(_ file: ManifestFileContext) {
+        if xmlValidator == nil {
+            do {
+                xmlValidator = try XMLSchemaValidator(xsd: XSDGenerator.xsd(for: schema))
+            } catch {
+                bag.add(Diagnostic(id: "manifest.badSchema", message: "cannot compile the XML schema: \(error.messages.map(\.message).joined(separator: "; "))"))
+                return
+            }
+        }
+        switch XMLManifestReader.read(file.bytes, path: file.path, schema: schema, validator: xmlValidator!) {
+        case .success(let manifests):
+            for manifest in manifests { addManifest(manifest, file) }
+        case .failure(let failure):
+            // libxml2 gives lines (columns only sometimes): `file:line: message`.
+            for message in failure.messages {
+                bag.add(Diagnostic(id: "manifest.invalidXML", message: message.message,
+                                   location: SourceLocation(file: file.path, line: message.line, column: message.column,
+                                                            sourceLine: message.column > 0 ? file.line(message.line) : nil)))
+            }
         }
     }
 

@@ -21,7 +21,7 @@ public struct JSONReader {
         let value = try reader.readValue(depth: 0)
         reader.skipWhitespace()
         if reader.index < reader.end {
-            throw ReadError("unexpected '\(reader.character)' after the JSON value", at: reader.position)
+            throw ReadError("unexpected \(reader.character) after the JSON value", at: reader.position)
         }
         return value
     }
@@ -44,7 +44,8 @@ public struct JSONReader {
     private var character: String {
         guard index < end else { return "end of input" }
         let byte = bytes[index]
-        return byte < 0x80 ? String(UnicodeScalar(byte)) : "\\u{\(String(byte, radix: 16))}"
+        if byte < 0x20 || byte == 0x7F { return "control character 0x\(String(byte, radix: 16, uppercase: true))" }
+        return byte < 0x80 ? "'\(String(UnicodeScalar(byte)))'" : "byte 0x\(String(byte, radix: 16, uppercase: true))"
     }
 
     private mutating func skipWhitespace() {

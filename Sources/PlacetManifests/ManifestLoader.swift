@@ -79,6 +79,11 @@ public struct ManifestLoader: Sendable {
                     }
                 }
             }
+            if found.isEmpty {
+                // A pipeline pointed at the wrong folder must not pass with nothing checked.
+                diagnostics.append(Diagnostic(id: "manifest.noManifests",
+                                              message: "\(path): no manifest files (.yaml, .yml, .json, .jsonl, .xml) in this directory"))
+            }
             files.append(contentsOf: found.sorted())
         }
         return (files, diagnostics)
@@ -94,6 +99,13 @@ public struct ManifestLoader: Sendable {
                 continue
             }
             let size = (try? handle.seekToEnd()) ?? 0
+            if ManifestFormat(path: file) == .xml, size > UInt64(XMLManifestReader.maximumSize) {
+                builder.bag.add(Diagnostic(
+                    id: "manifest.tooLarge",
+                    message: "\(file): XML document is \(size) bytes, over the limit of \(XMLManifestReader.maximumSize) bytes for XML manifests; split it or use JSON Lines"))
+                try? handle.close()
+                continue
+            }
             if size > UInt64(maximumFileSize) {
                 builder.bag.add(Diagnostic(id: "manifest.tooLarge",
                                            message: "\(file): file is \(size) bytes, over the limit of \(maximumFileSize) bytes"))

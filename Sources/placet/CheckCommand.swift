@@ -113,6 +113,21 @@ enum CheckPipeline {
                       inputs: loaded.inventory.files, assessment: assessment, diagnostics: diagnostics)
     }
 
+    /// Loads and compiles policies for commands that need only the schema; errors exit 2.
+    static func compilePolicy(directory: URL) throws -> CompiledPolicy {
+        let sources: [SourceFile]
+        do {
+            sources = try PolicySources.load(directory: directory)
+        } catch let error as PolicyLoadError {
+            Terminal.printDiagnostics([Diagnostic(id: "policy.unreadable", message: error.message)])
+            throw ExitCode(2)
+        }
+        let (policy, diagnostics) = CompiledPolicy.compile(sources: sources)
+        Terminal.printDiagnostics(diagnostics)
+        guard let policy else { throw ExitCode(2) }
+        return policy
+    }
+
     static func failed(asOf: CivilDate, _ diagnostic: Diagnostic) -> Report {
         Report(engineVersion: Placet.version, policyDigest: "", asOf: asOf, inputs: [], assessment: nil, diagnostics: [diagnostic])
     }

@@ -121,6 +121,28 @@ import Testing
         #expect(try Data(contentsOf: file) == golden)
     }
 
+    @Test func exportToXMLThenCheckGivesTheSameDecisions() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("placet-acme-\(UUID().uuidString).xml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let export = try PlacetExecutable.run(["export", "--format", "xml", "--output", file.path, "policies/examples/acme"])
+        #expect(export.status == 0, "\(export.stderr)")
+        let check = try PlacetExecutable.run(["check", file.path, "--as-of", "2028-01-01", "--format", "json"])
+        #expect(check.status == 1)
+        var fromXML = try JSONSerialization.jsonObject(with: check.stdoutData) as? [String: Any] ?? [:]
+        var golden = try JSONSerialization.jsonObject(with: Data(contentsOf: Fixtures.goldenDirectory.appendingPathComponent("acme-2028-01-01.json"))) as? [String: Any] ?? [:]
+        #expect((fromXML["inputs"] as? [[String: String]])?.first?["file"] == file.path)
+        fromXML["inputs"] = nil
+        golden["inputs"] = nil
+        #expect(NSDictionary(dictionary: fromXML).isEqual(to: golden))
+    }
+
+    @Test func schemaCommandPrintsTheShippedXSD() throws {
+        let result = try PlacetExecutable.run(["schema", "--xsd"])
+        #expect(result.status == 0)
+        let shipped = try String(contentsOf: Fixtures.packageRoot.appendingPathComponent("Sources/PlacetManifests/Resources/placet-manifest-v1.xsd"), encoding: .utf8)
+        #expect(result.stdout == shipped)
+    }
+
     @Test func helpAndVersion() throws {
         let version = try PlacetExecutable.run(["--version"])
         #expect(version.status == 0)

@@ -146,7 +146,9 @@ import Testing
                   id: "manifest.malformedYAML", line: 3, column: 1,
                   message: "invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 2)"),
         ErrorCase(name: "malformed JSON", path: "m.json", text: "{\"kind\": \"Dataset\",\n \"id\": }",
-                  id: "manifest.malformedJSON", line: 2, column: 8, message: "unexpected }; expected a JSON value"),
+                  id: "manifest.malformedJSON", line: 2, column: 8, message: "unexpected '}'; expected a JSON value"),
+        ErrorCase(name: "control character in JSON", path: "m.json", text: "\u{0}",
+                  id: "manifest.malformedJSON", line: 1, column: 1, message: "unexpected control character 0x0; expected a JSON value"),
         ErrorCase(name: "invalid UTF-8", path: "m.yaml", text: dataset + "name: caf\u{FFFD}\n",
                   id: "manifest.invalidUTF8", line: 4, column: 10, message: "invalid UTF-8 byte 0xFF; manifests must be UTF-8"),
         ErrorCase(name: "not a manifest", path: "m.yaml", text: "just a string\n",
@@ -212,6 +214,16 @@ import Testing
         let (files, diagnostics) = ManifestLoader.discover(paths: [root.path, root.appendingPathComponent("b/notes.txt").path])
         #expect(diagnostics.isEmpty)
         #expect(files.map { String($0.dropFirst(root.path.count + 1)) } == ["a.json", "b/c/d.jsonl", "b/e.yml", "z.yaml", "b/notes.txt"])
+    }
+
+    @Test func directoryWithoutManifestsIsAnError() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("placet-empty-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try Data("notes".utf8).write(to: root.appendingPathComponent("README.txt"))
+        let (files, diagnostics) = ManifestLoader.discover(paths: [root.path])
+        #expect(files.isEmpty)
+        #expect(diagnostics.map(\.message) == ["\(root.path): no manifest files (.yaml, .yml, .json, .jsonl, .xml) in this directory"])
     }
 
     @Test func missingPathIsAnError() {

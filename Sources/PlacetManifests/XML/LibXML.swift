@@ -1,0 +1,240 @@
+// A small Swift layer over libxml2: every C pointer has one owner that frees it, errors are
+// captured per call through libxml2's structured (per-thread) handlers, and callers only see
+// Swift values. Documents, schemas and writers stay on the thread that made them.
+
+import CLibXML2
+import CXMLSupport
+
+/// One libxml2 message: where it points and what it says.
+struct XMLMessage: Sendable, Equatable {
+    var line: Int
+    var column: Int
+    var message: String
+}
+
+/// Collects libxml2's structured errors for the duration of one call.
+final class XMLErrorCollector {
+    private(set) var messages: [XMLMessage] = []
+    /// Collected entries beyond this are counted, not kept.
+    private let limit = 200
+
+    static let handler: xmlStructuredErrorFunc = { context, error in
+        guard let context, let error else { return }
+        let collector = Unmanaged<XMLErrorCollector>.fromOpaque(context).takeUnretainedValue()
+        let entry = error.pointee
+        guard entry.level.rawValue >= XML_ERR_ERROR.rawValue, collector.messages.count < collector.limit else { return }
+        var text = entry.message.map { String(cString: $0) } ?? "unknown XML error"
+        while text.last == "\n" || text.last == " " { text.removeLast() }
+        // libxml2 lists every allowed value (249 countries); keep messages readable.
+        if text.count > 300 { text = String(text.prefix(300)) + " …" }
+        let message = XMLMessage(line: Int(entry.line), column: Int(entry.int2), message: text)
+        // Entity loops are reported once per nesting level: say it once.
+        if collector.messages.last != message { collector.messages.append(message) }
+    }
+
+    var context: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
+
+    /// Runs `body` with this collector as the thread's libxml2 error handler, then removes it,
+    /// so no error leaks into another call.
+    func capture<T>(_ body: () throws -> T) rethrows -> T {
+        placet_xml_set_error_handler(context, XMLErrorCollector.handler)
+        defer { placet_xml_set_error_handler(nil, nil) }
+        return try body()
+    }
+}
+
+struct XMLFailure: Error, Sendable {
+    var messages: [XMLMessage]
+}
+
+/// A parsed document; freed when the last reference goes.
+final class XMLDocument {
+    let pointer: xmlDocPtr
+
+    /// Safe options for hostile input: no network, no entity substitution (so no XXE), no DTD
+    /// loading, libxml2's default size and depth limits (no XML_PARSE_HUGE).
+    static let parseOptions = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue | XML_PARSE_NOCDATA.rawValue)
+
+    init(parsing bytes: [UInt8], url: String) throws(XMLFailure) {
+        placet_xml_initialize()
+        let collector = XMLErrorCollector()
+        guard let context = xmlNewParserCtxt() else { throw XMLFailure(messages: [XMLMessage(line: 0, column: 0, message: "cannot create an XML parser")]) }
+        defer { xmlFreeParserCtxt(context) }
+        let document = collector.capture {
+            bytes.withUnsafeBufferPointer { buffer in
+                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { base in
+                    xmlCtxtReadMemory(context, base, Int32(buffer.count), url, nil, XMLDocument.parseOptions)
+                }
+            }
+        }
+        guard let document, collector.messages.isEmpty else {
+            if let document { xmlFreeDoc(document) }
+            var messages = collector.messages
+            if messages.isEmpty { messages.append(XMLMessage(line: 0, column: 0, message: "not well-formed XML")) }
+            throw XMLFailure(messages: messages)
+        }
+        // A DOCTYPE is where entities and external DTDs come from: manifests never need one.
+        if document.pointee.intSubset != nil || document.pointee.extSubset != nil {
+            let line = document.pointee.intSubset.map { Int(xmlGetLineNo(UnsafeMutablePointer(OpaquePointer($0)))) } ?? 1
+            xmlFreeDoc(document)
+            throw XMLFailure(messages: [XMLMessage(line: max(1, line), column: 0,
+                                                   message: "DOCTYPE declarations are not allowed in manifests (no DTDs, no entities)")])
+        }
+        pointer = document
+    }
+
+    deinit {
+        xmlFreeDoc(pointer)
+    }
+
+    var root: XMLElement? {
+        xmlDocGetRootElement(pointer).map(XMLElement.init)
+    }
+}
+
+/// A borrowed view of an element; valid while its document lives.
+struct XMLElement {
+    let node: xmlNodePtr
+
+    init(_ node: xmlNodePtr) {
+        self.node = node
+    }
+
+    var name: String { String(cString: node.pointee.name) }
+
+    var namespace: String? {
+        node.pointee.ns.flatMap { $0.pointee.href }.map { String(cString: $0) }
+    }
+
+    var line: Int { Int(xmlGetLineNo(node)) }
+
+    var children: [XMLElement] {
+        var result: [XMLElement] = []
+        var child = node.pointee.children
+        while let current = child {
+            if current.pointee.type == XML_ELEMENT_NODE { result.append(XMLElement(current)) }
+            child = current.pointee.next
+        }
+        return result
+    }
+
+    /// The text content (entity references are not expanded: documents with DTDs are refused).
+    var text: String {
+        guard let content = xmlNodeGetContent(node) else { return "" }
+        defer { placet_xml_free(content) }
+        return String(cString: content)
+    }
+
+    func attribute(_ name: String) -> String? {
+        guard let value = xmlGetProp(node, name) else { return nil }
+        defer { placet_xml_free(value) }
+        return String(cString: value)
+    }
+}
+
+/// A compiled XSD; reusable, with a new validation context per document.
+final class XMLSchemaValidator {
+    private let schema: xmlSchemaPtr
+
+    init(xsd: String) throws(XMLFailure) {
+        placet_xml_initialize()
+        let collector = XMLErrorCollector()
+        let bytes = Array(xsd.utf8)
+        let parsed: xmlSchemaPtr? = collector.capture {
+            let context = bytes.withUnsafeBufferPointer { buffer in
+                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                    xmlSchemaNewMemParserCtxt($0, Int32(buffer.count))
+                }
+            }
+            guard let context else { return nil }
+            defer { xmlSchemaFreeParserCtxt(context) }
+            xmlSchemaSetParserStructuredErrors(context, XMLErrorCollector.handler, collector.context)
+            return xmlSchemaParse(context)
+        }
+        guard let parsed else {
+            throw XMLFailure(messages: collector.messages.isEmpty ? [XMLMessage(line: 0, column: 0, message: "invalid XSD")] : collector.messages)
+        }
+        schema = parsed
+    }
+
+    deinit {
+        xmlSchemaFree(schema)
+    }
+
+    /// Every violation of the schema, with the line libxml2 gives.
+    func validate(_ document: XMLDocument) -> [XMLMessage] {
+        let collector = XMLErrorCollector()
+        return collector.capture {
+            guard let context = xmlSchemaNewValidCtxt(schema) else {
+                return [XMLMessage(line: 0, column: 0, message: "cannot create an XSD validation context")]
+            }
+            defer { xmlSchemaFreeValidCtxt(context) }
+            xmlSchemaSetValidStructuredErrors(context, XMLErrorCollector.handler, collector.context)
+            let result = xmlSchemaValidateDoc(context, document.pointer)
+            if result != 0, collector.messages.isEmpty {
+                return [XMLMessage(line: 0, column: 0, message: result < 0 ? "internal error while validating" : "document does not match the schema")]
+            }
+            return collector.messages
+        }
+    }
+}
+
+/// Writes XML through libxml2's xmlTextWriter, so escaping is libxml2's job.
+final class XMLTextWriter {
+    private let buffer: xmlBufferPtr
+    private var writer: xmlTextWriterPtr?
+    private(set) var failed = false
+
+    init() {
+        placet_xml_initialize()
+        buffer = xmlBufferCreate()
+        writer = xmlNewTextWriterMemory(buffer, 0)
+        if let writer {
+            check(xmlTextWriterSetIndent(writer, 1))
+            check(xmlTextWriterSetIndentString(writer, "  "))
+            check(xmlTextWriterStartDocument(writer, nil, "UTF-8", nil))
+        } else {
+            failed = true
+        }
+    }
+
+    deinit {
+        if let writer { xmlFreeTextWriter(writer) }
+        xmlBufferFree(buffer)
+    }
+
+    private func check(_ result: Int32) {
+        if result < 0 { failed = true }
+    }
+
+    func startElement(_ name: String) {
+        guard let writer else { return }
+        check(xmlTextWriterStartElement(writer, name))
+    }
+
+    func attribute(_ name: String, _ value: String) {
+        guard let writer else { return }
+        check(xmlTextWriterWriteAttribute(writer, name, value))
+    }
+
+    func element(_ name: String, text: String) {
+        guard let writer else { return }
+        check(xmlTextWriterWriteElement(writer, name, text))
+    }
+
+    func endElement() {
+        guard let writer else { return }
+        check(xmlTextWriterEndElement(writer))
+    }
+
+    /// Ends the document and returns its bytes, or nil when any libxml2 call failed.
+    func finish() -> [UInt8]? {
+        guard let writer else { return nil }
+        check(xmlTextWriterEndDocument(writer))
+        xmlFreeTextWriter(writer)  // flushes into the buffer
+        self.writer = nil
+        guard !failed, let content = xmlBufferContent(buffer) else { return nil }
+        let count = Int(xmlBufferLength(buffer))
+        return content.withMemoryRebound(to: UInt8.self, capacity: count) { Array(UnsafeBufferPointer(start: $0, count: count)) }
+    }
+}

@@ -1,0 +1,54 @@
+// XML manifests (SPEC §2.6): `<manifests xmlns="urn:placet:manifest:v1">`, one child element
+// per manifest named by its kind in lower case, `id` as an attribute, scalar fields as child
+// elements, set and list fields as `<item>` children. The document is checked against the
+// XSD first; then each manifest becomes the same document tree YAML and JSON give, so XML
+// evaluates exactly like its YAML equivalent.
+
+import PlacetLanguage
+
+enum XMLManifestReader {
+    /// XML is read whole into a tree: larger files are refused with a message.
+    static let maximumSize = 32 << 20
+
+    /// Reads the manifests, or returns every error (parse or schema violation) with its line.
+    static func read(_ bytes: [UInt8], path: String, schema: Schema, validator: XMLSchemaValidator) -> Result<[DocumentNode], XMLFailure> {
+        guard bytes.count <= maximumSize else {
+            return .failure(XMLFailure(messages: [XMLMessage(
+                line: 1, column: 0,
+                message: "XML document is \(bytes.count) bytes, over the limit of \(maximumSize) bytes for XML manifests; split it or use JSON Lines")]))
+        }
+        let document: XMLDocument
+        do {
+            document = try XMLDocument(parsing: bytes, url: path)
+        } catch {
+            return .failure(error)
+        }
+        let violations = validator.validate(document)
+        if !violations.isEmpty { return .failure(XMLFailure(messages: violations)) }
+        guard let root = document.root else { return .success([]) }
+        var records: [String: RecordType] = [:]
+        for record in schema.records { records[XSDGenerator.elementName(of: record.name)] = record }
+        var manifests: [DocumentNode] = []
+        for element in root.children {
+            let position = Position(line: element.line, column: 0)
+            guard let record = records[element.name] else { continue }  // the XSD admits only known kinds
+            var entries = [
+                MappingEntry(key: "apiVersion", keyPosition: position, value: .scalar("placet/v1", .text, position)),
+                MappingEntry(key: "kind", keyPosition: position, value: .scalar(record.name, .text, position)),
+            ]
+            if let id = element.attribute("id") {
+                entries.append(MappingEntry(key: "id", keyPosition: position, value: .scalar(id, .text, position)))
+            }
+            for field in element.children {
+                let fieldPosition = Position(line: field.line, column: 0)
+                let isCollection = record.fieldIndex[field.name].map { record.fields[$0].type.unwrapped.elementType != nil } ?? false
+                let value: DocumentNode = isCollection
+                    ? .sequence(field.children.map { .scalar($0.text, .plain, Position(line: $0.line, column: 0)) }, fieldPosition)
+                    : .scalar(field.text, .plain, fieldPosition)
+                entries.append(MappingEntry(key: field.name, keyPosition: fieldPosition, value: value))
+            }
+            manifests.append(.mapping(entries, position))
+        }
+        return .success(manifests)
+    }
+}
