@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(
             name: "PlacetTests",
             dependencies: ["PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "placet"],
-            exclude: ["Golden"],
+            exclude: ["Golden", "Fixtures"],
             swiftSettings: strictFeatures),
     ]
 )

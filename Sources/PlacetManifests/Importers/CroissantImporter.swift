@@ -1,0 +1,131 @@
+// `placet import croissant`: an MLCommons Croissant 1.0 (JSON-LD) dataset description to a
+// Dataset manifest. What Croissant states is mapped (name, url, creator, license, and the RAI
+// extension's personal and sensitive information); what it cannot know (data subjects'
+// location, lawful basis, residency...) becomes a TODO placeholder that fails validation
+// until a person fills it. An importer never invents a legal fact.
+
+public struct ImportError: Error, Sendable, Equatable {
+    public var message: String
+    public var position: Position?
+
+    public init(_ message: String, at position: Position? = nil) {
+        self.message = message
+        self.position = position
+    }
+}
+
+public enum CroissantImporter {
+    public static func draft(from bytes: [UInt8], id: String? = nil) throws(ImportError) -> ManifestDraft {
+        let parsed: Swift.Result<DocumentNode, ReadError> = bytes.withUnsafeBufferPointer { buffer in
+            do throws(ReadError) {
+                return .success(try JSONReader.read(buffer, range: 0..<buffer.count))
+            } catch {
+                return .failure(error)
+            }
+        }
+        let root: DocumentNode
+        switch parsed {
+        case .success(let node): root = node
+        case .failure(let error): throw ImportError("invalid JSON: \(error.message)", at: error.position)
+        }
+        guard case .mapping(let entries, let position) = root else {
+            throw ImportError("a Croissant description is a JSON object, found \(root.kindDescription)", at: root.position)
+        }
+        let object = JSONObject(entries)
+        let type = object.strings("@type")
+        guard type.contains(where: { $0 == "sc:Dataset" || $0 == "Dataset" || $0 == "schema:Dataset" || $0.hasSuffix("schema.org/Dataset") }) else {
+            throw ImportError("not a Croissant dataset: '@type' must be sc:Dataset", at: position)
+        }
+        guard let name = object.strings("name").first, !name.isEmpty else {
+            throw ImportError("the dataset has no 'name'", at: position)
+        }
+
+        var fields: [ManifestDraft.Field] = [.init("name", .scalar(name, quoted: true))]
+        let creators = object.names("creator")
+        if !creators.isEmpty { fields.append(.init("owner", .scalar(creators.joined(separator: "; "), quoted: true))) }
+        if let license = object.strings("license").first { fields.append(.init("license", .scalar(license, quoted: true))) }
+        if let url = (object.strings("url") + object.strings("@id")).first { fields.append(.init("url", .scalar(url, quoted: true))) }
+
+        var notes = ["Imported from Croissant '\(name)'. Replace every TODO before use: check refuses a manifest that still has one."]
+        let sensitive = object.strings("rai:personalSensitiveInformation")
+        // The RAI extension is the only place Croissant speaks of personal data. Its presence is a
+        // statement that there is some; its absence says nothing, so personalData stays a TODO.
+        if !sensitive.isEmpty {
+            notes.append("RAI personalSensitiveInformation: \(sensitive.joined(separator: "; "))")
+            fields.append(.init("personalData", .scalar("true", quoted: false)))
+        } else {
+            fields.append(.init("personalData", .todo(hint: "true or false: does it hold personal data (GDPR Art. 4(1))? Croissant's RAI section does not say", list: false)))
+        }
+        for key in ["rai:dataCollection", "rai:dataUseCases"] {
+            if let text = object.strings(key).first { notes.append("\(key.dropFirst(4)): \(text)") }
+        }
+        fields += [
+            .init("dataSubjects", .todo(hint: "where the data subjects are: EU, EEA or country codes", list: true)),
+            .init("specialCategories", .todo(hint: "GDPR Art. 9(1) categories present, or [] for none", list: true)),
+            .init("criminalData", .todo(hint: "true or false: GDPR Art. 10 data present", list: false)),
+            .init("lawfulBasis", .todo(hint: "GDPR Art. 6(1): consent, contract, legalObligation, vitalInterests, publicTask or legitimateInterests", list: false)),
+            .init("dpia", .todo(hint: "notStarted, inProgress or completed (GDPR Art. 35)", list: false)),
+            .init("residency", .todo(hint: "where the data may be placed, or [] for no constraint", list: true)),
+            .init("transferMechanisms", .todo(hint: "scc, bcr, derogation, or [] for none", list: true)),
+            .init("classification", .todo(hint: "public, internal, confidential or restricted", list: false)),
+        ]
+        return ManifestDraft(kind: "Dataset", id: id ?? "ds-" + slug(name), fields: fields, notes: notes)
+    }
+}
+
+/// Lower-case letters, digits and single hyphens: an id from a name.
+func slug(_ text: String) -> String {
+    var out = ""
+    for character in text.lowercased() {
+        if character.isASCII, character.isLetter || character.isNumber {
+            out.append(character)
+        } else if !out.isEmpty, out.last != "-" {
+            out.append("-")
+        }
+    }
+    while out.last == "-" { out.removeLast() }
+    return out.isEmpty ? "unnamed" : out
+}
+
+/// Read access to a JSON-LD object whose values may be a string, an object or a list of either.
+struct JSONObject {
+    let entries: [MappingEntry]
+
+    init(_ entries: [MappingEntry]) {
+        self.entries = entries
+    }
+
+    private func value(_ key: String) -> DocumentNode? {
+        entries.first { $0.key == key }?.value
+    }
+
+    /// Strings under `key`: a string, each string of a list, or an object's `@value`/`@id`.
+    func strings(_ key: String) -> [String] {
+        guard let node = value(key) else { return [] }
+        return Self.strings(node)
+    }
+
+    private static func strings(_ node: DocumentNode) -> [String] {
+        switch node {
+        case .scalar(let text, .text, _): return [text]
+        case .scalar: return []
+        case .sequence(let items, _): return items.flatMap(strings)
+        case .mapping(let entries, _):
+            let object = JSONObject(entries)
+            return object.strings("@value") + object.strings("@id") + object.strings("url")
+        }
+    }
+
+    /// Names under `key`: strings, or the `name` of objects (a creator is a Person or Organization).
+    func names(_ key: String) -> [String] {
+        guard let node = value(key) else { return [] }
+        let items: [DocumentNode] = if case .sequence(let list, _) = node { list } else { [node] }
+        return items.compactMap { item in
+            switch item {
+            case .scalar(let text, .text, _): text
+            case .mapping(let entries, _): JSONObject(entries).strings("name").first
+            default: nil
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+// `placet import hf-model-card`: a Hugging Face model card (README.md with YAML front matter)
+// to a Model manifest. The card's license, base model and datasets are mapped (datasets become
+// `trainedOn` references, which fail until those Dataset manifests exist); what the AI Act needs
+// and a card does not state (use case, risk tier, general-purpose status, training compute)
+// becomes a TODO placeholder.
+
+import Yams
+
+public enum ModelCardImporter {
+    public struct Result: Sendable {
+        public var draft: ManifestDraft
+        /// Things worth telling the person running the import (no front matter, say).
+        public var warnings: [String]
+    }
+
+    public static func draft(from text: String, id: String? = nil) throws(ImportError) -> Result {
+        var warnings: [String] = []
+        let (frontMatter, body) = split(text)
+        var metadata: [MappingEntry] = []
+        if let frontMatter {
+            let documents: [DocumentNode]
+            do {
+                documents = try YAMLReader.read(frontMatter)
+            } catch {
+                throw ImportError("invalid YAML front matter: \(error.message)", at: Position(line: error.position.line + 1, column: error.position.column))
+            }
+            switch documents.first {
+            case .mapping(let entries, _)?: metadata = entries
+            case nil: break
+            case let other?:
+                throw ImportError("the front matter must be a YAML mapping, found \(other.kindDescription)", at: Position(line: 2, column: 1))
+            }
+        } else {
+            warnings.append("the model card has no YAML front matter (--- ... ---): every fact is a TODO")
+        }
+        let card = CardMetadata(metadata)
+        let heading = body.split(separator: "\n", omittingEmptySubsequences: false).lazy
+            .map { $0.trimming(" \t\r") }
+            .first { $0.hasPrefix("# ") }
+            .map { String($0.dropFirst(2)).trimming(" \t") }
+        let name = card.strings("model_name").first ?? card.modelIndexName ?? heading
+        guard let name, !name.isEmpty else {
+            throw ImportError("cannot name the model: no model_name, model-index name or '# ' heading in the card")
+        }
+
+        var fields: [ManifestDraft.Field] = [.init("name", .scalar(name, quoted: true))]
+        if let license = card.strings("license").first { fields.append(.init("license", .scalar(license, quoted: true))) }
+        if let base = card.strings("base_model").first { fields.append(.init("baseModel", .scalar(base, quoted: true))) }
+        var notes = ["Imported from the Hugging Face model card of '\(name)'. Replace every TODO before use: check refuses a manifest that still has one."]
+        let pipeline = card.strings("pipeline_tag").first
+        if let pipeline { notes.append("pipeline_tag: \(pipeline)") }
+        let tags = card.strings("tags")
+        if !tags.isEmpty { notes.append("tags: \(tags.joined(separator: ", "))") }
+        let languages = card.strings("language")
+        if !languages.isEmpty { notes.append("language: \(languages.joined(separator: ", "))") }
+        fields += [
+            .init("useCase", .todo(hint: "what the system is for: general, transparency.*, annex3.* or prohibited.* (AI Act)" + (pipeline.map { "; the card's pipeline_tag is \($0)" } ?? ""), list: false)),
+            .init("riskTier", .todo(hint: "minimal, limited, high or prohibited, as the provider declares it", list: false)),
+            .init("gpai", .todo(hint: "true or false: a general-purpose AI model (AI Act Art. 3(63))", list: false)),
+            .init("trainingFlops", .todo(hint: "cumulative training compute in FLOPs, e.g. 3e24", list: false)),
+        ]
+        let datasets = card.strings("datasets")
+        if !datasets.isEmpty {
+            // References by id: they fail until those datasets have manifests (import them with
+            // `placet import croissant`), so lineage is never silently dropped.
+            fields.append(.init("trainedOn", .list(datasets.map { "ds-" + slug($0) }, quoted: true)))
+            notes.append("datasets on the card: \(datasets.joined(separator: ", "))")
+        } else {
+            fields.append(.init("trainedOn", .todo(hint: "ids of the Dataset manifests the model was trained on, or [] if none hold personal data", list: true)))
+        }
+        return Result(draft: ManifestDraft(kind: "Model", id: id ?? "mdl-" + slug(name), fields: fields, notes: notes), warnings: warnings)
+    }
+
+    /// The front matter between a first line `---` and the next `---`, and the rest.
+    static func split(_ text: String) -> (frontMatter: String?, body: String) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        guard lines.first.map({ $0.trimming(" \t") == "---" }) == true,
+              let end = lines.dropFirst().firstIndex(where: { $0.trimming(" \t") == "---" }) else {
+            return (nil, text)
+        }
+        return (lines[1..<end].joined(separator: "\n"), lines[(end + 1)...].joined(separator: "\n"))
+    }
+}
+
+/// Front matter values: a scalar or a list of scalars.
+struct CardMetadata {
+    let entries: [MappingEntry]
+
+    init(_ entries: [MappingEntry]) {
+        self.entries = entries
+    }
+
+    func strings(_ key: String) -> [String] {
+        guard let node = entries.first(where: { $0.key == key })?.value else { return [] }
+        switch node {
+        case .scalar(let text, _, _): return node.isNull ? [] : [text]
+        case .sequence(let items, _):
+            return items.compactMap { if case .scalar(let text, _, _) = $0, !$0.isNull { text } else { nil } }
+        case .mapping: return []
+        }
+    }
+
+    /// `model-index: [{name: ...}]`, where cards often name the model.
+    var modelIndexName: String? {
+        guard case .sequence(let items, _)? = entries.first(where: { $0.key == "model-index" })?.value,
+              case .mapping(let first, _)? = items.first else { return nil }
+        return CardMetadata(first).strings("name").first
+    }
+}
+
+extension StringProtocol {
+    func trimming(_ set: String) -> String {
+        let characters = Set(set)
+        var slice = Substring(self)
+        while let first = slice.first, characters.contains(first) { slice.removeFirst() }
+        while let last = slice.last, characters.contains(last) { slice.removeLast() }
+        return String(slice)
+    }
+}
