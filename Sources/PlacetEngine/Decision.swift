@@ -28,7 +28,12 @@ public struct Decision: Sendable {
 }
 
 public struct Notice: Sendable, Hashable {
+    public enum Reason: String, Sendable, Hashable {
+        case expired, unwaivableRule, warningRule
+    }
+
     public let waiver: String
+    public let reason: Reason
     public let message: String
 }
 

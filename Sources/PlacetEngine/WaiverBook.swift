@@ -29,11 +29,11 @@ struct WaiverBook: Sendable {
                   case .date(let expires) = fields[expiresField] else { continue }
             let rule = policy.rules[ruleIndex]
             if rule.unwaivable {
-                notices.append(Notice(waiver: id, message: "rule \(ruleID) is unwaivable; the waiver is ignored"))
+                notices.append(Notice(waiver: id, reason: .unwaivableRule, message: "rule \(ruleID) is unwaivable; the waiver is ignored"))
             } else if rule.effect == .warn {
-                notices.append(Notice(waiver: id, message: "rule \(ruleID) only warns; waivers apply to block findings, so the waiver is ignored"))
+                notices.append(Notice(waiver: id, reason: .warningRule, message: "rule \(ruleID) only warns; waivers apply to block findings, so the waiver is ignored"))
             } else if asOf >= expires {
-                notices.append(Notice(waiver: id, message: "expired on \(expires)"))
+                notices.append(Notice(waiver: id, reason: .expired, message: "expired on \(expires)"))
             } else {
                 let key = Key(rule: ruleIndex, placement: placement)
                 if active[key] == nil { active[key] = id }

@@ -167,6 +167,11 @@ struct InventoryBuilder {
         return chunks
     }
 
+    /// Adds manifests given as a document tree of another file (inline in a policy test).
+    mutating func add(document: DocumentNode, from file: ManifestFileContext) {
+        addTopLevel(document, file)
+    }
+
     private mutating func addTopLevel(_ node: DocumentNode, _ file: ManifestFileContext) {
         switch node {
         case .mapping:

@@ -63,6 +63,8 @@ public struct FunctionDefinition: Sendable {
     public internal(set) var body: BoundExpression
     public internal(set) var frameSize: Int
     public let location: SourceLocation
+    /// The body's and/or/not structure, for explanations.
+    public internal(set) var bodyTree: ConditionTree?
 }
 
 public struct RuleDefinition: Sendable {
@@ -81,6 +83,10 @@ public struct RuleDefinition: Sendable {
     public let message: BoundExpression
     public let frameSize: Int
     public let location: SourceLocation
+    /// The `when` condition's and/or/not structure with source text, for explain and coverage.
+    public let conditionTree: ConditionTree?
+    /// `d in located(placement)`, as written.
+    public let forEachText: String?
     /// The regime is the first component of the id: `gdpr`, `aiact`, `residency`, `platform`.
     public var regime: String { String(id.split(separator: ".").first ?? Substring(id)) }
 }

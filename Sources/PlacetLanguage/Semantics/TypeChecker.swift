@@ -22,6 +22,8 @@ public struct TypeChecker {
 
     private var nextSlot = 0
     private var maxSlot = 0
+    /// What each checked expression became, by span: the source of condition trees.
+    private var boundBySpan: [Span: (BoundExpression, PlacetType)] = [:]
 
     private enum ConstantState { case unchecked, checking, done }
 
@@ -328,7 +330,7 @@ public struct TypeChecker {
                 parameterNames: declaration.parameters.map(\.name.name),
                 returnType: resolveType(declaration.returnType),
                 body: .literal(.absent), frameSize: declaration.parameters.count,
-                location: location(declaration.name.span)))
+                location: location(declaration.name.span), bodyTree: nil))
         }
         callEdges = Array(repeating: [], count: functionDeclarations.count)
     }
@@ -346,6 +348,7 @@ public struct TypeChecker {
         currentFunction = nil
         functions[index].body = body
         functions[index].frameSize = maxSlot
+        functions[index].bodyTree = conditionTree(declaration.body)
     }
 
     private mutating func reportRecursion() {
@@ -405,11 +408,13 @@ public struct TypeChecker {
             subjectType = forEachType
         }
         let message = checkExpression(rule.message, expected: .string, scope: bodyScope)
+        let tree = rule.condition.map { conditionTree($0) }
         return RuleDefinition(
             id: rule.id.name, effect: rule.effect, unwaivable: rule.unwaivable, citations: rule.citations,
             effective: rule.effective, forEach: forEach, forEachType: forEachType, condition: condition,
             subject: subject, subjectType: subjectType, message: message, frameSize: maxSlot,
-            location: location(rule.id.span))
+            location: location(rule.id.span), conditionTree: tree,
+            forEachText: rule.forEach.map { "\($0.variable.name) in \(text($0.collection.span))" })
     }
 
     /// The waiver kind needs `rule: string`, `placement: Placement` and `expires: date`.
@@ -425,6 +430,68 @@ public struct TypeChecker {
             }
         }
         return index
+    }
+
+    // MARK: Condition trees
+
+    /// The and/or/not tree of a checked condition, its leaves annotated from `boundBySpan`.
+    private func conditionTree(_ expression: Expression) -> ConditionTree {
+        var counter = 0
+        return conditionTree(expression, counter: &counter)
+    }
+
+    private func conditionTree(_ expression: Expression, counter: inout Int) -> ConditionTree {
+        switch expression.kind {
+        case .binary(.and, let lhs, let rhs):
+            let left = conditionTree(lhs, counter: &counter)
+            return .and(left, conditionTree(rhs, counter: &counter))
+        case .binary(.or, let lhs, let rhs):
+            let left = conditionTree(lhs, counter: &counter)
+            return .or(left, conditionTree(rhs, counter: &counter))
+        case .unary(.not, let operand):
+            return .not(conditionTree(operand, counter: &counter))
+        default:
+            let (bound, type) = boundBySpan[expression.span] ?? (.literal(.absent), .error)
+            var observables: [Observable] = []
+            collectObservables(expression, into: &observables, top: true)
+            var call: (Int, [BoundExpression])?
+            if case .call(let function, let arguments) = bound { call = (function, arguments) }
+            let leaf = ConditionLeaf(index: counter, text: text(expression.span), bound: bound, type: type,
+                                     observables: observables, call: call)
+            counter += 1
+            return .leaf(leaf)
+        }
+    }
+
+    /// The outermost field reads, lookups and calls in a leaf (not inside quantifiers, whose
+    /// variables have no value outside them).
+    private func collectObservables(_ expression: Expression, into observables: inout [Observable], top: Bool) {
+        func add(_ node: Expression) {
+            guard let (bound, type) = boundBySpan[node.span] else { return }
+            if case .literal = bound { return }
+            observables.append(Observable(text: text(node.span), bound: bound, type: type))
+        }
+        switch expression.kind {
+        case .member, .call:
+            if !top { add(expression) }
+        case .index(_, let key):
+            if !top { add(expression) }
+            collectObservables(key, into: &observables, top: false)
+        case .binary(_, let lhs, let rhs):
+            collectObservables(lhs, into: &observables, top: false)
+            collectObservables(rhs, into: &observables, top: false)
+        case .unary(_, let operand), .test(let operand, _), .caseGroup(let operand):
+            collectObservables(operand, into: &observables, top: false)
+        case .conditional(let c, let t, let e):
+            for part in [c, t, e] { collectObservables(part, into: &observables, top: false) }
+        case .collection(let items):
+            for item in items { collectObservables(item, into: &observables, top: false) }
+        case .quantifier(_, _, let collection, _):
+            // The body's variable has no value outside it; what it ranges over does.
+            if case .member = collection.kind { add(collection) } else { collectObservables(collection, into: &observables, top: false) }
+        default:
+            break
+        }
     }
 
     // MARK: Types
@@ -587,6 +654,12 @@ public struct TypeChecker {
     }
 
     private mutating func infer(_ expression: Expression, expected: PlacetType?, scope: Scope) -> (BoundExpression, PlacetType) {
+        let result = inferUnrecorded(expression, expected: expected, scope: scope)
+        boundBySpan[expression.span] = result
+        return result
+    }
+
+    private mutating func inferUnrecorded(_ expression: Expression, expected: PlacetType?, scope: Scope) -> (BoundExpression, PlacetType) {
         let span = expression.span
         switch expression.kind {
         case .bool(let value): return (.literal(.bool(value)), .bool)

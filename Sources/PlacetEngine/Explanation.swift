@@ -1,0 +1,127 @@
+// `placet explain`: for one placement, every rule in order — fired, did not fire, or not yet
+// effective — with the values that decided it, following definitions such as `adequate` down
+// to the fields they read, so nobody needs to open the policy to know why.
+
+import PlacetLanguage
+
+public struct Explanation: Sendable {
+    public struct Line: Sendable, Equatable {
+        public let depth: Int
+        public let text: String
+    }
+
+    public enum Status: Sendable, Equatable {
+        case fired
+        case didNotFire
+        case notYetEffective(CivilDate)
+    }
+
+    public struct RuleExplanation: Sendable {
+        public let rule: String
+        public let effect: Effect
+        public let citations: [String]
+        public let status: Status
+        public let lines: [Line]
+    }
+
+    public let placement: String
+    public let asOf: CivilDate
+    public let decision: Decision
+    public let facts: [Line]
+    public let rules: [RuleExplanation]
+}
+
+public struct PlacementExplainer: Sendable {
+    public let policy: CompiledPolicy
+    public let asOf: CivilDate
+    /// How many definition calls deep explanations follow.
+    public var maximumDepth = 3
+
+    public init(policy: CompiledPolicy, asOf: CivilDate) {
+        self.policy = policy
+        self.asOf = asOf
+    }
+
+    /// Nil when the inventory has no placement with that id.
+    public func explain(placement id: String, in inventory: Inventory) -> Explanation? {
+        let program = policy.program
+        let table = inventory.tables[program.placementRecord]
+        guard let placement = table.indexByID[id] else { return nil }
+        let assessor = PlacementAssessor(policy: policy, asOf: asOf)
+        let waivers = WaiverBook(policy: policy, inventory: inventory, asOf: asOf)
+        var machine = Machine(evaluator: assessor.evaluator, inventory: inventory)
+        let decision = assessor.decide(placement: placement, inventory: inventory, waivers: waivers, machine: &machine)
+        let formatter = ValueFormatter(schema: program.schema, inventory: inventory)
+
+        var facts: [Explanation.Line] = []
+        let record = program.schema.records[program.placementRecord]
+        for (index, field) in record.fields.enumerated() where index != record.idField {
+            let value = table.rows[placement][index]
+            if value == .absent { continue }
+            facts.append(.init(depth: 0, text: "\(field.name) = \(formatter.format(value, as: field.type))"))
+        }
+
+        var rules: [Explanation.RuleExplanation] = []
+        for rule in program.rules.sorted(by: { $0.id < $1.id }) {
+            if let effective = rule.effective, asOf < effective {
+                rules.append(.init(rule: rule.id, effect: rule.effect, citations: rule.citations,
+                                   status: .notYetEffective(effective), lines: []))
+                continue
+            }
+            let fired = decision.findings.contains { $0.rule == rule.id }
+            var tracer = ExplanationTracer(formatter: formatter, maximumDepth: maximumDepth, program: program)
+            machine.enterRule(rule, placement: placement)
+            if let collection = rule.forEach {
+                let elementType = rule.forEachType ?? .error
+                let items = machine.evaluate(collection).elements
+                tracer.lines.append(.init(depth: 0, text: "for each \(rule.forEachText ?? "item"): "
+                    + (items.isEmpty ? "nothing to check" : items.map { formatter.format($0, as: elementType) }.joined(separator: ", "))))
+                for item in items {
+                    machine.enterRule(rule, placement: placement)
+                    machine.stack[1] = item
+                    tracer.lines.append(.init(depth: 1, text: "\(formatter.format(item, as: elementType)):"))
+                    tracer.baseDepth = 2
+                    let holds = rule.conditionTree.map { machine.evaluate($0, visitor: &tracer) } ?? true
+                    tracer.lines.append(.init(depth: 2, text: holds ? "=> condition holds: finding" : "=> condition does not hold"))
+                }
+            } else if let tree = rule.conditionTree {
+                tracer.baseDepth = 0
+                let holds = machine.evaluate(tree, visitor: &tracer)
+                tracer.lines.append(.init(depth: 0, text: holds ? "=> condition holds: finding" : "=> condition does not hold"))
+            }
+            rules.append(.init(rule: rule.id, effect: rule.effect, citations: rule.citations,
+                               status: fired ? .fired : .didNotFire, lines: tracer.lines))
+        }
+        return Explanation(placement: id, asOf: asOf, decision: decision, facts: facts, rules: rules)
+    }
+}
+
+/// Writes one line per evaluated leaf — `text = value  [observed values]` — and follows calls
+/// of definitions into their bodies.
+struct ExplanationTracer: LeafVisitor {
+    let formatter: ValueFormatter
+    let maximumDepth: Int
+    let program: CheckedProgram
+    var baseDepth = 0
+    var lines: [Explanation.Line] = []
+
+    mutating func visit(_ leaf: ConditionLeaf, value: Value, depth: Int, machine: inout Machine) {
+        var text = "\(leaf.text) = \(formatter.format(value, as: leaf.type))"
+        let observed = leaf.observables.compactMap { observable -> String? in
+            let observedValue = machine.evaluate(observable.bound)
+            let rendered = "\(observable.text) = \(formatter.format(observedValue, as: observable.type))"
+            return observable.text == leaf.text ? nil : rendered
+        }
+        if !observed.isEmpty { text += "  (" + observed.joined(separator: ", ") + ")" }
+        lines.append(.init(depth: baseDepth + depth, text: text))
+        guard let call = leaf.call, depth < maximumDepth, let tree = program.functions[call.function].bodyTree else { return }
+        let arguments = call.arguments.map { machine.evaluate($0) }
+        let definition = program.functions[call.function]
+        let bindings = zip(definition.parameterNames, zip(arguments, definition.parameterTypes))
+            .map { "\($0.0) = \(formatter.format($0.1.0, as: $0.1.1))" }
+        lines.append(.init(depth: baseDepth + depth + 1, text: "\(definition.name)(\(bindings.joined(separator: ", "))) because:"))
+        _ = machine.withFrame(function: call.function, arguments: arguments) { inner in
+            inner.evaluate(tree, depth: depth + 2, visitor: &self)
+        }
+    }
+}

@@ -1,0 +1,279 @@
+// Policy unit tests that auditors write without Swift (`*.test.yaml`): each test names its
+// manifests (inline, from shared fixtures, or by file), an optional `asOf`, and the expected
+// outcome per placement: the decision, and the exact findings as `rule [subjects]`.
+//
+//   fixtures:
+//     eu-target:
+//       - {apiVersion: placet/v1, kind: Target, id: t-1, provider: aws, country: DE}
+//   tests:
+//     - name: personal data without a lawful basis is blocked
+//       asOf: 2028-01-01
+//       use: [eu-target]
+//       files: [../examples/acme/models.yaml]
+//       manifests:
+//         - {apiVersion: placet/v1, kind: Dataset, id: ds-1, personalData: true, dataSubjects: [EU]}
+//         - {apiVersion: placet/v1, kind: Placement, id: pl-1, workload: storage, datasets: [ds-1], target: t-1, stage: production}
+//       expect:
+//         pl-1: {decision: block, findings: ["gdpr.lawful-basis [ds-1]"]}
+//       notices: ["w-1: expired on 2027-06-30"]
+
+import Foundation
+import PlacetEngine
+import PlacetLanguage
+
+public struct PolicyTest: Sendable {
+    public struct Expectation: Sendable {
+        public let placement: String
+        public let decision: Outcome?
+        public let findings: [String]?
+        public let line: Int
+    }
+
+    public let file: String
+    public let name: String
+    public let line: Int
+    public let asOf: CivilDate?
+    let documents: [DocumentNode]
+    let files: [String]
+    public let expectations: [Expectation]
+    public let notices: [String]?
+}
+
+public struct PolicyTestResult: Sendable {
+    public let test: PolicyTest
+    /// Empty when the test passed.
+    public let failures: [String]
+    public var passed: Bool { failures.isEmpty }
+}
+
+public struct PolicyTestRun: Sendable {
+    public let results: [PolicyTestResult]
+    public let coverage: CoverageTracker
+    public var passed: Int { results.filter(\.passed).count }
+    public var failed: Int { results.count - passed }
+}
+
+public struct PolicyTestRunner: Sendable {
+    public let policy: CompiledPolicy
+    /// For tests that give no `asOf`.
+    public let defaultAsOf: CivilDate
+
+    public init(policy: CompiledPolicy, defaultAsOf: CivilDate) {
+        self.policy = policy
+        self.defaultAsOf = defaultAsOf
+    }
+
+    /// Test files under a directory, recursively, in sorted order.
+    public static func discover(directory: String) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
+        var files: [String] = []
+        for case let relative as String in enumerator where relative.hasSuffix(".test.yaml") || relative.hasSuffix(".test.yml") {
+            files.append(directory.hasSuffix("/") ? directory + relative : directory + "/" + relative)
+        }
+        return files.sorted()
+    }
+
+    /// Reads the tests of one file; malformed files give diagnostics instead.
+    public func parse(file path: String) -> ([PolicyTest], [Diagnostic]) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return ([], [Diagnostic(id: "test.unreadable", message: "\(path): cannot read the file")])
+        }
+        let context = ManifestFileContext(path: path, bytes: [UInt8](data))
+        func error(_ message: String, _ position: Position) -> Diagnostic {
+            Diagnostic(id: "test.invalid", message: message, location: context.diagnosticLocation(position))
+        }
+        let documents: [DocumentNode]
+        do {
+            documents = try YAMLReader.read(String(decoding: data, as: UTF8.self))
+        } catch {
+            return ([], [Diagnostic(id: "test.malformedYAML", message: error.message, location: context.diagnosticLocation(error.position))])
+        }
+        guard case .mapping(let top, let topPosition)? = documents.first else {
+            return ([], [error("a test file is a mapping with 'tests:' (and optional 'fixtures:')", Position(line: 1, column: 1))])
+        }
+        var diagnostics: [Diagnostic] = []
+        var fixtures: [String: [DocumentNode]] = [:]
+        var testNodes: [DocumentNode] = []
+        for entry in top {
+            switch (entry.key, entry.value) {
+            case ("fixtures", .mapping(let named, _)):
+                for fixture in named {
+                    if case .sequence(let items, _) = fixture.value { fixtures[fixture.key] = items } else {
+                        diagnostics.append(error("fixture '\(fixture.key)' must be a list of manifests", fixture.value.position))
+                    }
+                }
+            case ("tests", .sequence(let items, _)): testNodes = items
+            default:
+                diagnostics.append(error("unknown key '\(entry.key)' in a test file\(Suggestion.didYouMean(entry.key, in: ["fixtures", "tests"])); expected 'fixtures' (a mapping) or 'tests' (a list)", entry.keyPosition))
+            }
+        }
+        if testNodes.isEmpty, diagnostics.isEmpty { diagnostics.append(error("the file has no tests", topPosition)) }
+        var tests: [PolicyTest] = []
+        for node in testNodes {
+            switch parseTest(node, file: path, fixtures: fixtures, error: error) {
+            case .success(let test): tests.append(test)
+            case .failure(let failure): diagnostics.append(contentsOf: failure.diagnostics)
+            }
+        }
+        return (tests, diagnostics)
+    }
+
+    private struct ParseFailure: Error {
+        let diagnostics: [Diagnostic]
+    }
+
+    private func parseTest(_ node: DocumentNode, file: String, fixtures: [String: [DocumentNode]],
+                           error: (String, Position) -> Diagnostic) -> Result<PolicyTest, ParseFailure> {
+        guard case .mapping(let entries, let position) = node else {
+            return .failure(ParseFailure(diagnostics: [error("a test is a mapping with name, manifests and expect", node.position)]))
+        }
+        var problems: [Diagnostic] = []
+        var name: String?
+        var asOf: CivilDate?
+        var documents: [DocumentNode] = []
+        var files: [String] = []
+        var expectations: [PolicyTest.Expectation] = []
+        var notices: [String]?
+        func strings(_ value: DocumentNode) -> [String]? {
+            switch value {
+            case .scalar(let text, _, _): return [text]
+            case .sequence(let items, _):
+                let texts = items.compactMap { if case .scalar(let text, _, _) = $0 { text } else { nil } }
+                return texts.count == items.count ? texts : nil
+            default: return nil
+            }
+        }
+        let keys = ["name", "asOf", "use", "files", "manifests", "expect", "notices"]
+        for entry in entries {
+            switch entry.key {
+            case "name":
+                if case .scalar(let text, _, _) = entry.value { name = text }
+            case "asOf":
+                if case .scalar(let text, _, _) = entry.value, let date = CivilDate(iso: text) { asOf = date } else {
+                    problems.append(error("asOf must be a date (YYYY-MM-DD)", entry.value.position))
+                }
+            case "use":
+                for fixture in strings(entry.value) ?? [] {
+                    if let manifests = fixtures[fixture] { documents.append(contentsOf: manifests) } else {
+                        problems.append(error("unknown fixture '\(fixture)'\(Suggestion.didYouMean(fixture, in: fixtures.keys))", entry.value.position))
+                    }
+                }
+            case "files":
+                let directory = (file as NSString).deletingLastPathComponent
+                files = (strings(entry.value) ?? []).map { ($0 as NSString).isAbsolutePath ? $0 : (directory as NSString).appendingPathComponent($0) }
+            case "manifests":
+                if case .sequence(let items, _) = entry.value { documents.append(contentsOf: items) } else {
+                    problems.append(error("'manifests' must be a list of manifests", entry.value.position))
+                }
+            case "expect":
+                guard case .mapping(let placements, _) = entry.value else {
+                    problems.append(error("'expect' maps placement ids to {decision, findings}", entry.value.position))
+                    continue
+                }
+                for placement in placements {
+                    guard case .mapping(let fields, _) = placement.value else {
+                        problems.append(error("expected {decision: ..., findings: [...]} for '\(placement.key)'", placement.value.position))
+                        continue
+                    }
+                    var decision: Outcome?
+                    var findings: [String]?
+                    for field in fields {
+                        switch field.key {
+                        case "decision":
+                            if case .scalar(let text, _, _) = field.value, let outcome = Outcome(rawValue: text) { decision = outcome } else {
+                                problems.append(error("decision must be approve or block", field.value.position))
+                            }
+                        case "findings":
+                            if case .sequence(let items, _) = field.value, items.isEmpty { findings = [] } else if let list = strings(field.value) {
+                                findings = list.map(PolicyTestRunner.normalize)
+                            } else {
+                                problems.append(error("findings is a list of \"rule [subjects]\" strings", field.value.position))
+                            }
+                        default:
+                            problems.append(error("unknown key '\(field.key)'; expected decision or findings", field.keyPosition))
+                        }
+                    }
+                    expectations.append(.init(placement: placement.key, decision: decision, findings: findings, line: placement.keyPosition.line))
+                }
+            case "notices":
+                notices = strings(entry.value)
+                if notices == nil { problems.append(error("notices is a list of \"waiver: message\" strings", entry.value.position)) }
+            default:
+                problems.append(error("unknown key '\(entry.key)' in a test\(Suggestion.didYouMean(entry.key, in: keys))", entry.keyPosition))
+            }
+        }
+        guard let name else {
+            return .failure(ParseFailure(diagnostics: problems + [error("a test needs a name", position)]))
+        }
+        if expectations.isEmpty, notices == nil { problems.append(error("test '\(name)' expects nothing; add 'expect:'", position)) }
+        guard problems.isEmpty else { return .failure(ParseFailure(diagnostics: problems)) }
+        return .success(PolicyTest(file: file, name: name, line: position.line, asOf: asOf, documents: documents, files: files,
+                                   expectations: expectations, notices: notices))
+    }
+
+    /// `rule [a, b] waived` and `rule [a,b]  waived` mean the same.
+    static func normalize(_ finding: String) -> String {
+        finding.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+            .replacingOccurrences(of: ", ", with: ",").replacingOccurrences(of: "[ ", with: "[").replacingOccurrences(of: " ]", with: "]")
+    }
+
+    static func describe(_ finding: Finding) -> String {
+        "\(finding.rule) [\(finding.subjects.joined(separator: ","))]" + (finding.waived ? " waived" : "")
+    }
+
+    /// Runs every test of every file, recording coverage.
+    public func run(files: [String]) -> (PolicyTestRun, [Diagnostic]) {
+        var results: [PolicyTestResult] = []
+        var diagnostics: [Diagnostic] = []
+        var coverage = CoverageTracker(policy: policy)
+        for file in files {
+            let (tests, problems) = parse(file: file)
+            diagnostics.append(contentsOf: problems)
+            for test in tests { results.append(run(test, coverage: &coverage)) }
+        }
+        return (PolicyTestRun(results: results, coverage: coverage), diagnostics)
+    }
+
+    func run(_ test: PolicyTest, coverage: inout CoverageTracker) -> PolicyTestResult {
+        var builder = InventoryBuilder(policy: policy, errorLimit: 50)
+        for path in test.files {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                return PolicyTestResult(test: test, failures: ["cannot read '\(path)'"])
+            }
+            builder.read(ManifestInput(path: path, bytes: [UInt8](data)))
+        }
+        let context = ManifestFileContext(path: test.file, bytes: [UInt8](FileManager.default.contents(atPath: test.file) ?? Data()))
+        for document in test.documents { builder.add(document: document, from: context) }
+        let loaded = builder.finish()
+        if loaded.hasErrors {
+            let renderer = DiagnosticRenderer()
+            return PolicyTestResult(test: test, failures: loaded.diagnostics.filter(\.isError).map { "manifest error: " + renderer.render($0) })
+        }
+        let asOf = test.asOf ?? defaultAsOf
+        let assessment = PlacementAssessor(policy: policy, asOf: asOf).assess(loaded.inventory)
+        coverage.observe(inventory: loaded.inventory, asOf: asOf, assessment: assessment)
+        var failures: [String] = []
+        for expectation in test.expectations {
+            guard let decision = assessment.decisions.first(where: { $0.placement == expectation.placement }) else {
+                failures.append("\(expectation.placement): no such placement in the test's manifests")
+                continue
+            }
+            if let expected = expectation.decision, expected != decision.outcome {
+                failures.append("\(expectation.placement): expected decision \(expected.rawValue), got \(decision.outcome.rawValue)")
+            }
+            if let expected = expectation.findings {
+                let actual = decision.findings.map(PolicyTestRunner.describe).sorted()
+                if expected.sorted() != actual {
+                    failures.append("\(expectation.placement): expected findings [\(expected.sorted().joined(separator: "; "))], got [\(actual.joined(separator: "; "))]")
+                }
+            }
+        }
+        if let expected = test.notices {
+            let actual = assessment.notices.map { "\($0.waiver): \($0.message)" }
+            if expected != actual {
+                failures.append("expected notices [\(expected.joined(separator: "; "))], got [\(actual.joined(separator: "; "))]")
+            }
+        }
+        return PolicyTestResult(test: test, failures: failures)
+    }
+}
