@@ -8,7 +8,7 @@ let strictFeatures: [SwiftSetting] = [
 
 // BaselinePack's root is the package root (so its resource is the real policies/ folder);
 // it must not claim the other targets' files.
-let otherTargetFolders = ["PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "placet", "CLibXML2", "CXMLSupport"]
+let otherTargetFolders = ["PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "placet", "CLibXML2", "CXMLSupport", "PlacetXML"]
     .map { "Sources/\($0)" }
 
 let package = Package(
@@ -35,7 +35,7 @@ let package = Package(
         .target(
             name: "PlacetManifests",
             dependencies: [
-                "PlacetLanguage", "PlacetEngine", "CLibXML2", "CXMLSupport",
+                "PlacetLanguage", "PlacetEngine", "PlacetXML",
                 .product(name: "Yams", package: "Yams"),
             ],
             resources: [.copy("Resources/placet-manifest-v1.xsd")],
@@ -50,10 +50,12 @@ let package = Package(
         // The system libxml2, and the C helpers Swift 6 needs to call it.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(name: "CXMLSupport", dependencies: ["CLibXML2"]),
+        // Swift over libxml2: documents, XSD validation, xmlTextWriter; owns every C pointer.
+        .target(name: "PlacetXML", dependencies: ["CLibXML2", "CXMLSupport"], swiftSettings: strictFeatures),
         // One renderer per output format.
         .target(
             name: "PlacetReports",
-            dependencies: ["PlacetEngine", "PlacetLanguage"],
+            dependencies: ["PlacetEngine", "PlacetLanguage", "PlacetXML", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictFeatures),
         .executableTarget(
             name: "placet",
@@ -65,7 +67,7 @@ let package = Package(
             swiftSettings: strictFeatures),
         .testTarget(
             name: "PlacetTests",
-            dependencies: ["PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "placet"],
+            dependencies: ["PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "PlacetXML", "placet"],
             exclude: ["Golden", "Fixtures"],
             swiftSettings: strictFeatures),
     ]

@@ -25,6 +25,46 @@ public struct Decision: Sendable {
     public let outcome: Outcome
     public let findings: [Finding]
     public let location: SourceLocation?
+    /// What the placement puts where, for reports: its model, target and datasets by id.
+    public let model: String?
+    public let target: String?
+    public let datasets: [String]
+}
+
+/// A rule as reports describe it.
+public struct RuleDescriptor: Sendable {
+    public let id: String
+    public let effect: Effect
+    public let unwaivable: Bool
+    public let citations: [String]
+    public let effective: CivilDate?
+    public let location: SourceLocation
+
+    public init(_ rule: RuleDefinition) {
+        id = rule.id
+        effect = rule.effect
+        unwaivable = rule.unwaivable
+        citations = rule.citations
+        effective = rule.effective
+        location = rule.location
+    }
+
+    public var regime: String { String(id.split(separator: ".").first ?? Substring(id)) }
+}
+
+/// A waiver as reports show it, with what became of it on the evaluation date.
+public struct WaiverStatus: Sendable {
+    public enum State: String, Sendable {
+        case active, expired, ignoredUnwaivable = "ignored (unwaivable rule)", ignoredWarning = "ignored (warning rule)"
+    }
+
+    public let id: String
+    public let rule: String
+    public let placement: String
+    public let expires: CivilDate
+    public let approvedBy: String
+    public let justification: String
+    public let state: State
 }
 
 public struct Notice: Sendable, Hashable {
@@ -53,6 +93,7 @@ public struct Assessment: Sendable {
     public let inputs: [InputFile]
     public let decisions: [Decision]
     public let notices: [Notice]
+    public let waivers: [WaiverStatus]
 
     public var summary: Summary {
         var summary = Summary()

@@ -15,11 +15,27 @@ public struct PlacementAssessor: Sendable {
     /// Rules in force on the evaluation date, held by reference so evaluating a placement
     /// does not copy each rule's fields.
     private let rules: [ActiveRule]
+    /// Where a placement names its model, target and datasets (SPEC §2.4), for reports.
+    private let modelField: (slot: Int, kind: Int)?
+    private let targetField: (slot: Int, kind: Int)?
+    private let datasetsField: (slot: Int, kind: Int)?
 
     public init(policy: CompiledPolicy, asOf: CivilDate) {
         self.policy = policy
         self.asOf = asOf
         self.evaluator = Evaluator(program: policy.program, today: asOf)
+        let placement = policy.schema.records[policy.program.placementRecord]
+        func reference(_ name: String) -> (slot: Int, kind: Int)? {
+            guard let slot = placement.fieldIndex[name] else { return nil }
+            let type = placement.fields[slot].type.unwrapped
+            switch type.elementType ?? type {
+            case .record(let kind): return (slot, kind)
+            default: return nil
+            }
+        }
+        modelField = reference("model")
+        targetField = reference("target")
+        datasetsField = reference("datasets")
         self.rules = policy.rules.enumerated().compactMap { index, rule in
             if let effective = rule.effective, asOf < effective { return nil }
             return ActiveRule(index: index, definition: rule)
@@ -42,7 +58,7 @@ public struct PlacementAssessor: Sendable {
         var decisions = results.withLock { $0 }.flatMap { $0 }
         decisions.sort { $0.placement < $1.placement }
         return Assessment(asOf: asOf, policyDigest: policy.digest, inputs: inventory.files,
-                          decisions: decisions, notices: waivers.notices)
+                          decisions: decisions, notices: waivers.notices, waivers: waivers.statuses)
     }
 
     func decide(placement: Int, inventory: Inventory, waivers: WaiverBook, machine: inout Machine) -> Decision {
@@ -87,8 +103,16 @@ public struct PlacementAssessor: Sendable {
         }
         findings.sort { a, b in a.rule != b.rule ? a.rule < b.rule : a.subjects.lexicographicallyPrecedes(b.subjects) }
         let blocked = findings.contains { $0.effect == .block && !$0.waived }
+        let row = table.rows[placement]
+        func id(_ field: (slot: Int, kind: Int)?) -> String? {
+            guard let field, case .record(let index) = row[field.slot] else { return nil }
+            return inventory.tables[field.kind].ids[index]
+        }
+        let datasets: [String] = datasetsField.map { field in
+            row[field.slot].elements.compactMap { if case .record(let index) = $0 { inventory.tables[field.kind].ids[index] } else { nil } }
+        } ?? []
         return Decision(placement: table.ids[placement], outcome: blocked ? .block : .approve, findings: findings,
-                        location: table.origins[placement])
+                        location: table.origins[placement], model: id(modelField), target: id(targetField), datasets: datasets)
     }
 
     private func origin(of value: Value, type: PlacetType, inventory: Inventory) -> SourceLocation? {

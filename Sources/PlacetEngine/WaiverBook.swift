@@ -12,6 +12,7 @@ struct WaiverBook: Sendable {
 
     private var active: [Key: String] = [:]
     private(set) var notices: [Notice] = []
+    private(set) var statuses: [WaiverStatus] = []
 
     init(policy: CompiledPolicy, inventory: Inventory, asOf: CivilDate) {
         guard let kind = policy.program.waiverRecord else { return }
@@ -28,6 +29,15 @@ struct WaiverBook: Sendable {
                   case .record(let placement) = fields[placementField],
                   case .date(let expires) = fields[expiresField] else { continue }
             let rule = policy.rules[ruleIndex]
+            func text(_ name: String) -> String {
+                if let field = record.fieldIndex[name], case .string(let value) = fields[field] { return value }
+                return ""
+            }
+            let state: WaiverStatus.State = rule.unwaivable ? .ignoredUnwaivable
+                : rule.effect == .warn ? .ignoredWarning : asOf >= expires ? .expired : .active
+            statuses.append(WaiverStatus(
+                id: id, rule: ruleID, placement: inventory.tables[policy.program.placementRecord].ids[placement],
+                expires: expires, approvedBy: text("approvedBy"), justification: text("justification"), state: state))
             if rule.unwaivable {
                 notices.append(Notice(waiver: id, reason: .unwaivableRule, message: "rule \(ruleID) is unwaivable; the waiver is ignored"))
             } else if rule.effect == .warn {

@@ -4,6 +4,7 @@ import Dispatch
 import Foundation
 import PlacetEngine
 import PlacetLanguage
+import PlacetXML
 import Synchronization
 
 struct InventoryBuilder {

@@ -3,6 +3,8 @@
 // source cannot know is the placeholder `TODO`, which no schema type accepts: a draft with
 // a TODO left in it fails validation, so `check` never approves a half-filled manifest.
 
+import PlacetXML
+
 public struct ManifestDraft: Sendable, Equatable {
     public enum Value: Sendable, Equatable {
         /// A scalar; strings are quoted in YAML and JSON, bools and numbers are not.

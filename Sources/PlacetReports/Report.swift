@@ -12,9 +12,12 @@ public struct Report: Sendable {
     public var inputs: [InputFile]
     public var assessment: Assessment?
     public var diagnostics: [Diagnostic]
+    /// The rules of the policy that decided, for formats that describe them (SARIF, OSCAL, HTML).
+    public var rules: [RuleDescriptor]
 
     public init(engineVersion: String, policyDigest: String, asOf: CivilDate, inputs: [InputFile],
-                assessment: Assessment?, diagnostics: [Diagnostic]) {
+                assessment: Assessment?, diagnostics: [Diagnostic], rules: [RuleDescriptor] = []) {
+        self.rules = rules
         self.engineVersion = engineVersion
         self.policyDigest = policyDigest
         self.asOf = asOf

@@ -9,7 +9,19 @@ import PlacetManifests
 import PlacetReports
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    case text, json, junit, sarif, markdown, html, oscal
+
+    func render(_ report: Report, colored: Bool) -> [UInt8]? {
+        switch self {
+        case .text: TextRenderer(colored: colored).render(report)
+        case .json: JSONRenderer().render(report)
+        case .junit: JUnitRenderer().render(report)
+        case .sarif: SARIFRenderer().render(report)
+        case .markdown: MarkdownRenderer().render(report)
+        case .html: HTMLRenderer().render(report)
+        case .oscal: OSCALRenderer().render(report)
+        }
+    }
 }
 
 struct PolicyOptions: ParsableArguments {
@@ -41,7 +53,7 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Evaluate every placement in the manifests against the policies.",
         discussion: """
-            PATH may be a file or a directory (read recursively: .yaml, .yml, .json, .jsonl). \
+            PATH may be a file or a directory (read recursively: .yaml, .yml, .json, .jsonl, .xml). \
             Exit 0 when every placement is approved, 1 when at least one is blocked, 2 on any policy, manifest or usage error.
             """)
 
@@ -52,6 +64,9 @@ struct CheckCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
     var output: String?
+
+    @Option(name: .long, help: ArgumentHelp("Append one hash-chained JSON line per decision to this log (see verify-log).", valueName: "file"))
+    var log: String?
 
     @Argument(help: ArgumentHelp("Manifest files or directories.", valueName: "path"))
     var paths: [String]
@@ -65,11 +80,19 @@ struct CheckCommand: ParsableCommand {
         let report = CheckPipeline.run(policyDirectory: try policyOptions.policyDirectory(), paths: paths, asOf: asOf)
         let colored = output == nil && Terminal.isColorTerminal(fileDescriptor: STDOUT_FILENO)
         Terminal.printDiagnostics(report.diagnostics)
-        let bytes: [UInt8] = switch format {
-        case .text: TextRenderer(colored: colored).render(report)
-        case .json: JSONRenderer().render(report)
+        guard let bytes = format.render(report, colored: colored) else {
+            Terminal.printDiagnostics([Diagnostic(id: "report.failed", message: "cannot write the \(format.rawValue) report")])
+            throw ExitCode(2)
         }
         try Terminal.write(bytes, to: output)
+        if let log, report.errors.isEmpty {
+            do {
+                try DecisionLog.append(report, to: log)
+            } catch {
+                Terminal.printDiagnostics([Diagnostic(id: "log.failed", message: error.message)])
+                throw ExitCode(2)
+            }
+        }
         throw ExitCode(CheckPipeline.exitStatus(report))
     }
 }
@@ -110,7 +133,8 @@ enum CheckPipeline {
             ? nil : PlacementAssessor(policy: policy, asOf: asOf).assess(loaded.inventory)
         timings.assess = Date().timeIntervalSince(assessing)
         return Report(engineVersion: Placet.version, policyDigest: policy.digest, asOf: asOf,
-                      inputs: loaded.inventory.files, assessment: assessment, diagnostics: diagnostics)
+                      inputs: loaded.inventory.files, assessment: assessment, diagnostics: diagnostics,
+                      rules: policy.rules.map(RuleDescriptor.init))
     }
 
     /// Loads and compiles policies for commands that need only the schema; errors exit 2.

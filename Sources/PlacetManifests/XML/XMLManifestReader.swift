@@ -5,6 +5,7 @@
 // evaluates exactly like its YAML equivalent.
 
 import PlacetLanguage
+import PlacetXML
 
 enum XMLManifestReader {
     /// XML is read whole into a tree: larger files are refused with a message.

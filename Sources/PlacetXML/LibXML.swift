@@ -1,4 +1,4 @@
-// A small Swift layer over libxml2: every C pointer has one owner that frees it, errors are
+// PlacetXML: a small Swift layer over libxml2: every C pointer has one owner that frees it, errors are
 // captured per call through libxml2's structured (per-thread) handlers, and callers only see
 // Swift values. Documents, schemas and writers stay on the thread that made them.
 
@@ -6,10 +6,16 @@ import CLibXML2
 import CXMLSupport
 
 /// One libxml2 message: where it points and what it says.
-struct XMLMessage: Sendable, Equatable {
-    var line: Int
-    var column: Int
-    var message: String
+public struct XMLMessage: Sendable, Equatable {
+    public var line: Int
+    public var column: Int
+    public var message: String
+
+    public init(line: Int, column: Int, message: String) {
+        self.line = line
+        self.column = column
+        self.message = message
+    }
 }
 
 /// Collects libxml2's structured errors for the duration of one call.
@@ -43,19 +49,23 @@ final class XMLErrorCollector {
     }
 }
 
-struct XMLFailure: Error, Sendable {
-    var messages: [XMLMessage]
+public struct XMLFailure: Error, Sendable {
+    public var messages: [XMLMessage]
+
+    public init(messages: [XMLMessage]) {
+        self.messages = messages
+    }
 }
 
 /// A parsed document; freed when the last reference goes.
-final class XMLDocument {
+public final class XMLDocument {
     let pointer: xmlDocPtr
 
     /// Safe options for hostile input: no network, no entity substitution (so no XXE), no DTD
     /// loading, libxml2's default size and depth limits (no XML_PARSE_HUGE).
     static let parseOptions = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue | XML_PARSE_NOCDATA.rawValue)
 
-    init(parsing bytes: [UInt8], url: String) throws(XMLFailure) {
+    public init(parsing bytes: [UInt8], url: String) throws(XMLFailure) {
         placet_xml_initialize()
         let collector = XMLErrorCollector()
         guard let context = xmlNewParserCtxt() else { throw XMLFailure(messages: [XMLMessage(line: 0, column: 0, message: "cannot create an XML parser")]) }
@@ -87,28 +97,28 @@ final class XMLDocument {
         xmlFreeDoc(pointer)
     }
 
-    var root: XMLElement? {
+    public var root: XMLElement? {
         xmlDocGetRootElement(pointer).map(XMLElement.init)
     }
 }
 
 /// A borrowed view of an element; valid while its document lives.
-struct XMLElement {
+public struct XMLElement {
     let node: xmlNodePtr
 
     init(_ node: xmlNodePtr) {
         self.node = node
     }
 
-    var name: String { String(cString: node.pointee.name) }
+    public var name: String { String(cString: node.pointee.name) }
 
-    var namespace: String? {
+    public var namespace: String? {
         node.pointee.ns.flatMap { $0.pointee.href }.map { String(cString: $0) }
     }
 
-    var line: Int { Int(xmlGetLineNo(node)) }
+    public var line: Int { Int(xmlGetLineNo(node)) }
 
-    var children: [XMLElement] {
+    public var children: [XMLElement] {
         var result: [XMLElement] = []
         var child = node.pointee.children
         while let current = child {
@@ -119,13 +129,13 @@ struct XMLElement {
     }
 
     /// The text content (entity references are not expanded: documents with DTDs are refused).
-    var text: String {
+    public var text: String {
         guard let content = xmlNodeGetContent(node) else { return "" }
         defer { placet_xml_free(content) }
         return String(cString: content)
     }
 
-    func attribute(_ name: String) -> String? {
+    public func attribute(_ name: String) -> String? {
         guard let value = xmlGetProp(node, name) else { return nil }
         defer { placet_xml_free(value) }
         return String(cString: value)
@@ -133,10 +143,10 @@ struct XMLElement {
 }
 
 /// A compiled XSD; reusable, with a new validation context per document.
-final class XMLSchemaValidator {
+public final class XMLSchemaValidator {
     private let schema: xmlSchemaPtr
 
-    init(xsd: String) throws(XMLFailure) {
+    public init(xsd: String) throws(XMLFailure) {
         placet_xml_initialize()
         let collector = XMLErrorCollector()
         let bytes = Array(xsd.utf8)
@@ -162,7 +172,7 @@ final class XMLSchemaValidator {
     }
 
     /// Every violation of the schema, with the line libxml2 gives.
-    func validate(_ document: XMLDocument) -> [XMLMessage] {
+    public func validate(_ document: XMLDocument) -> [XMLMessage] {
         let collector = XMLErrorCollector()
         return collector.capture {
             guard let context = xmlSchemaNewValidCtxt(schema) else {
@@ -180,12 +190,12 @@ final class XMLSchemaValidator {
 }
 
 /// Writes XML through libxml2's xmlTextWriter, so escaping is libxml2's job.
-final class XMLTextWriter {
+public final class XMLTextWriter {
     private let buffer: xmlBufferPtr
     private var writer: xmlTextWriterPtr?
-    private(set) var failed = false
+    public private(set) var failed = false
 
-    init() {
+    public init() {
         placet_xml_initialize()
         buffer = xmlBufferCreate()
         writer = xmlNewTextWriterMemory(buffer, 0)
@@ -207,28 +217,33 @@ final class XMLTextWriter {
         if result < 0 { failed = true }
     }
 
-    func startElement(_ name: String) {
+    public func startElement(_ name: String) {
         guard let writer else { return }
         check(xmlTextWriterStartElement(writer, name))
     }
 
-    func attribute(_ name: String, _ value: String) {
+    public func attribute(_ name: String, _ value: String) {
         guard let writer else { return }
         check(xmlTextWriterWriteAttribute(writer, name, value))
     }
 
-    func element(_ name: String, text: String) {
+    public func element(_ name: String, text: String) {
         guard let writer else { return }
         check(xmlTextWriterWriteElement(writer, name, text))
     }
 
-    func endElement() {
+    public func text(_ text: String) {
+        guard let writer else { return }
+        check(xmlTextWriterWriteString(writer, text))
+    }
+
+    public func endElement() {
         guard let writer else { return }
         check(xmlTextWriterEndElement(writer))
     }
 
     /// Ends the document and returns its bytes, or nil when any libxml2 call failed.
-    func finish() -> [UInt8]? {
+    public func finish() -> [UInt8]? {
         guard let writer else { return nil }
         check(xmlTextWriterEndDocument(writer))
         xmlFreeTextWriter(writer)  // flushes into the buffer
