@@ -122,18 +122,24 @@ public enum DecisionLog {
         var previous = genesis
         var expectedSequence = 1
         var count = 0
-        for (index, line) in contents.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        let lines = contents.split(separator: "\n", omittingEmptySubsequences: false)
+        for (index, line) in lines.enumerated() {
             let number = index + 1
             if line.isEmpty {
-                if index == contents.split(separator: "\n", omittingEmptySubsequences: false).count - 1 { break }
+                if index == lines.count - 1 { break }
                 return .tampered(line: number, reason: "empty line inside the log")
             }
             guard let record = parse(line) else { return .tampered(line: number, reason: "not a log record (altered)") }
             if sha256(record.body) != record.hash { return .tampered(line: number, reason: "record altered: its content does not match its hash") }
-            if record.seq > expectedSequence {
-                return .tampered(line: number, reason: "record \(expectedSequence)\(record.seq - expectedSequence > 1 ? "-\(record.seq - 1)" : "") removed before this line (sequence jumps to \(record.seq))")
+            if record.seq != expectedSequence {
+                // The missing record later in the file means the order was changed, not a removal.
+                let later = lines[(index + 1)...].contains { parse($0)?.seq == expectedSequence }
+                if later || record.seq < expectedSequence {
+                    return .tampered(line: number, reason: "records reordered: record \(record.seq) comes before record \(expectedSequence)")
+                }
+                let gap = record.seq - expectedSequence > 1 ? "s \(expectedSequence)-\(record.seq - 1)" : " \(expectedSequence)"
+                return .tampered(line: number, reason: "record\(gap) removed before this line (sequence jumps to \(record.seq))")
             }
-            if record.seq < expectedSequence { return .tampered(line: number, reason: "records reordered: sequence \(record.seq) after \(expectedSequence - 1)") }
             if record.previous != previous { return .tampered(line: number, reason: "chain broken: the previous record's hash does not match") }
             previous = record.hash
             expectedSequence += 1

@@ -47,7 +47,8 @@ public struct HTMLRenderer: Sendable {
             table { border-collapse: collapse; width: 100%; font-size: 9pt; page-break-inside: auto; }
             th, td { border: 1px solid #d0d0d0; padding: 3pt 5pt; text-align: left; vertical-align: top; }
             th { background: #f2f2f2; } tr { page-break-inside: avoid; }
-            code, .digest { font-family: "SF Mono", Menlo, Consolas, monospace; font-size: 8.5pt; word-break: break-all; }
+            code, .digest { font-family: "SF Mono", Menlo, Consolas, monospace; font-size: 8.5pt; overflow-wrap: anywhere; }
+            .digest { word-break: break-all; }
             .meta td:first-child { width: 28%; font-weight: 600; }
             .num { text-align: right; } .block { color: #c62828; font-weight: 600; } .warn { color: #8a6d00; font-weight: 600; }
             .approve { color: #2e7d32; font-weight: 600; } .expired { color: #c62828; font-weight: 600; }

@@ -15,7 +15,7 @@ public struct OSCALRenderer: Sendable {
     public init() {}
 
     /// A version-5-style UUID from a name: the same name always gives the same UUID.
-    static func uuid(_ name: String) -> String {
+    public static func uuid(_ name: String) -> String {
         var bytes = Array(SHA256.hash(data: Array(("placet:" + name).utf8)).prefix(16))
         bytes[6] = (bytes[6] & 0x0F) | 0x50
         bytes[8] = (bytes[8] & 0x3F) | 0x80
@@ -125,6 +125,7 @@ public struct OSCALRenderer: Sendable {
     }
 
     private func property(_ writer: XMLTextWriter, _ name: String, _ value: String) {
+        guard !value.isEmpty else { return }  // OSCAL property values may not be empty
         writer.startElement("prop")
         writer.attribute("name", name)
         writer.attribute("ns", "https://placet.example/ns/oscal")
