@@ -82,7 +82,9 @@ public struct JUnitRenderer: Sendable {
             writer.attribute("skipped", String(suite.cases.filter { if case .skipped = $0.kind { true } else { false } }.count))
             writer.attribute("time", "0")
             writer.startElement("properties")
-            for (name, value) in [("policyDigest", report.policyDigest), ("asOf", report.asOf.description), ("engine", "placet \(report.engineVersion)")] {
+            let evidence = [("policyDigest", report.policyDigest), ("asOf", report.asOf.description), ("engine", "placet \(report.engineVersion)")]
+                + report.inputs.map { ("input", "\($0.path) \($0.digest)") }
+            for (name, value) in evidence {
                 writer.startElement("property")
                 writer.attribute("name", name)
                 writer.attribute("value", value)

@@ -44,6 +44,10 @@ public struct MarkdownRenderer: Sendable {
             out += "\n### Waiver notices\n\n"
             for notice in report.notices { out += "- `\(cell(notice.waiver))`: \(cell(notice.message))\n" }
         }
+        out += "\n<details><summary>Evidence</summary>\n\n| input | SHA-256 |\n| --- | --- |\n"
+        out += "| policies | `\(report.policyDigest)` |\n"
+        for input in report.inputs { out += "| \(cell(input.path)) | `\(input.digest)` |\n" }
+        out += "\n</details>\n"
         return Array(out.utf8)
     }
 
