@@ -59,7 +59,7 @@ import Testing
         Case(name: "duplicate rule id",
              source: "rule gdpr.transfer\n  effect warn\n  cites \"x\"\n  message \"again\"",
              id: "type.duplicateRule", line: 1, column: 6,
-             message: "duplicate rule id 'gdpr.transfer': already defined at rules/gdpr.placet:47"),
+             message: "duplicate rule id 'gdpr.transfer': already defined at rules/gdpr.placet:49"),
         Case(name: "unknown definition", source: rule(when: "persnal(d)"), id: "type.unknownFunction", line: 5, column: 8,
              message: "unknown definition 'persnal'; did you mean 'personal'?"),
         Case(name: "presence test on a required field", source: rule(when: "d.personalData is present"), id: "type.notOptional",

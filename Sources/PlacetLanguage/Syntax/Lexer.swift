@@ -1,5 +1,24 @@
 // The lexer: a cursor over UTF-8 bytes that yields tokens with their spans.
-// Comments run from `#` to the end of the line.
+// Comments run from `#` to the end of the line; the parser never sees them, but the lexer
+// records them so a tool that prints source back (`placet fmt`) can keep them.
+
+/// A `#` comment as written, for tools that print policy source back.
+public struct SourceComment: Sendable, Hashable {
+    /// From the `#` to the end of the line, without the line break.
+    public var text: String
+    public var span: Span
+    /// On the same line as an earlier token (`x: T  # note`), rather than on a line of its own.
+    public var isTrailing: Bool
+
+    public init(text: String, span: Span, isTrailing: Bool) {
+        self.text = text
+        self.span = span
+        self.isTrailing = isTrailing
+    }
+
+    /// UTF-8 offset of the `#`.
+    public var offset: Int { span.start }
+}
 
 public struct Lexer {
     private let bytes: [UInt8]
@@ -7,6 +26,10 @@ public struct Lexer {
     private var position: Int
     private let end: Int
     public private(set) var diagnostics: [Diagnostic] = []
+    /// Every comment read so far, in source order.
+    public private(set) var comments: [SourceComment] = []
+    /// Where the last token ended, to tell a trailing comment from one on a line of its own.
+    private var lastTokenEnd: Int?
     private let source: SourceFile
 
     public init(source: SourceFile, fileID: Int, range: Range<Int>? = nil) {
@@ -22,6 +45,7 @@ public struct Lexer {
         while true {
             let token = next()
             tokens.append(token)
+            lastTokenEnd = token.span.end
             if token.kind == .endOfFile { break }
         }
         return tokens
@@ -37,11 +61,19 @@ public struct Lexer {
             if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
                 position += 1
             } else if byte == UInt8(ascii: "#") {
+                let start = position
                 while let c = peek(), c != UInt8(ascii: "\n") { position += 1 }
+                recordComment(from: start)
             } else {
                 break
             }
         }
+    }
+
+    private mutating func recordComment(from start: Int) {
+        let trailing = lastTokenEnd.map { !bytes[$0..<start].contains(UInt8(ascii: "\n")) } ?? false
+        let text = String(decoding: bytes[start..<position], as: UTF8.self)
+        comments.append(SourceComment(text: text, span: span(from: start), isTrailing: trailing))
     }
 
     private func span(from start: Int) -> Span {

@@ -20,6 +20,9 @@ public struct Parser {
     private var index = 0
     private var depth = 0
     public private(set) var diagnostics: [Diagnostic] = []
+    /// The file's `#` comments in the order read (those inside interpolations last); the syntax
+    /// tree does not hold them.
+    public private(set) var comments: [SourceComment] = []
 
     /// Deeper nesting than this is refused, so hostile input cannot exhaust the stack.
     public static let maximumDepth = 200
@@ -32,6 +35,7 @@ public struct Parser {
         var lexer = Lexer(source: source, fileID: fileID)
         self.tokens = lexer.tokenize()
         self.diagnostics = lexer.diagnostics
+        self.comments = lexer.comments
     }
 
     private init(source: SourceFile, fileID: Int, range: Range<Int>, depth: Int) {
@@ -40,6 +44,7 @@ public struct Parser {
         var lexer = Lexer(source: source, fileID: fileID, range: range)
         self.tokens = lexer.tokenize()
         self.diagnostics = lexer.diagnostics
+        self.comments = lexer.comments
         self.depth = depth
     }
 
@@ -47,6 +52,15 @@ public struct Parser {
         var parser = Parser(source: source, fileID: fileID)
         let file = parser.parseFile()
         return (file, parser.diagnostics)
+    }
+
+    /// Parses a file and also returns its comments, for tools that print source back.
+    public static func parseKeepingComments(_ source: SourceFile, fileID: Int)
+        -> (file: PolicyFileSyntax, comments: [SourceComment], diagnostics: [Diagnostic]) {
+        var parser = Parser(source: source, fileID: fileID)
+        let file = parser.parseFile()
+        // Comments inside `{interpolations}` are read while parsing, after the rest.
+        return (file, parser.comments.sorted { $0.offset < $1.offset }, parser.diagnostics)
     }
 
     /// Parses a single expression (used by tests and tools).
@@ -656,6 +670,7 @@ public struct Parser {
                     inner.report("expected '}' to end the interpolation, found \(inner.current.kind)", inner.current.span)
                 }
                 diagnostics.append(contentsOf: inner.diagnostics)
+                comments.append(contentsOf: inner.comments)
                 guard let expression, inner.atEnd else { throw Failure() }
                 parts.append(.interpolation(expression))
                 position = close + 1

@@ -1,0 +1,376 @@
+// From syntax to layout: decides, for each declaration, field and clause, what goes on which
+// line. An expression that ends a line is broken when the line would pass the limit, or when a
+// comment inside it would otherwise have to move:
+//
+//   a collection literal   one entry after another, filled to the limit, `]` on its own line
+//   an `and` / `or` chain  before each operand, 4 spaces further in; a long parenthesised
+//                          operand that is itself a chain breaks the same way, 4 further
+//   an `if` ... `else`     before each `else` (and `then`, if `if c then a` is still too
+//                          long), 4 spaces further in
+
+struct LayoutBuilder {
+    let lineLimit: Int
+    let tokens: SourceTokens
+    let comments: [SourceComment]
+
+    func declaration(_ declaration: Declaration) -> LayoutItem {
+        switch declaration {
+        case .enumeration(let e): enumeration(e)
+        case .record(let r): record(r)
+        case .constant(let c): constant(c)
+        case .function(let f): function(f)
+        case .rule(let r): rule(r)
+        }
+    }
+
+    // MARK: Declarations
+
+    private func enumeration(_ e: EnumDeclaration) -> LayoutItem {
+        var head = (e.ordered ? "ordered " : "") + "enum " + e.name.name
+        if let includes = e.includes { head += " includes " + includes.name }
+        let range = e.span.start..<e.span.end
+        guard !e.cases.isEmpty else { return LayoutItem(range: range, header: head + " {}") }
+        let open = tokens.first(atOrAfter: (e.includes ?? e.name).span.end)
+        let flat = head + " { " + e.cases.map(\.name).joined(separator: ", ") + " }"
+        if flat.count <= lineLimit, !hasComment(in: open.span.end..<(e.span.end - 1)) {
+            return LayoutItem(range: range, header: flat)
+        }
+        var item = LayoutItem(range: range, header: head + " {", headerEnd: open.span.end)
+        item.children = e.cases.map { LayoutItem(range: $0.span.start..<$0.span.end, header: $0.name) }
+        item.childIndent = 2
+        item.packed = true
+        item.closing = "}"
+        return item
+    }
+
+    private func record(_ r: RecordDeclaration) -> LayoutItem {
+        let head = "record " + r.name.name
+        let range = r.span.start..<r.span.end
+        guard !r.fields.isEmpty else { return LayoutItem(range: range, header: head + " {}") }
+        let open = tokens.first(atOrAfter: r.name.span.end)
+        var item = LayoutItem(range: range, header: head + " {", headerEnd: open.span.end)
+        item.children = r.fields.map(field)
+        item.childIndent = 2
+        item.closing = "}"
+        return item
+    }
+
+    /// `name: type [= default] [required when condition]`; the last expression may break.
+    private func field(_ field: FieldDeclaration) -> LayoutItem {
+        var prefix = field.name.name + ": " + ExpressionPrinter.type(field.type)
+        var tail: Expression?
+        if let defaultValue = field.defaultValue {
+            if field.requiredWhen == nil {
+                prefix += " = "
+                tail = defaultValue
+            } else {
+                prefix += " = " + ExpressionPrinter.print(defaultValue)
+            }
+        }
+        if let condition = field.requiredWhen {
+            prefix += " required when "
+            tail = condition
+        }
+        let end = (field.requiredWhen ?? field.defaultValue)?.span.end ?? field.type.span.end
+        return line(field.name.span.start..<end, prefix, tail, indent: 2)
+    }
+
+    private func constant(_ c: ConstantDeclaration) -> LayoutItem {
+        let keyword = tokens.last(endingAtOrBefore: c.name.span.start)
+        let prefix = "const " + c.name.name + ": " + ExpressionPrinter.type(c.type) + " = "
+        return line(keyword.span.start..<c.value.span.end, prefix, c.value, indent: 0)
+    }
+
+    private func function(_ f: FunctionDeclaration) -> LayoutItem {
+        let keyword = tokens.last(endingAtOrBefore: f.name.span.start)
+        let parameters = f.parameters.map { $0.name.name + ": " + ExpressionPrinter.type($0.type) }
+        let prefix = "def " + f.name.name + "(" + parameters.joined(separator: ", ") + "): "
+            + ExpressionPrinter.type(f.returnType) + " = "
+        return line(keyword.span.start..<f.body.span.end, prefix, f.body, indent: 0)
+    }
+
+    /// The header `rule id`, then one clause per line in the order effect, cites, effective,
+    /// for each, when, subject, message, whatever the order written.
+    private func rule(_ r: RuleDeclaration) -> LayoutItem {
+        var item = LayoutItem(range: r.span.start..<r.span.end, header: "rule " + r.id.name, headerEnd: r.id.span.end)
+        item.childIndent = 2
+        let ruleRange = r.span.start..<r.span.end
+
+        let effectWord = tokens.last(endingAtOrBefore: r.effectSpan.start)
+        let effectEnd = r.unwaivable ? tokens.first(atOrAfter: r.effectSpan.end).span.end : r.effectSpan.end
+        item.children.append(LayoutItem(
+            range: effectWord.span.start..<effectEnd,
+            header: "effect " + r.effect.rawValue + (r.unwaivable ? " unwaivable" : "")))
+
+        if !r.citations.isEmpty {
+            let range = tokens.citesClause(in: ruleRange) ?? r.id.span.end..<r.id.span.end
+            item.children.append(LayoutItem(range: range, header: "cites " + r.citations.map(ExpressionPrinter.quoted).joined(separator: ", ")))
+        }
+        if let effective = r.effective {
+            let range = tokens.effectiveClause(in: ruleRange) ?? r.id.span.end..<r.id.span.end
+            item.children.append(LayoutItem(range: range, header: "effective " + effective.description))
+        }
+        if let forEach = r.forEach {
+            let each = tokens.last(endingAtOrBefore: forEach.variable.span.start)
+            let keyword = tokens.last(endingAtOrBefore: each.span.start)
+            item.children.append(line(
+                keyword.span.start..<forEach.collection.span.end, "for each " + forEach.variable.name + " in ",
+                forEach.collection, indent: 2))
+        }
+        if let condition = r.condition {
+            item.children.append(clause("when", condition))
+        }
+        if let subject = r.subject {
+            item.children.append(clause("subject", subject))
+        }
+        item.children.append(clause("message", r.message))
+        return item
+    }
+
+    private func clause(_ word: String, _ expression: Expression) -> LayoutItem {
+        let keyword = tokens.last(endingAtOrBefore: expression.span.start)
+        return line(keyword.span.start..<expression.span.end, word + " ", expression, indent: 2)
+    }
+
+    // MARK: Lines that end in an expression
+
+    /// `prefix` followed by `tail`, on one line if it fits and holds no comment that needs a line
+    /// break, else broken as the header comment describes.
+    private func line(_ range: Range<Int>, _ prefix: String, _ tail: Expression?, indent: Int) -> LayoutItem {
+        guard let tail else { return LayoutItem(range: range, header: prefix) }
+        let flat = prefix + ExpressionPrinter.print(tail)
+        let tooLong = indent + flat.count > lineLimit
+        switch tail.kind {
+        case .collection(let items) where !items.isEmpty:
+            let entries = items.map { LayoutItem(range: $0.span.start..<$0.span.end, header: ExpressionPrinter.print($0)) }
+            if let item = brokenCollection(range, prefix, tail, entries, force: tooLong) { return item }
+        case .mapLiteral(let pairs) where !pairs.isEmpty:
+            let entries = pairs.map { LayoutItem(range: $0.key.span.start..<$0.value.span.end, header: ExpressionPrinter.entry($0)) }
+            if let item = brokenCollection(range, prefix, tail, entries, force: tooLong) { return item }
+        case .binary(.and, _, _), .binary(.or, _, _):
+            if tooLong || chainHoldsComments(tail) {
+                return chain(range, prefix: prefix, suffix: "", tail, indent: indent)
+            }
+        case .conditional:
+            let item = conditional(range, prefix, tail, indent: indent)
+            if tooLong || conditionalHoldsComments(tail, headerEnd: item.headerEnd) { return item }
+        default:
+            break
+        }
+        return LayoutItem(range: range, header: flat)
+    }
+
+    private func brokenCollection(_ range: Range<Int>, _ prefix: String, _ collection: Expression,
+                                  _ entries: [LayoutItem], force: Bool) -> LayoutItem? {
+        let open = tokens.first(atOrAfter: collection.span.start, kind: .symbol(.leftBracket))
+        let close = tokens.last(endingAtOrBefore: collection.span.end, kind: .symbol(.rightBracket))
+        guard force || hasComment(in: open.span.end..<close.span.start) else { return nil }
+        var item = LayoutItem(range: range, header: prefix + "[", headerEnd: open.span.end)
+        item.children = entries
+        item.childIndent = 2
+        item.packed = true
+        item.closing = "]"
+        return item
+    }
+
+    /// `a and b and c` as `a` on the first line and `and b`, `and c` below.
+    private func chain(_ range: Range<Int>, prefix: String, suffix: String, _ expression: Expression, indent: Int) -> LayoutItem {
+        guard case .binary(let op, _, _) = expression.kind else { return LayoutItem(range: range, header: prefix + ExpressionPrinter.print(expression) + suffix) }
+        let operands = Self.operands(of: expression, op)
+        var item = LayoutItem(
+            range: range, header: prefix + ExpressionPrinter.operand(operands[0], of: op, isRight: false),
+            headerEnd: operands[0].span.end)
+        item.suffix = suffix
+        item.childIndent = 4
+        for operand in operands.dropFirst() {
+            let opToken = tokens.last(endingAtOrBefore: operand.span.start)
+            let childRange = opToken.span.start..<operand.span.end
+            let text = op.rawValue + " " + ExpressionPrinter.operand(operand, of: op, isRight: true)
+            if case .binary(let inner, _, _) = operand.kind, inner == .and || inner == .or,
+               indent + 4 + text.count > lineLimit || chainHoldsComments(operand) {
+                let parenthesised = ExpressionPrinter.needsParentheses(operand, of: op, isRight: true)
+                item.children.append(chain(
+                    childRange, prefix: op.rawValue + " " + (parenthesised ? "(" : ""), suffix: parenthesised ? ")" : "",
+                    operand, indent: indent + 4))
+            } else {
+                item.children.append(LayoutItem(range: childRange, header: text))
+            }
+        }
+        return item
+    }
+
+    /// `if c1 then a1 else if c2 then a2 else b` as `if c1 then a1`, then `else if c2 then a2`
+    /// and `else b` below; an `if c then a` that is still too long also breaks before `then`.
+    private func conditional(_ range: Range<Int>, _ prefix: String, _ expression: Expression, indent: Int) -> LayoutItem {
+        guard case .conditional(let condition, let thenBranch, var rest) = expression.kind else {
+            return LayoutItem(range: range, header: prefix + ExpressionPrinter.print(expression))
+        }
+        let continuation = indent + 4
+        let first = prefix + "if " + ExpressionPrinter.branch(condition)
+        let then = " then " + ExpressionPrinter.branch(thenBranch)
+        var item: LayoutItem
+        if indent + first.count + then.count <= lineLimit {
+            item = LayoutItem(range: range, header: first + then, headerEnd: thenBranch.span.end)
+        } else {
+            item = LayoutItem(range: range, header: first, headerEnd: condition.span.end)
+            item.children.append(thenLine(thenBranch))
+        }
+        item.childIndent = 4
+        while true {
+            let elseToken = tokens.last(endingAtOrBefore: rest.span.start)
+            guard case .conditional(let nextCondition, let nextThen, let nextRest) = rest.kind else {
+                item.children.append(LayoutItem(range: elseToken.span.start..<rest.span.end, header: "else " + ExpressionPrinter.print(rest)))
+                return item
+            }
+            let elseIf = "else if " + ExpressionPrinter.branch(nextCondition)
+            let nextThenText = " then " + ExpressionPrinter.branch(nextThen)
+            if continuation + elseIf.count + nextThenText.count <= lineLimit {
+                item.children.append(LayoutItem(range: elseToken.span.start..<nextThen.span.end, header: elseIf + nextThenText))
+            } else {
+                item.children.append(LayoutItem(range: elseToken.span.start..<nextCondition.span.end, header: elseIf))
+                item.children.append(thenLine(nextThen))
+            }
+            rest = nextRest
+        }
+    }
+
+    private func thenLine(_ branch: Expression) -> LayoutItem {
+        let keyword = tokens.last(endingAtOrBefore: branch.span.start)
+        return LayoutItem(range: keyword.span.start..<branch.span.end, header: "then " + ExpressionPrinter.branch(branch))
+    }
+
+    /// The operands of a left-associated run of one operator: `(a and b) and c` gives a, b, c.
+    static func operands(of expression: Expression, _ op: BinaryOperator) -> [Expression] {
+        guard case .binary(op, let lhs, let rhs) = expression.kind else { return [expression] }
+        return operands(of: lhs, op) + [rhs]
+    }
+
+    // MARK: Comments that force a break
+
+    private func hasComment(in range: Range<Int>) -> Bool {
+        comments(in: range).isEmpty == false
+    }
+
+    /// The comments inside `range`; `comments` is in source order.
+    private func comments(in range: Range<Int>) -> ArraySlice<SourceComment> {
+        var low = 0, high = comments.count
+        while low < high {
+            let mid = (low + high) / 2
+            if comments[mid].offset < range.lowerBound { low = mid + 1 } else { high = mid }
+        }
+        var end = low
+        while end < comments.count, comments[end].offset < range.upperBound { end += 1 }
+        return comments[low..<end]
+    }
+
+    // A comment after the first line's text and before the last part needs the expression broken
+    // to stay where it is. One before (inside the first line's text) goes above or after the
+    // first line, one trailing the last part ends the last line: neither needs a break, and
+    // breaking for them would not survive a second pass.
+
+    private func chainHoldsComments(_ expression: Expression) -> Bool {
+        guard case .binary(let op, _, _) = expression.kind else { return false }
+        let operands = Self.operands(of: expression, op)
+        let lastStart = tokens.last(endingAtOrBefore: operands[operands.count - 1].span.start).span.start
+        return holdsComments(operands[0].span.end..<operands[operands.count - 1].span.end, lastPartStart: lastStart)
+    }
+
+    private func conditionalHoldsComments(_ expression: Expression, headerEnd: Int) -> Bool {
+        var last = expression
+        while case .conditional(_, _, let rest) = last.kind { last = rest }
+        let elseStart = tokens.last(endingAtOrBefore: last.span.start).span.start
+        return holdsComments(headerEnd..<expression.span.end, lastPartStart: elseStart)
+    }
+
+    private func holdsComments(_ range: Range<Int>, lastPartStart: Int) -> Bool {
+        comments(in: range).contains { comment in !(comment.isTrailing && comment.offset > lastPartStart) }
+    }
+}
+
+/// A file's tokens, for finding the keywords and brackets the syntax tree does not record.
+struct SourceTokens {
+    let tokens: [Token]
+
+    /// The first token starting at or after `offset` (the end-of-file token if none).
+    func first(atOrAfter offset: Int) -> Token {
+        tokens[indexOfFirst(atOrAfter: offset)]
+    }
+
+    func first(atOrAfter offset: Int, kind: TokenKind) -> Token {
+        var index = indexOfFirst(atOrAfter: offset)
+        while index < tokens.count - 1, tokens[index].kind != kind { index += 1 }
+        return tokens[index]
+    }
+
+    /// The last token ending at or before `offset` (the first token if none).
+    func last(endingAtOrBefore offset: Int) -> Token {
+        tokens[indexOfLast(endingAtOrBefore: offset)]
+    }
+
+    /// The token whose text covers `offset`, if any.
+    func token(containing offset: Int) -> Token? {
+        let token = tokens[indexOfLast(startingAtOrBefore: offset)]
+        return token.span.start <= offset && offset < token.span.end ? token : nil
+    }
+
+    func last(endingAtOrBefore offset: Int, kind: TokenKind) -> Token {
+        var index = indexOfLast(endingAtOrBefore: offset)
+        while index > 0, tokens[index].kind != kind { index -= 1 }
+        return tokens[index]
+    }
+
+    private func indexOfFirst(atOrAfter offset: Int) -> Int {
+        var low = 0, high = tokens.count - 1
+        while low < high {
+            let mid = (low + high) / 2
+            if tokens[mid].span.start >= offset { high = mid } else { low = mid + 1 }
+        }
+        return low
+    }
+
+    private func indexOfLast(startingAtOrBefore offset: Int) -> Int {
+        var low = 0, high = tokens.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if tokens[mid].span.start <= offset { low = mid } else { high = mid - 1 }
+        }
+        return low
+    }
+
+    private func indexOfLast(endingAtOrBefore offset: Int) -> Int {
+        var low = 0, high = tokens.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if tokens[mid].span.end <= offset { low = mid } else { high = mid - 1 }
+        }
+        return low
+    }
+
+    /// `cites "a", "b"` inside a rule: the word `cites` followed by a string can only be the clause.
+    func citesClause(in range: Range<Int>) -> Range<Int>? {
+        var index = indexOfFirst(atOrAfter: range.lowerBound)
+        while index + 1 < tokens.count, tokens[index].span.start < range.upperBound {
+            if tokens[index].kind == .identifier("cites"), tokens[index + 1].kind == .string {
+                var last = index + 1
+                while last + 2 < tokens.count, tokens[last + 1].kind == .symbol(.comma), tokens[last + 2].kind == .string {
+                    last += 2
+                }
+                return tokens[index].span.start..<tokens[last].span.end
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// `effective 2027-12-02` inside a rule: the word followed by a date can only be the clause.
+    func effectiveClause(in range: Range<Int>) -> Range<Int>? {
+        var index = indexOfFirst(atOrAfter: range.lowerBound)
+        while index + 1 < tokens.count, tokens[index].span.start < range.upperBound {
+            if tokens[index].kind == .identifier("effective"), case .date = tokens[index + 1].kind {
+                return tokens[index].span.start..<tokens[index + 1].span.end
+            }
+            index += 1
+        }
+        return nil
+    }
+}
