@@ -61,19 +61,7 @@ public struct JSONRenderer: Sendable {
         }
         json.endArray()
         json.key("errors")
-        json.beginArrayValue()
-        for error in report.errors {
-            json.beginObjectValue()
-            if let location = error.location {
-                json.key("file"); json.string(location.file)
-                json.key("line"); json.number(location.line)
-                json.key("column"); json.number(location.column)
-            }
-            json.key("id"); json.string(error.id)
-            json.key("message"); json.string(error.message)
-            json.endObject()
-        }
-        json.endArray()
+        json.diagnostics(report.errors)
         json.endObject()
         var bytes = json.output
         bytes.append(0x0A)

@@ -1,6 +1,8 @@
 // A small JSON writer with a fixed key order and fixed escaping, so the same report is the
 // same bytes on every run.
 
+import PlacetLanguage
+
 struct JSONWriter {
     private(set) var output: [UInt8] = []
     private var indent = 0
@@ -138,5 +140,24 @@ struct JSONWriter {
     mutating func beginArrayValue() {
         beginValue()
         beginArray()
+    }
+}
+
+extension JSONWriter {
+    /// Errors as every JSON output lists them: `{"file", "line", "column", "id", "message"}`.
+    mutating func diagnostics(_ diagnostics: [Diagnostic]) {
+        beginArrayValue()
+        for diagnostic in diagnostics {
+            beginObjectValue()
+            if let location = diagnostic.location {
+                key("file"); string(location.file)
+                key("line"); number(location.line)
+                key("column"); number(location.column)
+            }
+            key("id"); string(diagnostic.id)
+            key("message"); string(diagnostic.message)
+            endObject()
+        }
+        endArray()
     }
 }

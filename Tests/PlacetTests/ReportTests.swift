@@ -138,6 +138,14 @@ enum ReportFixtures {
         #expect(first.stdoutData.count > 500)
     }
 
+    @Test(arguments: [("junit", "junit.xml"), ("sarif", "sarif"), ("markdown", "md"), ("html", "html"), ("oscal", "oscal.xml")])
+    func exampleReportMatchesGolden(format: String, ext: String) throws {
+        let result = try PlacetExecutable.run(["check", "policies/examples/acme", "--as-of", "2028-01-01", "--format", format])
+        let golden = try Data(contentsOf: Fixtures.goldenDirectory.appendingPathComponent("acme-2028-01-01.\(ext)"))
+        #expect(result.status == 1)
+        #expect(result.stdoutData == golden, "differs from Tests/PlacetTests/Golden/acme-2028-01-01.\(ext)")
+    }
+
     @Test func oscalUUIDsAreValidAndNameBased() {
         let uuid = OSCALRenderer.uuid("x")
         #expect(uuid == OSCALRenderer.uuid("x"))
