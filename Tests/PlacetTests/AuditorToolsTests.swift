@@ -162,6 +162,19 @@ import Testing
         #expect(diagnostics.first?.location?.line == 7)
     }
 
+    /// The issue's bar for the bundled pack: every rule, branch, date boundary and waiver case tested.
+    @Test func bundledPackTestsPassWithFullCoverage() throws {
+        let result = try PlacetExecutable.run(["test", "policies", "--coverage", "--threshold", "100"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("coverage: 100.0% ("))
+        #expect(result.stdout.hasSuffix(" passed, 0 failed\n"))
+        let files = PolicyTestRunner.discover(directory: Fixtures.policiesDirectory.path)
+        let (run, diagnostics) = PolicyTestRunner(policy: Fixtures.baseline, defaultAsOf: CivilDate(iso: "2028-01-01")!).run(files: files)
+        #expect(diagnostics.isEmpty)
+        #expect(run.results.count >= 100)
+        #expect(run.coverage.rules.allSatisfy { $0.gaps.isEmpty })
+    }
+
     @Test func commandPrintsSummaryAndExitCodes() throws {
         let (directory, _) = try write(Self.base + """
 
