@@ -44,7 +44,7 @@ let package = Package(
         // resource is the real top-level folder, one source of truth for auditors.
         .target(
             name: "BaselinePack", path: ".",
-            exclude: ["Sources/BaselinePack/README.md", "Tests", "README.md"] + otherTargetFolders,
+            exclude: ["Sources/BaselinePack/README.md", "Tests", "README.md", "docs"] + otherTargetFolders,
             sources: ["Sources/BaselinePack/BaselinePack.swift"],
             resources: [.copy("policies")]),
         // The system libxml2, and the C helpers Swift 6 needs to call it.
