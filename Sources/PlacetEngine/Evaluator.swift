@@ -126,7 +126,7 @@ struct Machine {
         case .equal(let lhs, let rhs, let negated):
             return .bool((evaluate(lhs) == evaluate(rhs)) != negated)
         case .compare(let op, let lhs, let rhs):
-            return .bool(Machine.compare(op, evaluate(lhs), evaluate(rhs)))
+            return .bool(op.holds(evaluate(lhs), evaluate(rhs)))
         case .contains(let element, let collection, let negated):
             let needle = evaluate(element)
             let found = evaluate(collection).elements.contains(needle)
@@ -187,25 +187,6 @@ struct Machine {
             case .map(let entries): return .number(Double(entries.count))
             default: return .number(0)
             }
-        }
-    }
-
-    static func compare(_ op: ComparisonOperator, _ lhs: Value, _ rhs: Value) -> Bool {
-        let order: Int
-        switch (lhs, rhs) {
-        case (.number(let a), .number(let b)):
-            // NaN compares false every way, as in IEEE arithmetic.
-            if a.isNaN || b.isNaN { return false }
-            order = a < b ? -1 : (a > b ? 1 : 0)
-        case (.date(let a), .date(let b)): order = a < b ? -1 : (a > b ? 1 : 0)
-        case (.enumCase(let a), .enumCase(let b)): order = a < b ? -1 : (a > b ? 1 : 0)
-        default: return false
-        }
-        switch op {
-        case .less: return order < 0
-        case .lessEqual: return order <= 0
-        case .greater: return order > 0
-        case .greaterEqual: return order >= 0
         }
     }
 }

@@ -6,6 +6,30 @@ public enum ComparisonOperator: String, Sendable {
     case less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
 }
 
+extension ComparisonOperator {
+    /// The comparison as the language defines it, shared by the evaluator and the linter:
+    /// numbers, dates and enum cases (by declaration order); false for NaN and for values of
+    /// different kinds.
+    public func holds(_ lhs: Value, _ rhs: Value) -> Bool {
+        let order: Int
+        switch (lhs, rhs) {
+        case (.number(let a), .number(let b)):
+            // NaN compares false every way, as in IEEE arithmetic.
+            if a.isNaN || b.isNaN { return false }
+            order = a < b ? -1 : (a > b ? 1 : 0)
+        case (.date(let a), .date(let b)): order = a < b ? -1 : (a > b ? 1 : 0)
+        case (.enumCase(let a), .enumCase(let b)): order = a < b ? -1 : (a > b ? 1 : 0)
+        default: return false
+        }
+        switch self {
+        case .less: return order < 0
+        case .lessEqual: return order <= 0
+        case .greater: return order > 0
+        case .greaterEqual: return order >= 0
+        }
+    }
+}
+
 public enum ArithmeticOperator: String, Sendable {
     case plus = "+", minus = "-", times = "*", divide = "/"
 }

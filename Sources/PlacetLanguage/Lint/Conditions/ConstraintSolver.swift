@@ -60,7 +60,7 @@ enum ConstraintSolver {
         case .truth(let constant): return constant
         case .equal(let other): truth = value == other
         case .member(let values): truth = values.contains(value)
-        case .ordered(let op, let bound): truth = Terms.compare(op, value, bound)
+        case .ordered(let op, let bound): truth = op.holds(value, bound)
         }
         return truth == literal.positive
     }
@@ -92,18 +92,18 @@ enum ConstraintSolver {
             switch bound.op {
             case .greater, .greaterEqual:
                 let strict = bound.op == .greater
-                if let current = lower, !Terms.compare(.greater, bound.value, current.value),
+                if let current = lower, !ComparisonOperator.greater.holds(bound.value, current.value),
                    !(bound.value == current.value && strict) { continue }
                 lower = (bound.value, strict)
             case .less, .lessEqual:
                 let strict = bound.op == .less
-                if let current = upper, !Terms.compare(.less, bound.value, current.value),
+                if let current = upper, !ComparisonOperator.less.holds(bound.value, current.value),
                    !(bound.value == current.value && strict) { continue }
                 upper = (bound.value, strict)
             }
         }
         guard let lower, let upper else { return true }
-        if Terms.compare(.greater, lower.value, upper.value) { return false }
+        if ComparisonOperator.greater.holds(lower.value, upper.value) { return false }
         if lower.value == upper.value {
             if lower.strict || upper.strict { return false }
             return !excluded.contains(lower.value)

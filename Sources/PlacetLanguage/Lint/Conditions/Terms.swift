@@ -201,7 +201,7 @@ struct Terms: Sendable {
             return .bool((a == b) != negated)
         case .compare(let op, let lhs, let rhs):
             guard let a = f(lhs), let b = f(rhs) else { return nil }
-            return .bool(Terms.compare(op, a, b))
+            return .bool(op.holds(a, b))
         case .contains(let element, let collection, let negated):
             guard let needle = f(element), let haystack = f(collection) else { return nil }
             return .bool(haystack.elements.contains(needle) != negated)
@@ -250,26 +250,6 @@ struct Terms: Sendable {
             }
         case .today, .field, .call, .quantifier, .interpolation:
             return nil
-        }
-    }
-
-    /// `<`, `<=`, `>`, `>=` as the evaluator computes them: false for NaN and for values of
-    /// different kinds.
-    static func compare(_ op: ComparisonOperator, _ lhs: Value, _ rhs: Value) -> Bool {
-        let order: Int
-        switch (lhs, rhs) {
-        case (.number(let a), .number(let b)):
-            if a.isNaN || b.isNaN { return false }
-            order = a < b ? -1 : (a > b ? 1 : 0)
-        case (.date(let a), .date(let b)): order = a < b ? -1 : (a > b ? 1 : 0)
-        case (.enumCase(let a), .enumCase(let b)): order = a < b ? -1 : (a > b ? 1 : 0)
-        default: return false
-        }
-        switch op {
-        case .less: return order < 0
-        case .lessEqual: return order <= 0
-        case .greater: return order > 0
-        case .greaterEqual: return order >= 0
         }
     }
 }
