@@ -152,30 +152,6 @@ import Testing
 /// Prints a syntax tree in a fixed parenthesised form, ignoring spans.
 enum StructuralPrinter {
     static func print(_ expression: Expression) -> String {
-        switch expression.kind {
-        case .name(let name): return name
-        case .member(let base, let member): return "\(print(base)).\(member.name)"
-        case .caseGroup(let base): return "\(print(base)).*"
-        case .call(let name, let arguments): return "\(name.name)(\(arguments.map(print).joined(separator: ", ")))"
-        case .index(let base, let key): return "\(print(base))[\(print(key))]"
-        case .bool(let value): return String(value)
-        case .number(let value): return "#\(value)"
-        case .date(let date): return date.description
-        case .string(let parts):
-            return "\"" + parts.map { part in
-                switch part {
-                case .text(let text): text
-                case .interpolation(let inner): "{\(print(inner))}"
-                }
-            }.joined() + "\""
-        case .collection(let items): return "[\(items.map(print).joined(separator: ", "))]"
-        case .mapLiteral(let pairs): return "[\(pairs.map { "\(print($0.key)): \(print($0.value))" }.joined(separator: ", "))]"
-        case .unary(let op, let operand): return "(\(op.rawValue) \(print(operand)))"
-        case .binary(let op, let lhs, let rhs): return "(\(print(lhs)) \(op.rawValue) \(print(rhs)))"
-        case .test(let operand, let test): return "(\(print(operand)) \(test.rawValue))"
-        case .conditional(let c, let t, let e): return "(if \(print(c)) then \(print(t)) else \(print(e)))"
-        case .quantifier(let kind, let variable, let collection, let body):
-            return "(\(kind.rawValue) \(variable.name) in \(print(collection)): \(print(body)))"
-        }
+        expression.kind.structuralKey
     }
 }

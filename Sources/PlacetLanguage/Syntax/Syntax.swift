@@ -90,7 +90,7 @@ public struct Expression: Sendable, Hashable {
 
 extension Expression.Kind {
     /// A printable form that ignores spans; two expressions with the same key mean the same thing.
-    var structuralKey: String {
+    public var structuralKey: String {
         switch self {
         case .name(let name): return name
         case .member(let base, let member): return "\(base.kind.structuralKey).\(member.name)"
