@@ -115,7 +115,7 @@ public enum DraftRenderer {
     }
 
     /// A double-quoted string, valid in both JSON and YAML.
-    static func quote(_ text: String) -> String {
+    public static func quote(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -1,0 +1,109 @@
+// `placet where`: for a prospective workload (a model, its datasets, a workload kind and a
+// stage), every Target in the inventory is tried as a placement through the same loader and
+// assessor `check` uses; compliant targets are ranked by GPU-hour cost, the others come with
+// the rules that exclude them.
+
+import Foundation
+import PlacetEngine
+import PlacetLanguage
+
+public struct TargetSearch: Sendable {
+    public struct Request: Sendable {
+        public var model: String?
+        public var datasets: [String]
+        public var workload: String
+        public var stage: String
+        public var framework: String?
+
+        public init(model: String?, datasets: [String], workload: String, stage: String, framework: String?) {
+            self.model = model
+            self.datasets = datasets
+            self.workload = workload
+            self.stage = stage
+            self.framework = framework
+        }
+    }
+
+    public struct Candidate: Sendable {
+        public let target: String
+        public let gpuHourCost: Double
+        public let decision: Decision
+        /// Block findings that are not waived: why the target is excluded.
+        public var blockingRules: [String] {
+            Array(Set(decision.findings.filter { $0.effect == .block && !$0.waived }.map(\.rule))).sorted()
+        }
+    }
+
+    public struct Result: Sendable {
+        public let compliant: [Candidate]
+        public let excluded: [Candidate]
+    }
+
+    public let policy: CompiledPolicy
+    public let asOf: CivilDate
+
+    public init(policy: CompiledPolicy, asOf: CivilDate) {
+        self.policy = policy
+        self.asOf = asOf
+    }
+
+    /// The id prefix of the placements tried, so they cannot clash with real ones.
+    static let prefix = "where:"
+
+    public func search(_ request: Request, inputs: [ManifestInput], paths: [String]) -> (Result?, [Diagnostic]) {
+        let schema = policy.schema
+        let targetKind = schema.recordIndex["Target"]
+        var builder = InventoryBuilder(policy: policy, errorLimit: 500)
+        let (files, discovery) = ManifestLoader.discover(paths: paths)
+        builder.bag.add(contentsOf: discovery)
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                builder.bag.add(Diagnostic(id: "manifest.unreadable", message: "\(file): cannot read the file"))
+                continue
+            }
+            builder.read(ManifestInput(path: file, bytes: [UInt8](data)))
+        }
+        for input in inputs { builder.read(input) }
+        guard let targetKind else {
+            return (nil, [Diagnostic(id: "where.noTargets", message: "the schema has no Target kind")])
+        }
+        // Placements for every target, written as JSON Lines through the normal reader, so a
+        // bad --workload or an unknown model is reported like any manifest error.
+        let targetIDs = builder.inventory.tables[targetKind].ids
+        var lines: [String] = []
+        for target in targetIDs {
+            var members = ["\"apiVersion\": \"placet/v1\"", "\"kind\": \"Placement\"",
+                           "\"id\": \(DraftRenderer.quote(Self.prefix + target))",
+                           "\"workload\": \(DraftRenderer.quote(request.workload))", "\"stage\": \(DraftRenderer.quote(request.stage))",
+                           "\"target\": \(DraftRenderer.quote(target))",
+                           "\"datasets\": [\(request.datasets.map(DraftRenderer.quote).joined(separator: ", "))]"]
+            if let model = request.model { members.append("\"model\": \(DraftRenderer.quote(model))") }
+            if let framework = request.framework { members.append("\"framework\": \(DraftRenderer.quote(framework))") }
+            lines.append("{" + members.joined(separator: ", ") + "}")
+        }
+        if targetIDs.isEmpty {
+            builder.bag.add(Diagnostic(id: "where.noTargets", message: "the manifests define no Target to place the workload on"))
+        }
+        builder.read(ManifestInput(path: "(placet where request).jsonl", text: lines.joined(separator: "\n")))
+        let loaded = builder.finish()
+        guard !loaded.hasErrors else { return (nil, loaded.diagnostics) }
+
+        let assessment = PlacementAssessor(policy: policy, asOf: asOf).assess(loaded.inventory)
+        let costField = schema.records[targetKind].fieldIndex["gpuHourCost"]
+        var compliant: [Candidate] = []
+        var excluded: [Candidate] = []
+        for decision in assessment.decisions where decision.placement.hasPrefix(Self.prefix) {
+            let target = String(decision.placement.dropFirst(Self.prefix.count))
+            var cost = 0.0
+            if let costField, let row = loaded.inventory.tables[targetKind].indexByID[target],
+               case .number(let value) = loaded.inventory.tables[targetKind].rows[row][costField] {
+                cost = value
+            }
+            let candidate = Candidate(target: target, gpuHourCost: cost, decision: decision)
+            if decision.outcome == .approve { compliant.append(candidate) } else { excluded.append(candidate) }
+        }
+        compliant.sort { ($0.gpuHourCost, $0.target) < ($1.gpuHourCost, $1.target) }
+        excluded.sort { $0.target < $1.target }
+        return (Result(compliant: compliant, excluded: excluded), loaded.diagnostics)
+    }
+}
