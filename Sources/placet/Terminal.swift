@@ -18,16 +18,32 @@ enum Terminal {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
+    /// Writes to a file atomically (a temporary file renamed over it) or to standard output,
+    /// without copying the report: reports of 100,000 placements are tens of megabytes.
     static func write(_ bytes: [UInt8], to path: String?) throws {
-        if let path {
-            do {
-                try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-            } catch {
-                FileHandle.standardError.write(Data("error: cannot write '\(path)': \(error.localizedDescription)\n".utf8))
-                throw ExitCode(2)
+        guard let path else {
+            bytes.withUnsafeBytes { raw in
+                guard let base = raw.baseAddress else { return }
+                FileHandle.standardOutput.write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: raw.count, deallocator: .none))
             }
-        } else {
-            FileHandle.standardOutput.write(Data(bytes))
+            return
+        }
+        let temporary = path + ".placet-\(ProcessInfo.processInfo.processIdentifier).tmp"
+        do {
+            guard FileManager.default.createFile(atPath: temporary, contents: nil),
+                  let handle = FileHandle(forWritingAtPath: temporary) else {
+                throw CocoaError(.fileWriteNoPermission)
+            }
+            try bytes.withUnsafeBytes { raw in
+                guard let base = raw.baseAddress else { return }
+                try handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: raw.count, deallocator: .none))
+            }
+            try handle.close()
+            guard rename(temporary, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            FileHandle.standardError.write(Data("error: cannot write '\(path)': \(error.localizedDescription)\n".utf8))
+            throw ExitCode(2)
         }
     }
 }
