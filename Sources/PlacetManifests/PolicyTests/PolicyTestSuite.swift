@@ -34,6 +34,8 @@ public struct PolicyTest: Sendable {
     public let line: Int
     public let asOf: CivilDate?
     let documents: [DocumentNode]
+    /// The test file as read once, so inline manifests report errors against it.
+    let source: ManifestFileContext
     let files: [String]
     public let expectations: [Expectation]
     public let notices: [String]?
@@ -110,7 +112,7 @@ public struct PolicyTestRunner: Sendable {
         if testNodes.isEmpty, diagnostics.isEmpty { diagnostics.append(error("the file has no tests", topPosition)) }
         var tests: [PolicyTest] = []
         for node in testNodes {
-            switch parseTest(node, file: path, fixtures: fixtures, error: error) {
+            switch parseTest(node, file: path, source: context, fixtures: fixtures, error: error) {
             case .success(let test): tests.append(test)
             case .failure(let failure): diagnostics.append(contentsOf: failure.diagnostics)
             }
@@ -122,7 +124,7 @@ public struct PolicyTestRunner: Sendable {
         let diagnostics: [Diagnostic]
     }
 
-    private func parseTest(_ node: DocumentNode, file: String, fixtures: [String: [DocumentNode]],
+    private func parseTest(_ node: DocumentNode, file: String, source: ManifestFileContext, fixtures: [String: [DocumentNode]],
                            error: (String, Position) -> Diagnostic) -> Result<PolicyTest, ParseFailure> {
         guard case .mapping(let entries, let position) = node else {
             return .failure(ParseFailure(diagnostics: [error("a test is a mapping with name, manifests and expect", node.position)]))
@@ -207,7 +209,7 @@ public struct PolicyTestRunner: Sendable {
         }
         if expectations.isEmpty, notices == nil { problems.append(error("test '\(name)' expects nothing; add 'expect:'", position)) }
         guard problems.isEmpty else { return .failure(ParseFailure(diagnostics: problems)) }
-        return .success(PolicyTest(file: file, name: name, line: position.line, asOf: asOf, documents: documents, files: files,
+        return .success(PolicyTest(file: file, name: name, line: position.line, asOf: asOf, documents: documents, source: source, files: files,
                                    expectations: expectations, notices: notices))
     }
 
@@ -242,8 +244,7 @@ public struct PolicyTestRunner: Sendable {
             }
             builder.read(ManifestInput(path: path, bytes: [UInt8](data)))
         }
-        let context = ManifestFileContext(path: test.file, bytes: [UInt8](FileManager.default.contents(atPath: test.file) ?? Data()))
-        for document in test.documents { builder.add(document: document, from: context) }
+        for document in test.documents { builder.add(document: document, from: test.source) }
         let loaded = builder.finish()
         if loaded.hasErrors {
             let renderer = DiagnosticRenderer()
