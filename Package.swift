@@ -6,11 +6,6 @@ let strictFeatures: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
-// BaselinePack's root is the package root (so its resource is the real policies/ folder);
-// it must not claim the other targets' files.
-let otherTargetFolders = ["PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "placet", "CLibXML2", "CXMLSupport", "PlacetXML"]
-    .map { "Sources/\($0)" }
-
 let package = Package(
     name: "Placet",
     platforms: [.macOS(.v14)],
@@ -38,15 +33,13 @@ let package = Package(
                 "PlacetLanguage", "PlacetEngine", "PlacetXML",
                 .product(name: "Yams", package: "Yams"),
             ],
-            resources: [.copy("Resources/placet-manifest-v1.xsd")],
             swiftSettings: strictFeatures),
-        // The bundled copy of policies/: the target's root is the package root so the
-        // resource is the real top-level folder, one source of truth for auditors.
-        .target(
-            name: "BaselinePack", path: ".",
-            exclude: ["Sources/BaselinePack/README.md", "Tests", "README.md", "docs"] + otherTargetFolders,
-            sources: ["Sources/BaselinePack/BaselinePack.swift"],
-            resources: [.copy("policies")]),
+        // The baseline pack compiled into the binary from policies/ (one source of truth), so
+        // an installed `placet` finds its rules without a resource bundle or build folder.
+        .target(name: "BaselinePack", dependencies: ["PlacetEngine"], swiftSettings: strictFeatures,
+                plugins: ["EmbedPolicies"]),
+        .executableTarget(name: "PolicyEmbedder"),
+        .plugin(name: "EmbedPolicies", capability: .buildTool(), dependencies: ["PolicyEmbedder"]),
         // The system libxml2, and the C helpers Swift 6 needs to call it.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(name: "CXMLSupport", dependencies: ["CLibXML2"]),
@@ -67,7 +60,7 @@ let package = Package(
             swiftSettings: strictFeatures),
         .testTarget(
             name: "PlacetTests",
-            dependencies: ["PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "PlacetXML", "placet"],
+            dependencies: ["PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "PlacetXML", "BaselinePack", "placet"],
             exclude: ["Golden", "Fixtures"],
             swiftSettings: strictFeatures),
     ]

@@ -51,10 +51,20 @@ public indirect enum DocumentNode: Sendable {
         case .scalar(_, .jsonNumber, _): "a number"
         case .scalar(_, .jsonBool, _): "a boolean"
         case .scalar(let text, _, _) where isNull: text.isEmpty ? "nothing" : "null"
-        case .scalar(let text, _, _): "'\(text)'"
+        case .scalar(let text, _, _): DocumentNode.quoteBriefly(text)
         case .mapping: "a mapping"
         case .sequence: "a list"
         }
+    }
+}
+
+extension DocumentNode {
+    /// A scalar quoted for a message: its first line, at most 60 characters, so a document
+    /// read in the wrong format is not echoed whole.
+    static func quoteBriefly(_ text: String) -> String {
+        let firstLine = text.prefix { $0 != "\n" && $0 != "\r" }
+        let cut = firstLine.count > 60 || firstLine.count < text.count
+        return "'\(firstLine.prefix(60))'" + (cut ? "…" : "")
     }
 }
 

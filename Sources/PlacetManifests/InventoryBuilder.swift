@@ -43,7 +43,7 @@ struct InventoryBuilder {
             error("manifest.invalidUTF8", "invalid UTF-8 byte 0x\(String(input.bytes[offset], radix: 16, uppercase: true)); manifests must be UTF-8", file, position)
             return
         }
-        var format = ManifestFormat(path: input.path)
+        var format = input.format ?? ManifestFormat(path: input.path)
         if format == nil {
             // A file named on the command line with another extension: JSON if it looks like JSON.
             let first = input.bytes.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
@@ -201,7 +201,7 @@ struct InventoryBuilder {
             let first = inventory.tables[kind].origins[existing]
             bag.add(Diagnostic(id: "manifest.duplicateID",
                                message: "duplicate \(schema.records[kind].name) id '\(id)': first defined at \(first.file):\(first.line)",
-                               location: file.diagnosticLocation(Position(line: manifest.origin.line, column: manifest.origin.column))))
+                               location: file.diagnosticLocation(manifest.idPosition ?? Position(line: manifest.origin.line, column: manifest.origin.column), length: id.count)))
             return
         }
         let row = inventory.tables[kind].append(id: id, fields: manifest.values, origin: manifest.origin)
@@ -222,7 +222,7 @@ struct InventoryBuilder {
         if !bag.hasErrors { checkConditionalRequirements() }
         var diagnostics = bag.diagnostics
         if bag.isFull {
-            diagnostics.append(Diagnostic(id: "manifest.tooManyErrors", message: "error limit of \(bag.limit) reached; further errors are not shown"))
+            diagnostics.append(Diagnostic(id: "manifest.tooManyErrors", severity: .note, message: "error limit of \(bag.limit) reached; further errors are not shown"))
         }
         return ManifestLoadResult(inventory: inventory, diagnostics: diagnostics)
     }

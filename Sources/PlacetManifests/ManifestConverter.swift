@@ -18,6 +18,8 @@ struct ConvertedManifest: Sendable {
     var references: [Reference] = []
     var diagnostics: [Diagnostic] = []
     var origin: SourceLocation
+    /// Where the `id:` value is, for errors about the id (a duplicate points there, not at the manifest's start).
+    var idPosition: Position?
 
     static func failure(_ diagnostic: Diagnostic) -> ConvertedManifest {
         ConvertedManifest(diagnostics: [diagnostic], origin: diagnostic.location ?? SourceLocation(file: "", line: 0, column: 0))
@@ -62,6 +64,8 @@ struct ManifestConverter: Sendable {
             error("manifest.missingApiVersion", "manifest has no 'apiVersion: placet/v1'", position)
         }
         let record = schema.records[kind]
+        // Which schema said no matters when a repo's own pack and the bundled one differ.
+        let packNote = policy.packName.isEmpty ? "" : " (schema of the policies in use: \(policy.packName))"
         var values = policy.defaults[kind].map { $0 ?? .absent }
         var given = Array(repeating: false, count: record.fields.count)
         let idText: String? = entries.first { $0.key == "id" }.flatMap {
@@ -71,7 +75,7 @@ struct ManifestConverter: Sendable {
         let context = "\(record.name)" + (idText.map { " '\($0)'" } ?? "")
         for entry in entries where entry.key != "apiVersion" && entry.key != "kind" {
             guard let field = record.fieldIndex[entry.key] else {
-                error("manifest.unknownField", "\(context): unknown field '\(entry.key)'\(Suggestion.didYouMean(entry.key, in: record.fields.map(\.name)))",
+                error("manifest.unknownField", "\(context): unknown field '\(entry.key)'\(Suggestion.didYouMean(entry.key, in: record.fields.map(\.name)))\(packNote)",
                       entry.keyPosition, length: entry.key.count)
                 continue
             }
@@ -100,6 +104,7 @@ struct ManifestConverter: Sendable {
         }
         result.kind = kind
         result.id = id
+        result.idPosition = entries.first { $0.key == "id" }?.value.position
         result.values = values
         return result
     }

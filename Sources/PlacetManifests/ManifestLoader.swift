@@ -18,10 +18,13 @@ public struct ManifestLoadResult: Sendable {
 public struct ManifestInput: Sendable {
     public var path: String
     public var bytes: [UInt8]
+    /// Nil: from the path's extension (or sniffed, for a file named with another extension).
+    public var format: ManifestFormat?
 
-    public init(path: String, bytes: [UInt8]) {
+    public init(path: String, bytes: [UInt8], format: ManifestFormat? = nil) {
         self.path = path
         self.bytes = bytes
+        self.format = format
     }
 
     public init(path: String, text: String) {
@@ -32,6 +35,24 @@ public struct ManifestInput: Sendable {
 public enum ManifestFormat: String, Sendable, CaseIterable {
     case yaml, json, jsonl, xml
 
+    /// The format of bytes with no file name, from how they start: `<` is XML (never YAML),
+    /// `{` or `[` JSON, and several lines each holding one `{...}` object JSON Lines.
+    public static func sniff(_ bytes: [UInt8]) -> ManifestFormat {
+        var bytes = bytes[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        let blank: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
+        guard let first = bytes.first(where: { !blank.contains($0) }) else { return .yaml }
+        switch first {
+        case UInt8(ascii: "<"): return .xml
+        case UInt8(ascii: "["): return .json
+        case UInt8(ascii: "{"):
+            let lines = bytes.split(separator: 0x0A).map { $0.filter { !blank.contains($0) } }.filter { !$0.isEmpty }
+            let oneObjectPerLine = lines.count > 1 && lines.allSatisfy { $0.first == UInt8(ascii: "{") && $0.last == UInt8(ascii: "}") }
+            return oneObjectPerLine ? .jsonl : .json
+        default: return .yaml
+        }
+    }
+
     public init?(path: String) {
         switch (path as NSString).pathExtension.lowercased() {
         case "yaml", "yml": self = .yaml
@@ -39,6 +60,33 @@ public enum ManifestFormat: String, Sendable, CaseIterable {
         case "jsonl": self = .jsonl
         case "xml": self = .xml
         default: return nil
+        }
+    }
+}
+
+/// Manifests piped in: `-` as a PATH. The reader is a closure so tests and the server can supply bytes.
+public struct StandardInput: Sendable {
+    public static let path = "-"
+    /// How errors name it.
+    public static let displayPath = "<stdin>"
+    /// `--input-format`, or nil to sniff.
+    public var format: ManifestFormat?
+    /// Reads at most the given number of bytes.
+    public var read: @Sendable (Int) -> [UInt8]
+
+    public init(format: ManifestFormat?, read: @escaping @Sendable (Int) -> [UInt8]) {
+        self.format = format
+        self.read = read
+    }
+
+    /// The process's standard input.
+    public static func process(format: ManifestFormat?) -> StandardInput {
+        StandardInput(format: format) { limit in
+            var bytes: [UInt8] = []
+            while bytes.count < limit, let chunk = try? FileHandle.standardInput.read(upToCount: min(1 << 20, limit - bytes.count)), !chunk.isEmpty {
+                bytes += chunk
+            }
+            return bytes
         }
     }
 }
@@ -60,6 +108,10 @@ public struct ManifestLoader: Sendable {
         var diagnostics: [Diagnostic] = []
         let fileManager = FileManager.default
         for path in paths {
+            if path == StandardInput.path {
+                files.append(path)
+                continue
+            }
             var isDirectory: ObjCBool = false
             guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 diagnostics.append(Diagnostic(id: "manifest.noSuchFile", message: "\(path): no such file or directory"))
@@ -89,11 +141,31 @@ public struct ManifestLoader: Sendable {
         return (files, diagnostics)
     }
 
-    public func load(paths: [String]) -> ManifestLoadResult {
-        let (files, discoveryDiagnostics) = ManifestLoader.discover(paths: paths)
+    public func load(paths: [String], standardInput: StandardInput? = nil) -> ManifestLoadResult {
         var builder = InventoryBuilder(policy: policy, errorLimit: errorLimit)
+        read(paths: paths, standardInput: standardInput, into: &builder)
+        return builder.finish()
+    }
+
+    /// Reads every file under `paths` (and standard input for `-`) into a builder, within the size limits.
+    func read(paths: [String], standardInput: StandardInput? = nil, into builder: inout InventoryBuilder) {
+        let (files, discoveryDiagnostics) = ManifestLoader.discover(paths: paths)
         builder.bag.add(contentsOf: discoveryDiagnostics)
         for file in files {
+            if file == StandardInput.path {
+                guard let standardInput else {
+                    builder.bag.add(Diagnostic(id: "manifest.noStandardInput", message: "'-' (standard input) is not available here"))
+                    continue
+                }
+                let bytes = standardInput.read(maximumFileSize + 1)
+                if bytes.count > maximumFileSize {
+                    builder.bag.add(Diagnostic(id: "manifest.tooLarge", message: "\(StandardInput.displayPath): input is over the limit of \(maximumFileSize) bytes"))
+                    continue
+                }
+                builder.read(ManifestInput(path: StandardInput.displayPath, bytes: bytes,
+                                           format: standardInput.format ?? ManifestFormat.sniff(bytes)))
+                continue
+            }
             guard let handle = FileHandle(forReadingAtPath: file) else {
                 builder.bag.add(Diagnostic(id: "manifest.unreadable", message: "\(file): cannot read the file"))
                 continue
@@ -117,7 +189,6 @@ public struct ManifestLoader: Sendable {
             try? handle.close()
             builder.read(ManifestInput(path: file, bytes: [UInt8](data)))
         }
-        return builder.finish()
     }
 
     public func load(inputs: [ManifestInput]) -> ManifestLoadResult {

@@ -54,21 +54,19 @@ public struct TargetSearch: Sendable {
         let schema = policy.schema
         let targetKind = schema.recordIndex["Target"]
         var builder = InventoryBuilder(policy: policy, errorLimit: 500)
-        let (files, discovery) = ManifestLoader.discover(paths: paths)
-        builder.bag.add(contentsOf: discovery)
-        for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                builder.bag.add(Diagnostic(id: "manifest.unreadable", message: "\(file): cannot read the file"))
-                continue
-            }
-            builder.read(ManifestInput(path: file, bytes: [UInt8](data)))
-        }
+        // The one manifest loader reads the files, with its size limits.
+        ManifestLoader(policy: policy).read(paths: paths, into: &builder)
         for input in inputs { builder.read(input) }
         guard let targetKind else {
             return (nil, [Diagnostic(id: "where.noTargets", message: "the schema has no Target kind")])
         }
-        // Placements for every target, written as JSON Lines through the normal reader, so a
-        // bad --workload or an unknown model is reported like any manifest error.
+        // The request is arguments, not a manifest: check it as such, once, naming the flag.
+        if !builder.bag.hasErrors {
+            let problems = validate(request, inventory: builder.inventory)
+            if !problems.isEmpty { return (nil, problems) }
+        }
+        // Placements for every target, written as JSON Lines through the normal reader, so
+        // every rule sees them exactly as it sees a placement in a manifest.
         let targetIDs = builder.inventory.tables[targetKind].ids
         var lines: [String] = []
         for target in targetIDs {
@@ -105,5 +103,44 @@ public struct TargetSearch: Sendable {
         compliant.sort { ($0.gpuHourCost, $0.target) < ($1.gpuHourCost, $1.target) }
         excluded.sort { $0.target < $1.target }
         return (Result(compliant: compliant, excluded: excluded), loaded.diagnostics)
+    }
+
+    /// Each flag's value against the schema (enumerations) and the inventory (ids), with the
+    /// valid values and a did-you-mean, as usage errors (`where.badArgument`).
+    func validate(_ request: Request, inventory: Inventory) -> [Diagnostic] {
+        let schema = policy.schema
+        guard let placement = schema.recordIndex["Placement"] else { return [] }
+        var problems: [Diagnostic] = []
+        func problem(_ flag: String, _ message: String) {
+            problems.append(Diagnostic(id: "where.badArgument", message: "--\(flag): \(message)"))
+        }
+        // Flags are typed short: a unique completion ('infer' -> 'inference') beats edit distance.
+        func suggestion(_ value: String, in candidates: [String]) -> String {
+            let completions = candidates.filter { $0.lowercased().hasPrefix(value.lowercased()) }
+            if value.count >= 2, completions.count == 1 { return "; did you mean '\(completions[0])'?" }
+            return Suggestion.didYouMean(value, in: candidates)
+        }
+        func checkEnumeration(_ flag: String, field: String, value: String?) {
+            guard let value, let index = schema.records[placement].fieldIndex[field] else { return }
+            guard case .enumeration(let enumeration) = schema.records[placement].fields[index].type.unwrapped else { return }
+            let cases = schema.enumerations[enumeration].cases
+            if schema.enumerations[enumeration].caseIndex[value] == nil {
+                problem(flag, "unknown \(schema.enumerations[enumeration].name) '\(value)'\(suggestion(value, in: cases)) (valid values: \(cases.joined(separator: ", ")))")
+            }
+        }
+        func checkID(_ flag: String, kind: String, id: String) {
+            guard let table = schema.recordIndex[kind] else { return }
+            let known = inventory.tables[table].ids
+            if inventory.tables[table].indexByID[id] == nil {
+                let listing = known.isEmpty ? "the manifests define no \(kind)" : known.count <= 20 ? "known ids: \(known.sorted().joined(separator: ", "))" : "\(known.count) are defined"
+                problem(flag, "no \(kind) with id '\(id)'\(suggestion(id, in: known)) (\(listing))")
+            }
+        }
+        checkEnumeration("workload", field: "workload", value: request.workload)
+        checkEnumeration("stage", field: "stage", value: request.stage)
+        checkEnumeration("framework", field: "framework", value: request.framework)
+        if let model = request.model { checkID("model", kind: "Model", id: model) }
+        for dataset in request.datasets { checkID("datasets", kind: "Dataset", id: dataset) }
+        return problems
     }
 }

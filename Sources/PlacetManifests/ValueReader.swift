@@ -64,8 +64,12 @@ struct ValueReader {
             }
             return .string(text)
         case .date:
-            guard let text = text(of: node), let date = CivilDate(iso: text) else {
+            guard let text = text(of: node) else {
                 return fail("manifest.wrongType", "expected a date (YYYY-MM-DD), found \(node.kindDescription)", node)
+            }
+            guard let date = CivilDate(iso: text) else {
+                let problem = CivilDate.problem(with: text) ?? "expected a date (YYYY-MM-DD)"
+                return fail("manifest.badDate", problem, node)
             }
             return .date(date)
         case .enumeration(let index):

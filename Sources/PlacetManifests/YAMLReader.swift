@@ -24,11 +24,25 @@ enum YAMLReader {
         } catch let error as ReadError {
             throw error
         } catch let error as YamlError {
-            throw translate(error)
+            throw explainTabs(translate(error), in: text)
         } catch {
             throw ReadError("cannot read YAML: \(error)", at: Position(line: 1, column: 1))
         }
         return documents
+    }
+
+    /// libyaml's words for a tab in the indentation ("cannot start any token") do not say what
+    /// to do; a tab before the first non-blank on the failing line (or the one before) does.
+    private static func explainTabs(_ error: ReadError, in text: String) -> ReadError {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for number in [error.position.line, error.position.line - 1] where number >= 1 && number <= lines.count {
+            let indentation = lines[number - 1].prefix { $0 == " " || $0 == "\t" }
+            if let tab = indentation.firstIndex(of: "\t") {
+                let column = indentation.distance(from: indentation.startIndex, to: tab) + 1
+                return ReadError("a tab character in the indentation: YAML is indented with spaces, not tabs", at: Position(line: number, column: column))
+            }
+        }
+        return error
     }
 
     private static func position(_ mark: Mark?) -> Position {

@@ -18,6 +18,7 @@ public struct JSONRenderer: Sendable {
         json.key("version"); json.string(report.engineVersion)
         json.endObject()
         json.key("policyDigest"); json.string(report.policyDigest)
+        json.key("policyPack"); json.string(report.policyPack)
         json.key("asOf"); json.string(report.asOf.description)
         json.key("inputs")
         json.beginArrayValue()

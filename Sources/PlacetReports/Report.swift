@@ -8,6 +8,8 @@ import PlacetLanguage
 public struct Report: Sendable {
     public var engineVersion: String
     public var policyDigest: String
+    /// The pack that decided, as the user should recognise it: a folder or "bundled baseline vN".
+    public var policyPack: String
     public var asOf: CivilDate
     public var inputs: [InputFile]
     public var assessment: Assessment?
@@ -15,9 +17,10 @@ public struct Report: Sendable {
     /// The rules of the policy that decided, for formats that describe them (SARIF, OSCAL, HTML).
     public var rules: [RuleDescriptor]
 
-    public init(engineVersion: String, policyDigest: String, asOf: CivilDate, inputs: [InputFile],
+    public init(engineVersion: String, policyDigest: String, policyPack: String = "", asOf: CivilDate, inputs: [InputFile],
                 assessment: Assessment?, diagnostics: [Diagnostic], rules: [RuleDescriptor] = []) {
         self.rules = rules
+        self.policyPack = policyPack
         self.engineVersion = engineVersion
         self.policyDigest = policyDigest
         self.asOf = asOf
@@ -34,5 +37,13 @@ public struct Report: Sendable {
 
     public var summary: Summary {
         errors.isEmpty ? assessment?.summary ?? Summary() : Summary()
+    }
+}
+
+extension Report {
+    /// One line naming the pack and its digest, for every human-readable format.
+    public var policyLine: String {
+        let name = policyPack.isEmpty ? "policies" : policyPack
+        return policyDigest.isEmpty ? name : "\(name) (\(policyDigest))"
     }
 }

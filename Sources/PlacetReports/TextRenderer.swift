@@ -20,6 +20,7 @@ public struct TextRenderer: Sendable {
         if !report.errors.isEmpty {
             let count = report.errors.count
             out += "\(count) error\(count == 1 ? "" : "s"): nothing was approved (the errors are on standard error)\n"
+            if !report.policyPack.isEmpty { out += "policies: \(report.policyLine)\n" }
             return Array(out.utf8)
         }
         for decision in report.decisions {
@@ -47,6 +48,7 @@ public struct TextRenderer: Sendable {
         out += "\(summary.placements) placement\(summary.placements == 1 ? "" : "s"): \(summary.approved) approved, "
             + "\(summary.blocked) blocked; \(summary.warnings) warning\(summary.warnings == 1 ? "" : "s"), "
             + "\(summary.waived) waived (as of \(report.asOf))\n"
+        out += "policies: \(report.policyLine)\n"
         return Array(out.utf8)
     }
 }

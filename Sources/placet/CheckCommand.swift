@@ -1,7 +1,6 @@
 // `placet check`: evaluate every placement in the manifests and report.
 
 import ArgumentParser
-import BaselinePack
 import Foundation
 import PlacetEngine
 import PlacetLanguage
@@ -21,30 +20,6 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
         case .html: HTMLRenderer().render(report)
         case .oscal: OSCALRenderer().render(report)
         }
-    }
-}
-
-struct PolicyOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Directory of policy files (*.placet); default: the bundled baseline pack.", valueName: "dir"))
-    var policies: String?
-
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Evaluation date, YYYY-MM-DD; default: today (UTC).", valueName: "date"))
-    var asOf: String?
-
-    func evaluationDate() throws -> CivilDate {
-        guard let asOf else { return CivilDate.today() }
-        guard let date = CivilDate(iso: asOf) else {
-            throw ValidationError("--as-of must be a date written YYYY-MM-DD, got '\(asOf)'")
-        }
-        return date
-    }
-
-    func policyDirectory() throws -> URL {
-        if let policies { return URL(fileURLWithPath: policies) }
-        guard let bundled = BaselinePack.directory else {
-            throw ValidationError("the bundled policy pack is missing; pass --policies DIR")
-        }
-        return bundled
     }
 }
 
@@ -68,16 +43,23 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Append one hash-chained JSON line per decision to this log (see verify-log).", valueName: "file"))
     var log: String?
 
-    @Argument(help: ArgumentHelp("Manifest files or directories.", valueName: "path"))
+    @OptionGroup var inputOptions: InputOptions
+
+    @Flag(name: .customLong("allow-empty"), help: "Succeed when the inputs hold no Placement (by default that is an error: nothing was checked).")
+    var allowEmpty = false
+
+    @Argument(help: ArgumentHelp("Manifest files or directories; '-' reads standard input.", valueName: "path"))
     var paths: [String]
 
     func validate() throws {
-        if paths.isEmpty { throw ValidationError("give at least one manifest file or directory") }
+        if paths.isEmpty { throw ValidationError("give at least one manifest file or directory ('-' for standard input)") }
+        try Terminal.checkOutputPath(output)
     }
 
     func run() throws {
         let asOf = try policyOptions.evaluationDate()
-        let report = CheckPipeline.run(policyDirectory: try policyOptions.policyDirectory(), paths: paths, asOf: asOf)
+        let report = CheckPipeline.run(pack: try policyOptions.pack(), paths: paths, asOf: asOf,
+                                       standardInput: inputOptions.standardInput, allowEmpty: allowEmpty)
         let colored = output == nil && Terminal.isColorTerminal(fileDescriptor: STDOUT_FILENO)
         Terminal.printDiagnostics(report.diagnostics)
         guard let bytes = format.render(report, colored: colored) else {
@@ -105,51 +87,37 @@ enum CheckPipeline {
         var assess = 0.0
     }
 
-    static func run(policyDirectory: URL, paths: [String], asOf: CivilDate) -> Report {
+    static func run(pack: PolicyPack, paths: [String], asOf: CivilDate, standardInput: StandardInput? = nil,
+                    allowEmpty: Bool = false) -> Report {
         var timings = Timings()
-        return run(policyDirectory: policyDirectory, paths: paths, asOf: asOf, timings: &timings)
+        return run(pack: pack, paths: paths, asOf: asOf, standardInput: standardInput, allowEmpty: allowEmpty, timings: &timings)
     }
 
-    static func run(policyDirectory: URL, paths: [String], asOf: CivilDate, timings: inout Timings) -> Report {
+    static func run(pack: PolicyPack, paths: [String], asOf: CivilDate, standardInput: StandardInput? = nil,
+                    allowEmpty: Bool = false, timings: inout Timings) -> Report {
         let started = Date()
-        let sources: [SourceFile]
-        do {
-            sources = try PolicySources.load(directory: policyDirectory)
-        } catch let error as PolicyLoadError {
-            return failed(asOf: asOf, Diagnostic(id: "policy.unreadable", message: error.message))
-        } catch {
-            return failed(asOf: asOf, Diagnostic(id: "policy.unreadable", message: "\(error)"))
-        }
-        let (compiled, policyDiagnostics) = CompiledPolicy.compile(sources: sources)
+        let (compiled, policyDiagnostics) = CompiledPolicy.compile(pack: pack)
         guard let policy = compiled else {
-            return Report(engineVersion: Placet.version, policyDigest: "", asOf: asOf, inputs: [],
+            return Report(engineVersion: Placet.version, policyDigest: "", policyPack: pack.name, asOf: asOf, inputs: [],
                           assessment: nil, diagnostics: policyDiagnostics)
         }
-        let loaded = ManifestLoader(policy: policy).load(paths: paths)
-        let diagnostics = policyDiagnostics + loaded.diagnostics
+        let loaded = ManifestLoader(policy: policy).load(paths: paths, standardInput: standardInput)
+        var diagnostics = policyDiagnostics + loaded.diagnostics
+        if !allowEmpty, !diagnostics.contains(where: \.isError),
+           loaded.inventory.tables[policy.program.placementRecord].ids.isEmpty {
+            // A pipeline pointed at the wrong folder must not pass with nothing decided.
+            diagnostics.append(Diagnostic(
+                id: "check.noPlacements",
+                message: "no Placement manifests in \(paths.joined(separator: ", ")): nothing to decide; pass --allow-empty if that is intended"))
+        }
         let assessing = Date()
         timings.load = assessing.timeIntervalSince(started)
         let assessment = diagnostics.contains(where: \.isError)
             ? nil : PlacementAssessor(policy: policy, asOf: asOf).assess(loaded.inventory)
         timings.assess = Date().timeIntervalSince(assessing)
-        return Report(engineVersion: Placet.version, policyDigest: policy.digest, asOf: asOf,
+        return Report(engineVersion: Placet.version, policyDigest: policy.digest, policyPack: policy.packName, asOf: asOf,
                       inputs: loaded.inventory.files, assessment: assessment, diagnostics: diagnostics,
                       rules: policy.rules.map(RuleDescriptor.init))
-    }
-
-    /// Loads and compiles policies for commands that need only the schema; errors exit 2.
-    static func compilePolicy(directory: URL) throws -> CompiledPolicy {
-        let sources: [SourceFile]
-        do {
-            sources = try PolicySources.load(directory: directory)
-        } catch let error as PolicyLoadError {
-            Terminal.printDiagnostics([Diagnostic(id: "policy.unreadable", message: error.message)])
-            throw ExitCode(2)
-        }
-        let (policy, diagnostics) = CompiledPolicy.compile(sources: sources)
-        Terminal.printDiagnostics(diagnostics)
-        guard let policy else { throw ExitCode(2) }
-        return policy
     }
 
     static func failed(asOf: CivilDate, _ diagnostic: Diagnostic) -> Report {

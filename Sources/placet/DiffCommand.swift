@@ -1,7 +1,8 @@
-// `placet diff OLD NEW PATH...`: the impact of a policy change before it is merged. The same
+// `placet diff OLD [--policies NEW] PATH...`: the impact of a policy change before it is merged. The same
 // manifests are checked with both policy directories; PolicyImpact compares the outcomes.
 
 import ArgumentParser
+import BaselinePack
 import Foundation
 import PlacetEngine
 import PlacetLanguage
@@ -12,24 +13,22 @@ struct DiffCommand: ParsableCommand {
         commandName: "diff",
         abstract: "Show the placements whose decision or findings change between two policy directories.",
         discussion: """
-            Evaluates the manifests under each PATH with the OLD and then the NEW policies, on the same date, and lists \
+            Evaluates the manifests under each PATH with the OLD policies and then the policies in use (--policies DIR, \
+            else ./policies, else the bundled pack), on the same date, and lists \
             every placement whose decision changes and every placement whose findings change (rule, effect, waiver or \
             subjects; not message wording), with before and after. The summary counts decisions changed, and placements \
             whose decision stays but whose findings change. \
             Exit 0 when nothing changes, 1 when something does, 2 on a policy, manifest or usage error in either run.
             """)
 
-    @Argument(help: ArgumentHelp("The policies before the change.", valueName: "old-policies"))
+    @Argument(help: ArgumentHelp("The policies before the change (a folder).", valueName: "old-policies"))
     var oldPolicies: String
-
-    @Argument(help: ArgumentHelp("The policies after the change.", valueName: "new-policies"))
-    var newPolicies: String
 
     @Argument(help: ArgumentHelp("Manifest files or directories.", valueName: "path"))
     var paths: [String] = []
 
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Evaluation date, YYYY-MM-DD; default: today (UTC).", valueName: "date"))
-    var asOf: String?
+    /// The policies after the change: the ones every command uses (--policies, ./policies, bundled).
+    @OptionGroup var policyOptions: PolicyOptions
 
     /// Impact reports come as text or JSON (check's other formats describe one assessment).
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -43,13 +42,19 @@ struct DiffCommand: ParsableCommand {
     var output: String?
 
     func validate() throws {
-        if paths.isEmpty { throw ValidationError("give two policy directories and at least one manifest file or directory") }
+        if paths.isEmpty { throw ValidationError("give the old policy folder and at least one manifest file or directory") }
+        // The old form was `diff OLD NEW PATH...`: a policy folder among the PATHs would be read as
+        // manifests (its tests and examples), so it is refused with the new form.
+        for path in paths where (try? PolicyPack(directory: path)) != nil {
+            throw ValidationError("'\(path)' is a policy folder, not manifests: the new policies are given as --policies \(path) (placet diff OLD --policies NEW PATH...)")
+        }
+        try Terminal.checkOutputPath(output)
     }
 
     func run() throws {
-        let date = try LintCommand.date(asOf)
+        let date = try policyOptions.evaluationDate()
         let old = run(policies: oldPolicies, asOf: date)
-        let new = run(policies: newPolicies, asOf: date)
+        let new = run(policies: policyOptions.policies, asOf: date)
         let report = DiffReport(old: old, new: new)
         Terminal.printDiagnostics(report.errors)
         let bytes: [UInt8] = switch format {
@@ -60,17 +65,14 @@ struct DiffCommand: ParsableCommand {
         throw ExitCode(report.exitStatus)
     }
 
-    /// One run; a policy error names its file under the directory given, so the two sides can be told apart.
-    private func run(policies: String, asOf: CivilDate) -> Report {
-        var report = CheckPipeline.run(policyDirectory: URL(fileURLWithPath: policies), paths: paths, asOf: asOf)
-        if report.policyDigest.isEmpty {
-            let prefix = policies.hasSuffix("/") ? policies : policies + "/"
-            report.diagnostics = report.diagnostics.map { diagnostic in
-                var diagnostic = diagnostic
-                if let file = diagnostic.location?.file, !file.hasPrefix("/") { diagnostic.location?.file = prefix + file }
-                return diagnostic
-            }
+    /// One side; a pack that cannot be read is that side's error, so both sides are still reported.
+    private func run(policies: String?, asOf: CivilDate) -> Report {
+        do {
+            let pack = try PolicyPack.resolve(option: policies, bundled: BaselinePack.pack)
+            return CheckPipeline.run(pack: pack, paths: paths, asOf: asOf)
+        } catch {
+            let message = (error as? PolicyLoadError)?.message ?? "\(error)"
+            return CheckPipeline.failed(asOf: asOf, Diagnostic(id: "policy.unreadable", message: message))
         }
-        return report
     }
 }

@@ -20,17 +20,20 @@ struct ExplainCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Argument(help: ArgumentHelp("Manifest files or directories.", valueName: "path"))
+    @OptionGroup var inputOptions: InputOptions
+
+    @Argument(help: ArgumentHelp("Manifest files or directories; '-' reads standard input.", valueName: "path"))
     var paths: [String]
 
     func validate() throws {
-        if paths.isEmpty { throw ValidationError("give at least one manifest file or directory") }
+        if paths.isEmpty { throw ValidationError("give at least one manifest file or directory ('-' for standard input)") }
+        try Terminal.checkOutputPath(output)
     }
 
     func run() throws {
         let asOf = try policyOptions.evaluationDate()
-        let policy = try CheckPipeline.compilePolicy(directory: try policyOptions.policyDirectory())
-        let loaded = ManifestLoader(policy: policy).load(paths: paths)
+        let policy = try policyOptions.compile()
+        let loaded = ManifestLoader(policy: policy).load(paths: paths, standardInput: inputOptions.standardInput)
         Terminal.printDiagnostics(loaded.diagnostics)
         guard !loaded.hasErrors else { throw ExitCode(2) }
         guard let explanation = PlacementExplainer(policy: policy, asOf: asOf).explain(placement: placement, in: loaded.inventory) else {
@@ -39,7 +42,8 @@ struct ExplainCommand: ParsableCommand {
                                                   message: "no placement '\(placement)'\(Suggestion.didYouMean(placement, in: known))")])
             throw ExitCode(2)
         }
-        try Terminal.write(ExplanationRenderer().render(explanation), to: output)
+        let footer = "policies: \(policy.packName) (\(policy.digest))\n"
+        try Terminal.write(ExplanationRenderer().render(explanation) + Array(footer.utf8), to: output)
         throw ExitCode(explanation.decision.outcome == .block ? 1 : 0)
     }
 }

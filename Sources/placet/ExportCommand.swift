@@ -21,16 +21,19 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Argument(help: ArgumentHelp("Manifest files or directories.", valueName: "path"))
+    @OptionGroup var inputOptions: InputOptions
+
+    @Argument(help: ArgumentHelp("Manifest files or directories; '-' reads standard input.", valueName: "path"))
     var paths: [String]
 
     func validate() throws {
-        if paths.isEmpty { throw ValidationError("give at least one manifest file or directory") }
+        if paths.isEmpty { throw ValidationError("give at least one manifest file or directory ('-' for standard input)") }
+        try Terminal.checkOutputPath(output)
     }
 
     func run() throws {
-        let policy = try CheckPipeline.compilePolicy(directory: try policyOptions.policyDirectory())
-        let loaded = ManifestLoader(policy: policy).load(paths: paths)
+        let policy = try policyOptions.compile()
+        let loaded = ManifestLoader(policy: policy).load(paths: paths, standardInput: inputOptions.standardInput)
         Terminal.printDiagnostics(loaded.diagnostics)
         guard !loaded.hasErrors else { throw ExitCode(2) }
         guard let bytes = ManifestWriter(policy: policy, inventory: loaded.inventory).write(format) else {

@@ -10,8 +10,8 @@ struct FmtCommand: ParsableCommand {
         commandName: "fmt",
         abstract: "Rewrite policy files (*.placet) in the canonical layout, keeping comments.",
         discussion: """
-            PATH may be a file or a folder (read recursively, hidden folders skipped); default: ./policies if it \
-            exists, else the current directory. Nothing is written when any file fails to parse. \
+            PATH may be a file or a folder (read recursively, hidden folders skipped); default: --policies DIR, else \
+            ./policies if it exists; with --check and neither, the bundled baseline pack. Nothing is written when any file fails to parse. \
             Exit 0 when done (with --check: every file is formatted), 1 with --check when a file would change \
             (each is listed), 2 on a parse or usage error.
             """)
@@ -22,10 +22,25 @@ struct FmtCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Policy files or folders.", valueName: "path"))
     var paths: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("A policy folder to format (as a PATH); default: ./policies if it exists, else the bundled baseline pack (with --check only).", valueName: "dir"))
+    var policies: String?
+
     func run() throws {
+        var named = paths + (policies.map { [$0] } ?? [])
+        if named.isEmpty {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: "policies", isDirectory: &isDirectory), isDirectory.boolValue {
+                named = ["policies"]
+            } else if check {
+                try checkBundledPack()
+                return
+            } else {
+                throw ValidationError("there is no ./policies folder here, and the bundled pack cannot be rewritten: name policy files or folders, or use --check")
+            }
+        }
         let files: [String]
         do {
-            files = try FmtCommand.files(in: paths.isEmpty ? [FmtCommand.defaultPath()] : paths)
+            files = try FmtCommand.files(in: named)
         } catch let error as PathError {
             Terminal.printDiagnostics([Diagnostic(id: "fmt.path", message: error.message)])
             throw ExitCode(2)
@@ -37,10 +52,7 @@ struct FmtCommand: ParsableCommand {
                 diagnostics.append(Diagnostic(id: "fmt.unreadable", message: "\(path): cannot read the file as UTF-8 text"))
                 continue
             }
-            let (formatted, problems) = PolicyFormatter.format(SourceFile(path: path, text: text))
-            diagnostics += problems
-            // Bytes, not `String` equality, which ignores differences in Unicode normalisation.
-            if let formatted, !formatted.utf8.elementsEqual(text.utf8) { changed.append((path, formatted)) }
+            if let formatted = try format(SourceFile(path: path, text: text), into: &diagnostics) { changed.append((path, formatted)) }
         }
         if !diagnostics.isEmpty {
             Terminal.printDiagnostics(diagnostics)
@@ -57,13 +69,29 @@ struct FmtCommand: ParsableCommand {
 }
 
 extension FmtCommand {
-    struct PathError: Error {
-        let message: String
+    /// The formatted text when it differs from the source (bytes, not `String` equality, which
+    /// ignores differences in Unicode normalisation).
+    private func format(_ source: SourceFile, into diagnostics: inout [Diagnostic]) throws -> String? {
+        let (formatted, problems) = PolicyFormatter.format(source)
+        diagnostics += problems
+        guard let formatted, !formatted.utf8.elementsEqual(source.text.utf8) else { return nil }
+        return formatted
     }
 
-    static func defaultPath() -> String {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: "policies", isDirectory: &isDirectory) && isDirectory.boolValue ? "policies" : "."
+    /// `fmt --check` with no folder: is the pack compiled into this binary formatted?
+    private func checkBundledPack() throws {
+        let pack = try PolicyOptions.pack(nil)
+        var diagnostics: [Diagnostic] = []
+        var changed: [String] = []
+        for source in pack.sources where try format(source, into: &diagnostics) != nil { changed.append(source.path) }
+        Terminal.printDiagnostics(diagnostics)
+        if !diagnostics.isEmpty { throw ExitCode(2) }
+        try Terminal.write(Array(changed.map { $0 + "\n" }.joined().utf8), to: nil)
+        throw ExitCode(changed.isEmpty ? 0 : 1)
+    }
+
+    struct PathError: Error {
+        let message: String
     }
 
     /// The files as given, and the `*.placet` files in each folder, sorted.

@@ -17,7 +17,7 @@ struct SchemaCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
-        let policy = try CheckPipeline.compilePolicy(directory: try policyOptions.policyDirectory())
+        let policy = try policyOptions.compile()
         try Terminal.write(Array(XSDGenerator.xsd(for: policy.schema).utf8), to: output)
     }
 }

@@ -6,7 +6,8 @@ import PlacetLanguage
 
 enum Terminal {
     static func isColorTerminal(fileDescriptor: Int32) -> Bool {
-        if ProcessInfo.processInfo.environment["NO_COLOR"] != nil { return false }
+        // no-color.org: NO_COLOR turns colour off when it is present *and not empty*.
+        if let noColor = ProcessInfo.processInfo.environment["NO_COLOR"], !noColor.isEmpty { return false }
         if ProcessInfo.processInfo.environment["TERM"] == "dumb" { return false }
         return isatty(fileDescriptor) == 1
     }
@@ -16,6 +17,19 @@ enum Terminal {
         let renderer = DiagnosticRenderer(colored: isColorTerminal(fileDescriptor: STDERR_FILENO))
         let text = diagnostics.map { renderer.render($0) }.joined(separator: "\n") + "\n"
         FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// Refuses an output path whose folder does not exist, before any work, with that reason.
+    static func checkOutputPath(_ path: String?) throws {
+        guard let path else { return }
+        let folder = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        if !folder.isEmpty, !(FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            throw ValidationError("--output: the folder '\(folder)' does not exist")
+        }
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw ValidationError("--output: '\(path)' is a folder; name a file")
+        }
     }
 
     /// Writes to a file atomically (a temporary file renamed over it) or to standard output,
@@ -42,7 +56,10 @@ enum Terminal {
             guard rename(temporary, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
-            FileHandle.standardError.write(Data("error: cannot write '\(path)': \(error.localizedDescription)\n".utf8))
+            let folder = (path as NSString).deletingLastPathComponent
+            let reason = !folder.isEmpty && !FileManager.default.fileExists(atPath: folder)
+                ? "the folder '\(folder)' does not exist" : error.localizedDescription
+            FileHandle.standardError.write(Data("error: cannot write '\(path)': \(reason)\n".utf8))
             throw ExitCode(2)
         }
     }

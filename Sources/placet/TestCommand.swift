@@ -11,16 +11,16 @@ struct TestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test",
         abstract: "Run policy tests (*.test.yaml) and report failures and, with --coverage, rule and branch coverage.",
-        discussion: "DIR defaults to the bundled pack. Policies default to the *.placet files in DIR (or the bundled pack). Exit 1 on any failure or coverage below --threshold, 2 on a policy or test-file error.")
+        discussion: """
+            Policies: --policies DIR; else DIR when it holds *.placet files; else ./policies when it exists; else the \
+            bundled baseline pack. Tests: those under DIR, else those of the policies in use. \
+            Exit 1 on any failure or coverage below --threshold, 2 on a policy or test-file error.
+            """)
 
-    @Argument(help: ArgumentHelp("Directory holding the tests (and, by default, the policies).", valueName: "dir"))
+    @Argument(help: ArgumentHelp("Directory holding the tests; default: the policies' own folder (or the bundled pack's tests).", valueName: "dir"))
     var directory: String?
 
-    @Option(name: .long, help: ArgumentHelp("Directory of policy files; default: DIR when it has *.placet files, else the bundled pack.", valueName: "dir"))
-    var policies: String?
-
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Date for tests that give no asOf; default: today (UTC).", valueName: "date"))
-    var asOf: String?
+    @OptionGroup var policyOptions: PolicyOptions
 
     @Flag(name: .long, help: "Report per rule whether tests made it fire and not fire, and every condition branch no test exercised.")
     var coverage = false
@@ -32,24 +32,37 @@ struct TestCommand: ParsableCommand {
     var verbose = false
 
     func run() throws {
-        let options = try PolicyOptions.parse(asOf.map { ["--as-of", $0] } ?? [])
-        let defaultAsOf = try options.evaluationDate()
-        let testDirectory = try directory ?? options.policyDirectory().path
-        let policyDirectory: URL
-        if let policies {
-            policyDirectory = URL(fileURLWithPath: policies)
-        } else if (try? PolicySources.load(directory: URL(fileURLWithPath: testDirectory))) != nil {
-            policyDirectory = URL(fileURLWithPath: testDirectory)
+        let defaultAsOf = try policyOptions.evaluationDate()
+        // DIR that holds policy files is a pack of its own, tested against itself.
+        let pack: PolicyPack
+        if policyOptions.policies == nil, let directory, (try? PolicyPack(directory: directory)) != nil {
+            pack = try PolicyOptions.pack(directory)
         } else {
-            policyDirectory = try options.policyDirectory()
+            pack = try policyOptions.pack()
         }
-        let policy = try CheckPipeline.compilePolicy(directory: policyDirectory)
-        let files = PolicyTestRunner.discover(directory: testDirectory)
+        let policy = try PolicyOptions.compile(pack)
+        let runner: PolicyTestRunner
+        let files: [String]
+        let place: String
+        switch (directory, pack.origin) {
+        case (let directory?, _):
+            runner = PolicyTestRunner(policy: policy, defaultAsOf: defaultAsOf)
+            files = PolicyTestRunner.discover(directory: directory)
+            place = directory
+        case (nil, .directory(let root)):
+            runner = PolicyTestRunner(policy: policy, defaultAsOf: defaultAsOf)
+            files = PolicyTestRunner.discover(directory: root)
+            place = root
+        case (nil, .bundled):
+            runner = PolicyTestRunner(policy: policy, defaultAsOf: defaultAsOf, pack: pack)
+            files = pack.bundledTestFiles.map { pack.displayPrefix + $0.path }
+            place = pack.name
+        }
         guard !files.isEmpty else {
-            Terminal.printDiagnostics([Diagnostic(id: "test.noTests", message: "\(testDirectory): no test files (*.test.yaml)")])
+            Terminal.printDiagnostics([Diagnostic(id: "test.noTests", message: "\(place): no test files (*.test.yaml)")])
             throw ExitCode(2)
         }
-        let (run, diagnostics) = PolicyTestRunner(policy: policy, defaultAsOf: defaultAsOf).run(files: files)
+        let (run, diagnostics) = runner.run(files: files)
         Terminal.printDiagnostics(diagnostics)
         var out = ""
         for result in run.results where !result.passed || verbose {
@@ -57,14 +70,17 @@ struct TestCommand: ParsableCommand {
             for failure in result.failures { out += "  \(failure.replacingOccurrences(of: "\n", with: "\n  "))\n" }
         }
         if coverage || threshold != nil { out += render(run.coverage) }
+        out += "policies: \(policy.packName) (\(policy.digest))\n"
         out += "\(run.passed) passed, \(run.failed) failed\n"
+        // The last line says why the run failed when the tests passed but coverage did not.
+        var belowThreshold = false
+        if let threshold, run.coverage.percent < threshold {
+            belowThreshold = true
+            out += String(format: "FAILED: coverage %.1f%% is below the threshold of %.1f%%\n", run.coverage.percent, threshold)
+        }
         FileHandle.standardOutput.write(Data(out.utf8))
         if !diagnostics.filter(\.isError).isEmpty { throw ExitCode(2) }
-        if run.failed > 0 { throw ExitCode(1) }
-        if let threshold, run.coverage.percent < threshold {
-            FileHandle.standardError.write(Data(String(format: "coverage %.1f%% is below the threshold of %.1f%%\n", run.coverage.percent, threshold).utf8))
-            throw ExitCode(1)
-        }
+        if run.failed > 0 || belowThreshold { throw ExitCode(1) }
     }
 
     private func render(_ coverage: CoverageTracker) -> String {

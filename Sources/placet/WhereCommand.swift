@@ -11,7 +11,11 @@ struct WhereCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "where",
         abstract: "List every target: compliant ones ranked by gpuHourCost, the others with the rules that exclude them.",
-        discussion: "Exit 0 when some target is compliant, 1 when none is, 2 on an error.")
+        discussion: """
+            The flags are checked against the policies' schema and the manifests first: an unknown --workload, \
+            --stage or --framework value, or a --model or --datasets id that no manifest defines, is a usage error. \
+            Exit 0 when some target is compliant, 1 when none is, 2 on an error.
+            """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
@@ -44,14 +48,15 @@ struct WhereCommand: ParsableCommand {
 
     func run() throws {
         let asOf = try policyOptions.evaluationDate()
-        let policy = try CheckPipeline.compilePolicy(directory: try policyOptions.policyDirectory())
+        let policy = try policyOptions.compile()
         let request = TargetSearch.Request(
             model: model, datasets: datasets.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
             workload: workload, stage: stage, framework: framework)
         let (result, diagnostics) = TargetSearch(policy: policy, asOf: asOf).search(request, inputs: [], paths: paths)
         Terminal.printDiagnostics(diagnostics)
         guard let result else { throw ExitCode(2) }
-        let text = format == .json ? json(result, asOf: asOf, digest: policy.digest) : self.text(result, asOf: asOf)
+        let text = format == .json ? json(result, asOf: asOf, policy: policy)
+            : self.text(result, asOf: asOf) + "policies: \(policy.packName) (\(policy.digest))\n"
         FileHandle.standardOutput.write(Data(text.utf8))
         throw ExitCode(result.compliant.isEmpty ? 1 : 0)
     }
@@ -77,10 +82,10 @@ struct WhereCommand: ParsableCommand {
         return out
     }
 
-    private func json(_ result: TargetSearch.Result, asOf: CivilDate, digest: String) -> String {
+    private func json(_ result: TargetSearch.Result, asOf: CivilDate, policy: CompiledPolicy) -> String {
         func quote(_ text: String) -> String { DraftRenderer.quote(text) }
         func list(_ items: [String]) -> String { "[" + items.map(quote).joined(separator: ", ") + "]" }
-        var out = "{\n  \"asOf\": \(quote(asOf.description)),\n  \"policyDigest\": \(quote(digest)),\n  \"compliant\": ["
+        var out = "{\n  \"asOf\": \(quote(asOf.description)),\n  \"policyDigest\": \(quote(policy.digest)),\n  \"policyPack\": \(quote(policy.packName)),\n  \"compliant\": ["
         out += result.compliant.map { candidate in
             "\n    {\"target\": \(quote(candidate.target)), \"gpuHourCost\": \(ValueFormatter.format(number: candidate.gpuHourCost)), "
                 + "\"warnings\": \(list(candidate.decision.findings.filter { $0.effect == .warn }.map(\.rule)))}"

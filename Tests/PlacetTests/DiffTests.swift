@@ -148,11 +148,11 @@ import Testing
     // MARK: Command line
 
     @Test func commandExitsZeroWhenNothingChanges() throws {
-        let result = try PlacetExecutable.run(["diff", "policies", "policies", "policies/examples/acme", "--as-of", "2026-11-29"])
+        let result = try PlacetExecutable.run(["diff", "policies", "--policies", "policies", "policies/examples/acme", "--as-of", "2026-11-29"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "19 placements: no decision or finding changes (as of 2026-11-29)\n")
         #expect(result.stderr == "")
-        let json = try PlacetExecutable.run(["diff", "policies", "policies", "policies/examples/acme", "--as-of", "2026-11-29", "--format", "json"])
+        let json = try PlacetExecutable.run(["diff", "policies", "--policies", "policies", "policies/examples/acme", "--as-of", "2026-11-29", "--format", "json"])
         #expect(json.status == 0)
         let object = try JSONSerialization.jsonObject(with: json.stdoutData) as? [String: Any]
         #expect((object?["changes"] as? [Any])?.isEmpty == true)
@@ -167,7 +167,7 @@ import Testing
         try text.replacingOccurrences(of: "rule gdpr.lawful-basis\n  effect block", with: "rule gdpr.lawful-basis\n  effect warn")
             .write(to: gdpr, atomically: true, encoding: .utf8)
 
-        let result = try PlacetExecutable.run(["diff", "policies", directory.path, "policies/examples/acme", "--as-of", "2026-11-29"])
+        let result = try PlacetExecutable.run(["diff", "policies", "--policies", directory.path, "policies/examples/acme", "--as-of", "2026-11-29"])
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stdout == """
             pl-marketing-recs-batch-eu: block -> approve
@@ -176,7 +176,7 @@ import Testing
             19 placements: 1 decision changed, 0 with changed findings only (as of 2026-11-29)
 
             """)
-        let json = try PlacetExecutable.run(["diff", "policies", directory.path, "policies/examples/acme", "--as-of", "2026-11-29",
+        let json = try PlacetExecutable.run(["diff", "policies", "--policies", directory.path, "policies/examples/acme", "--as-of", "2026-11-29",
                                              "--format", "json"])
         #expect(json.status == 1)
         let object = try JSONSerialization.jsonObject(with: json.stdoutData) as? [String: Any]
@@ -191,7 +191,7 @@ import Testing
         try text.replacingOccurrences(of: "d.personalData and not d.anonymised", with: "d.personalDta and not d.anonymised")
             .write(to: definitions, atomically: true, encoding: .utf8)
 
-        for arguments in [["policies", directory.path], [directory.path, "policies"]] {
+        for arguments in [["policies", "--policies", directory.path], [directory.path, "--policies", "policies"]] {
             let result = try PlacetExecutable.run(["diff"] + arguments + ["policies/examples/acme", "--as-of", "2026-11-29", "--format", "json"])
             #expect(result.status == 2)
             #expect(result.stderr.hasPrefix("\(directory.path)/reference/definitions.placet:4:36: error: unknown field 'personalDta' on Dataset"))
@@ -199,10 +199,18 @@ import Testing
             #expect((object?["changes"] as? [Any])?.isEmpty == true)
             #expect((object?["errors"] as? [[String: Any]])?.map { $0["id"] as? String } == ["type.unknownField"])
         }
-        let missing = try PlacetExecutable.run(["diff", "policies", directory.path + "-missing", "policies/examples/acme"])
+        let missing = try PlacetExecutable.run(["diff", "policies", "--policies", directory.path + "-missing", "policies/examples/acme"])
         #expect(missing.status == 2)
         #expect(missing.stdout == "1 error: nothing was compared (the errors are on standard error)\n")
-        let usage = try PlacetExecutable.run(["diff", "policies", "policies"])
+        let usage = try PlacetExecutable.run(["diff", "policies"])
         #expect(usage.status == 2)
+    }
+
+    /// The old form `diff OLD NEW PATH...` would read NEW's tests and examples as manifests.
+    @Test func aPolicyFolderAmongThePathsIsRefused() throws {
+        let result = try PlacetExecutable.run(["diff", "policies", "policies", "policies/examples/acme"])
+        #expect(result.status == 2)
+        #expect(result.stdout == "")
+        #expect(result.stderr.hasPrefix("Error: 'policies' is a policy folder, not manifests: the new policies are given as --policies policies"))
     }
 }

@@ -51,7 +51,8 @@ import Testing
         let result = try PlacetExecutable.run(["check", acme + "targets.yaml", acme + "models.yaml", acme + "datasets.yaml", file.path,
                                                "--as-of", "2028-01-01"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.hasSuffix("2 placements: 2 approved, 0 blocked; 1 warning, 0 waived (as of 2028-01-01)\n"))
+        #expect(result.stdout.hasSuffix("2 placements: 2 approved, 0 blocked; 1 warning, 0 waived (as of 2028-01-01)\n"
+            + "policies: policies/ (\(Fixtures.baseline.digest))\n"))
     }
 
     @Test func worksFromAnyDirectoryWithBundledPolicies() throws {
@@ -139,7 +140,7 @@ import Testing
     @Test func schemaCommandPrintsTheShippedXSD() throws {
         let result = try PlacetExecutable.run(["schema", "--xsd"])
         #expect(result.status == 0)
-        let shipped = try String(contentsOf: Fixtures.packageRoot.appendingPathComponent("Sources/PlacetManifests/Resources/placet-manifest-v1.xsd"), encoding: .utf8)
+        let shipped = try String(contentsOf: Fixtures.packageRoot.appendingPathComponent("docs/schema/placet-manifest-v1.xsd"), encoding: .utf8)
         #expect(result.stdout == shipped)
     }
 

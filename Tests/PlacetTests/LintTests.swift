@@ -202,11 +202,13 @@ import Testing
         let extra = directory.appendingPathComponent("extra.placet")
         try "const UNUSED_LIMIT: number = 3\n".write(to: extra, atomically: true, encoding: .utf8)
         let warned = try PlacetExecutable.run(["lint", directory.path, "--as-of", "2028-01-01"])
+        let digest = try #require(CompiledPolicy.compile(pack: PolicyPack(directory: directory.path)).0?.digest)
         #expect(warned.status == 1)
         #expect(warned.stdout == """
             \(directory.path)/extra.placet:1:7: warning: constant 'UNUSED_LIMIT' is never used
              1 | const UNUSED_LIMIT: number = 3
                |       ^~~~~~~~~~~~
+            policies: \(directory.path)/ (\(digest))
             1 warning, 0 notes in 9 policy files (as of 2028-01-01)
 
             """)

@@ -15,7 +15,11 @@ enum Fixtures {
     static let acmeDirectory = policiesDirectory.appendingPathComponent("examples/acme")
     static let goldenDirectory = packageRoot.appendingPathComponent("Tests/PlacetTests/Golden")
 
-    static let baselineSources: [SourceFile] = try! PolicySources.load(directory: policiesDirectory)
+    /// The repository's policies/, with paths relative to it as diagnostics in these tests expect.
+    static let baselineSources: [SourceFile] = {
+        let pack = try! PolicyPack(directory: policiesDirectory.path)
+        return pack.sources.map { SourceFile(path: String($0.path.dropFirst(pack.displayPrefix.count)), text: $0.text) }
+    }()
 
     /// The bundled baseline pack, compiled once for the whole test run.
     static let baseline: CompiledPolicy = {

@@ -38,6 +38,17 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         self.init(year: year, month: month, day: day)
     }
 
+    /// Why `text` is not a date, for messages: a wrong shape, or a well-formed day that does
+    /// not exist (`2027-02-30`). Nil when it is a date.
+    public static func problem(with text: some StringProtocol) -> String? {
+        if CivilDate(iso: text) != nil { return nil }
+        let bytes = Array(text.utf8)
+        let shaped = bytes.count == 10 && bytes.enumerated().allSatisfy { index, byte in
+            index == 4 || index == 7 ? byte == UInt8(ascii: "-") : (48...57).contains(byte)
+        }
+        return shaped ? "'\(text)' is not a real date" : "'\(text)' is not a date written YYYY-MM-DD"
+    }
+
     public var components: (year: Int, month: Int, day: Int) {
         let z = daysSinceEpoch + 719468
         let era = (z >= 0 ? z : z - 146096) / 146097

@@ -60,9 +60,34 @@ public struct PolicyTestRunner: Sendable {
     /// For tests that give no `asOf`.
     public let defaultAsOf: CivilDate
 
-    public init(policy: CompiledPolicy, defaultAsOf: CivilDate) {
+    /// Reads a test file, or a manifest file a test names, by path: the disk, or a pack held in memory.
+    public let read: @Sendable (String) -> [UInt8]?
+
+    public init(policy: CompiledPolicy, defaultAsOf: CivilDate,
+                read: @escaping @Sendable (String) -> [UInt8]? = { FileManager.default.contents(atPath: $0).map { [UInt8]($0) } }) {
         self.policy = policy
         self.defaultAsOf = defaultAsOf
+        self.read = read
+    }
+
+    /// A runner over the tests of a pack compiled into the binary: paths are the pack's display
+    /// paths (`bundled:tests/x.test.yaml`), and `files:` entries resolve inside the pack.
+    public init(policy: CompiledPolicy, defaultAsOf: CivilDate, pack: PolicyPack) {
+        let prefix = pack.displayPrefix
+        self.init(policy: policy, defaultAsOf: defaultAsOf) { path in
+            guard path.hasPrefix(prefix) else { return nil }
+            return pack.bundledFile(PolicyTestRunner.packPath(String(path.dropFirst(prefix.count))))
+        }
+    }
+
+    /// `a/b/../c` as `a/c`, for relative paths inside a pack.
+    static func packPath(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") {
+            if part == "." { continue }
+            if part == "..", !parts.isEmpty, parts.last != ".." { parts.removeLast() } else { parts.append(part) }
+        }
+        return parts.joined(separator: "/")
     }
 
     /// Test files under a directory, recursively, in sorted order.
@@ -77,10 +102,11 @@ public struct PolicyTestRunner: Sendable {
 
     /// Reads the tests of one file; malformed files give diagnostics instead.
     public func parse(file path: String) -> ([PolicyTest], [Diagnostic]) {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let bytes = read(path) else {
             return ([], [Diagnostic(id: "test.unreadable", message: "\(path): cannot read the file")])
         }
-        let context = ManifestFileContext(path: path, bytes: [UInt8](data))
+        let data = Data(bytes)
+        let context = ManifestFileContext(path: path, bytes: bytes)
         func error(_ message: String, _ position: Position) -> Diagnostic {
             Diagnostic(id: "test.invalid", message: message, location: context.diagnosticLocation(position))
         }
@@ -239,10 +265,10 @@ public struct PolicyTestRunner: Sendable {
     func run(_ test: PolicyTest, coverage: inout CoverageTracker) -> PolicyTestResult {
         var builder = InventoryBuilder(policy: policy, errorLimit: 50)
         for path in test.files {
-            guard let data = FileManager.default.contents(atPath: path) else {
+            guard let bytes = read(path) else {
                 return PolicyTestResult(test: test, failures: ["cannot read '\(path)'"])
             }
-            builder.read(ManifestInput(path: path, bytes: [UInt8](data)))
+            builder.read(ManifestInput(path: path, bytes: bytes))
         }
         for document in test.documents { builder.add(document: document, from: test.source) }
         let loaded = builder.finish()

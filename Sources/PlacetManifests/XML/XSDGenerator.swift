@@ -108,12 +108,3 @@ extension String {
         hasPrefix(prefix) ? replacement + dropFirst(prefix.count) : self
     }
 }
-
-extension XSDGenerator {
-    /// The XSD shipped with the package (the generator's output for the baseline pack).
-    public static var bundledXSD: String? {
-        guard let url = Bundle.module.url(forResource: "placet-manifest-v1", withExtension: "xsd"),
-              let data = try? Data(contentsOf: url) else { return nil }
-        return String(decoding: data, as: UTF8.self)
-    }
-}
