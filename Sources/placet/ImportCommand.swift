@@ -20,7 +20,7 @@ struct ImportOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(name: .long, help: ArgumentHelp("The manifest id (default: from the name).", valueName: "id"))
+    @Option(name: .long, help: ArgumentHelp("The manifest id (default: from the name; needed when the source names nothing).", valueName: "id"))
     var id: String?
 
     func read(_ path: String) throws -> [UInt8] {

@@ -23,11 +23,13 @@ public enum CroissantImporter {
                 return .failure(error)
             }
         }
-        let root: DocumentNode
+        var root: DocumentNode
         switch parsed {
         case .success(let node): root = node
         case .failure(let error): throw ImportError("invalid JSON: \(error.message)", at: error.position)
         }
+        // JSON-LD may wrap the one node in a list (Kaggle's files do): that node is the dataset.
+        if case .sequence(let items, _) = root, items.count == 1, case .mapping? = items.first { root = items[0] }
         guard case .mapping(let entries, let position) = root else {
             throw ImportError("a Croissant description is a JSON object, found \(root.kindDescription)", at: root.position)
         }
@@ -36,17 +38,22 @@ public enum CroissantImporter {
         guard type.contains(where: { $0 == "sc:Dataset" || $0 == "Dataset" || $0 == "schema:Dataset" || $0.hasSuffix("schema.org/Dataset") }) else {
             throw ImportError("not a Croissant dataset: '@type' must be sc:Dataset", at: position)
         }
-        guard let name = object.strings("name").first, !name.isEmpty else {
-            throw ImportError("the dataset has no 'name'", at: position)
+        // A name may be a plain string, a language-tagged value, a list of those, or a language
+        // map; catalogue pages also HTML-escape it. With --id the draft needs no name.
+        let name = object.localizedString("name").map(decodingHTMLEntities)?.trimming(" \t\n") ?? ""
+        guard !name.isEmpty || id != nil else {
+            throw ImportError("the dataset has no 'name': give the manifest an id with --id", at: position)
         }
+        let label = name.isEmpty ? id ?? "" : name
 
-        var fields: [ManifestDraft.Field] = [.init("name", .scalar(name, quoted: true))]
+        var fields: [ManifestDraft.Field] = name.isEmpty ? [] : [.init("name", .scalar(name, quoted: true))]
         let creators = object.names("creator")
         if !creators.isEmpty { fields.append(.init("owner", .scalar(creators.joined(separator: "; "), quoted: true))) }
-        if let license = object.strings("license").first { fields.append(.init("license", .scalar(license, quoted: true))) }
+        let licenses = object.licenses()
+        if !licenses.isEmpty { fields.append(.init("license", .scalar(licenses.joined(separator: "; "), quoted: true))) }
         if let url = (object.strings("url") + object.strings("@id")).first { fields.append(.init("url", .scalar(url, quoted: true))) }
 
-        var notes = ["Imported from Croissant '\(name)'. Replace every TODO before use: check refuses a manifest that still has one."]
+        var notes = ["Imported from Croissant '\(label)'. Replace every TODO before use: check refuses a manifest that still has one."]
         let sensitive = object.strings("rai:personalSensitiveInformation")
         // The RAI extension is the only place Croissant speaks of personal data. Its presence is a
         // statement that there is some; its absence says nothing, so personalData stays a TODO.
@@ -73,20 +80,6 @@ public enum CroissantImporter {
     }
 }
 
-/// Lower-case letters, digits and single hyphens: an id from a name.
-func slug(_ text: String) -> String {
-    var out = ""
-    for character in text.lowercased() {
-        if character.isASCII, character.isLetter || character.isNumber {
-            out.append(character)
-        } else if !out.isEmpty, out.last != "-" {
-            out.append("-")
-        }
-    }
-    while out.last == "-" { out.removeLast() }
-    return out.isEmpty ? "unnamed" : out
-}
-
 /// Read access to a JSON-LD object whose values may be a string, an object or a list of either.
 struct JSONObject {
     let entries: [MappingEntry]
@@ -95,7 +88,7 @@ struct JSONObject {
         self.entries = entries
     }
 
-    private func value(_ key: String) -> DocumentNode? {
+    func value(_ key: String) -> DocumentNode? {
         entries.first { $0.key == key }?.value
     }
 
@@ -125,6 +118,49 @@ struct JSONObject {
             case .scalar(let text, .text, _): text
             case .mapping(let entries, _): JSONObject(entries).strings("name").first
             default: nil
+            }
+        }
+    }
+
+    /// One string under `key` in the reader's language: a string; a `{"@language", "@value"}`
+    /// object or a list of them; or a language map (`{"en": ..., "de": ...}`). English first,
+    /// then the first given.
+    func localizedString(_ key: String) -> String? {
+        guard let node = value(key) else { return nil }
+        var tagged: [(language: String, text: String)] = []
+        func collect(_ node: DocumentNode, language: String) {
+            switch node {
+            case .scalar(let text, .text, _): tagged.append((language, text))
+            case .scalar: break
+            case .sequence(let items, _): for item in items { collect(item, language: language) }
+            case .mapping(let entries, _):
+                let object = JSONObject(entries)
+                if let value = object.value("@value") {
+                    collect(value, language: object.strings("@language").first ?? language)
+                } else if !entries.contains(where: { $0.key.hasPrefix("@") }) {
+                    for entry in entries { collect(entry.value, language: entry.key) }
+                }
+            }
+        }
+        collect(node, language: "")
+        let english = tagged.first { $0.language.lowercased() == "en" || $0.language.lowercased().hasPrefix("en-") }
+        return (english ?? tagged.first)?.text
+    }
+
+    /// Licences under `license`: each string as given; each object (a schema.org CreativeWork)
+    /// as its name with its URL (or `@id`) in parentheses.
+    func licenses() -> [String] {
+        guard let node = value("license") else { return [] }
+        let items: [DocumentNode] = if case .sequence(let list, _) = node { list } else { [node] }
+        return items.compactMap { item in
+            switch item {
+            case .scalar(let text, .text, _): return text.isEmpty ? nil : text
+            case .scalar, .sequence: return nil
+            case .mapping(let entries, _):
+                let object = JSONObject(entries)
+                let name = object.localizedString("name").map(decodingHTMLEntities)
+                return licenseText(name: name, link: (object.strings("url") + object.strings("@id")).first)
+                    ?? object.strings("@value").first
             }
         }
     }

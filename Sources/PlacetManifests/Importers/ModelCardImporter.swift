@@ -34,19 +34,29 @@ public enum ModelCardImporter {
             warnings.append("the model card has no YAML front matter (--- ... ---): every fact is a TODO")
         }
         let card = CardMetadata(metadata)
-        let heading = body.split(separator: "\n", omittingEmptySubsequences: false).lazy
-            .map { $0.trimming(" \t\r") }
+        let heading = importedLines(body).lazy
+            .map { $0.trimming(" \t") }
             .first { $0.hasPrefix("# ") }
             .map { String($0.dropFirst(2)).trimming(" \t") }
-        let name = card.strings("model_name").first ?? card.modelIndexName ?? heading
-        guard let name, !name.isEmpty else {
-            throw ImportError("cannot name the model: no model_name, model-index name or '# ' heading in the card")
+        let name = (card.strings("model_name").first ?? card.modelIndexName ?? heading).map(decodingHTMLEntities) ?? ""
+        guard !name.isEmpty || id != nil else {
+            throw ImportError("cannot name the model: no model_name, model-index name or '# ' heading in the card; give the manifest an id with --id")
         }
+        let label = name.isEmpty ? id ?? "" : name
 
-        var fields: [ManifestDraft.Field] = [.init("name", .scalar(name, quoted: true))]
-        if let license = card.strings("license").first { fields.append(.init("license", .scalar(license, quoted: true))) }
-        if let base = card.strings("base_model").first { fields.append(.init("baseModel", .scalar(base, quoted: true))) }
-        var notes = ["Imported from the Hugging Face model card of '\(name)'. Replace every TODO before use: check refuses a manifest that still has one."]
+        var fields: [ManifestDraft.Field] = name.isEmpty ? [] : [.init("name", .scalar(name, quoted: true))]
+        // `license: other` means "not in the Hub's list": the licence is license_name, published
+        // at license_link.
+        let declared = card.strings("license").first
+        let license = declared?.lowercased() == "other" || declared == nil
+            ? licenseText(name: card.strings("license_name").first ?? declared, link: card.strings("license_link").first)
+            : declared
+        if let license { fields.append(.init("license", .scalar(license, quoted: true))) }
+        // The schema's baseModel holds one string; a merge or adapter card lists several, and
+        // every one is kept, comma-separated (Hub ids hold no commas).
+        let bases = card.strings("base_model")
+        if !bases.isEmpty { fields.append(.init("baseModel", .scalar(bases.joined(separator: ", "), quoted: true))) }
+        var notes = ["Imported from the Hugging Face model card of '\(label)'. Replace every TODO before use: check refuses a manifest that still has one."]
         let pipeline = card.strings("pipeline_tag").first
         if let pipeline { notes.append("pipeline_tag: \(pipeline)") }
         let tags = card.strings("tags")
@@ -59,6 +69,10 @@ public enum ModelCardImporter {
             .init("gpai", .todo(hint: "true or false: a general-purpose AI model (AI Act Art. 3(63))", list: false)),
             .init("trainingFlops", .todo(hint: "cumulative training compute in FLOPs, e.g. 3e24", list: false)),
         ]
+        // Training data is what `datasets:` lists. The model-index results name the benchmarks the
+        // model was evaluated on, which are not lineage: they are noted, never `trainedOn`.
+        let benchmarks = card.evaluationDatasets
+        if !benchmarks.isEmpty { notes.append("evaluated on (model-index, not training data): \(benchmarks.joined(separator: ", "))") }
         let datasets = card.strings("datasets")
         if !datasets.isEmpty {
             // References by id: they fail until those datasets have manifests (import them with
@@ -73,7 +87,7 @@ public enum ModelCardImporter {
 
     /// The front matter between a first line `---` and the next `---`, and the rest.
     static func split(_ text: String) -> (frontMatter: String?, body: String) {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        let lines = importedLines(text)
         guard lines.first.map({ $0.trimming(" \t") == "---" }) == true,
               let end = lines.dropFirst().firstIndex(where: { $0.trimming(" \t") == "---" }) else {
             return (nil, text)
@@ -98,6 +112,22 @@ struct CardMetadata {
             return items.compactMap { if case .scalar(let text, _, _) = $0, !$0.isNull { text } else { nil } }
         case .mapping: return []
         }
+    }
+
+    /// The datasets of `model-index: [{results: [{dataset: {type, name}}]}]`, each once: the
+    /// benchmarks a model was evaluated on.
+    var evaluationDatasets: [String] {
+        guard case .sequence(let models, _)? = entries.first(where: { $0.key == "model-index" })?.value else { return [] }
+        var seen: [String] = []
+        for case .mapping(let model, _) in models {
+            guard case .sequence(let results, _)? = model.first(where: { $0.key == "results" })?.value else { continue }
+            for case .mapping(let result, _) in results {
+                guard case .mapping(let dataset, _)? = result.first(where: { $0.key == "dataset" })?.value else { continue }
+                let fields = CardMetadata(dataset)
+                if let key = fields.strings("type").first ?? fields.strings("name").first, !seen.contains(key) { seen.append(key) }
+            }
+        }
+        return seen
     }
 
     /// `model-index: [{name: ...}]`, where cards often name the model.
