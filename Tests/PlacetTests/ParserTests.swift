@@ -210,6 +210,24 @@ import Testing
         #expect(diagnostics.map { "\($0.location?.line ?? 0):\($0.location?.column ?? 0)" } == ["2:3", "3:14"])
     }
 
+    @Test func misspeltDeclarationIsOneError() {
+        let text = """
+            rule a.one
+              effect block
+              message "m"
+            rul a.two
+              effect warn
+              message "fine"
+            rule a.three
+              effect warn
+              message "fine"
+            """
+        let (file, diagnostics) = Parser.parse(SourceFile(path: "r.placet", text: text), fileID: 0)
+        #expect(diagnostics.map(\.message) == ["expected a declaration (enum, record, const, def or rule), found identifier 'rul'; did you mean 'rule'?"])
+        #expect(diagnostics.map { "\($0.location?.line ?? 0):\($0.location?.column ?? 0)" } == ["4:1"])
+        #expect(file.declarations.count == 2)
+    }
+
     @Test func absurdNestingIsRefusedNotCrashed() {
         let text = String(repeating: "(", count: 100_000) + "a" + String(repeating: ")", count: 100_000)
         let (_, diagnostics) = parseExpression(text)

@@ -88,6 +88,9 @@ import Testing
         Case(name: "unknown field on a new kind",
              source: "record Controller {\n  id: string\n  country: Country\n}\ndef local(c: Controller): bool = c.contry == DE",
              id: "type.unknownField", line: 5, column: 36, message: "unknown field 'contry' on Controller; did you mean 'country'?"),
+        Case(name: "unknown field in a 'required when'",
+             source: "record Controller {\n  id: string\n  active: bool = false\n  country: Country? required when activ\n}",
+             id: "type.unknownIdentifier", line: 4, column: 35, message: "unknown identifier 'activ'; did you mean 'active'?"),
         // A case name in two enums, with nothing to choose between them.
         Case(name: "ambiguous case", source: rule(when: "vitalInterests in [consent, contract]"), id: "type.ambiguousCase",
              line: 5, column: 8, message: "'vitalInterests' is ambiguous; write Art9Condition.vitalInterests or LawfulBasis.vitalInterests"),

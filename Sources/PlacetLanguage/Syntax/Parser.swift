@@ -161,7 +161,9 @@ public struct Parser {
 
     private mutating func parseDeclaration() throws -> Declaration {
         guard case .identifier(let word) = current.kind, Parser.declarationWords.contains(word) else {
-            throw fail("expected a declaration (enum, record, const, def or rule), found \(current.kind)")
+            var hint = ""
+            if case .identifier(let word) = current.kind { hint = Suggestion.didYouMean(word, in: Parser.declarationWords.sorted()) }
+            throw fail("expected a declaration (enum, record, const, def or rule), found \(current.kind)\(hint)")
         }
         switch word {
         case "enum", "ordered": return .enumeration(try parseEnum())
@@ -401,7 +403,12 @@ public struct Parser {
             report("rule '\(id.name)' has no 'message' clause", id.span, id: "syntax.missingClause")
             throw Failure()
         }
-        if !atEnd, !(current.kind.isDeclarationStart) {
+        // A word at the start of a line is the next declaration, perhaps misspelt: the file reports it.
+        let startsDeclaration: Bool = {
+            if case .identifier = current.kind { return source.lineAndColumn(of: current.span.start).column == 1 }
+            return false
+        }()
+        if !atEnd, !startsDeclaration, !(current.kind.isDeclarationStart) {
             throw fail("expected a rule clause (effect, cites, effective, for each, when, subject, message) or a new declaration, found \(current.kind)")
         }
         // A rule read without one of its clauses would be checked as something it does not say.
