@@ -43,6 +43,8 @@ import Testing
         ("2025-02-30", 1, 1, "'2025-02-30' is not a valid date"),
         ("a $ b", 1, 3, "unexpected character '$'"),
         ("\"{a b}\"", 1, 5, "expected '}' to end the interpolation, found identifier 'b'"),
+        ("a and", 1, 3, "expected an expression after 'and'"),
+        ("a or", 1, 3, "expected an expression after 'or'"),
     ])
     func expressionErrors(text: String, line: Int, column: Int, message: String) {
         let (_, diagnostics) = parseExpression(text)
@@ -134,6 +136,96 @@ import Testing
         ])
         #expect(diagnostics.map { $0.location?.line } == [2, 5])
         #expect(file.declarations.count == 1)
+    }
+
+    /// Two rules; each case replaces one line of the first and expects exactly one error there,
+    /// with the second rule still read.
+    private static let twoRules = [
+        "rule a.one", "  effect block", "  cites \"x\"", "  when a and b", "  message \"m\"",
+        "", "rule a.two", "  effect warn", "  message \"fine\"",
+    ]
+
+    struct ClauseCase: Sendable, CustomTestStringConvertible {
+        let line: Int
+        let text: String
+        let column: Int
+        let id: String
+        let message: String
+        /// The rules that parse: a misspelt clause drops its rule, a trailing operator does not.
+        let rules: [String]
+        var testDescription: String { text }
+    }
+
+    static let clauseCases: [ClauseCase] = [
+        ClauseCase(line: 2, text: "  efect block", column: 3, id: "syntax.unknownClause",
+                   message: "unknown rule clause 'efect'; did you mean 'effect'?", rules: ["a.two"]),
+        ClauseCase(line: 3, text: "  cite \"x\"", column: 3, id: "syntax.unknownClause",
+                   message: "unknown rule clause 'cite'; did you mean 'cites'?", rules: ["a.two"]),
+        ClauseCase(line: 4, text: "  wen a and b", column: 3, id: "syntax.unknownClause",
+                   message: "unknown rule clause 'wen'; did you mean 'when'?", rules: ["a.two"]),
+        ClauseCase(line: 4, text: "  wen d.message and d.effect", column: 3, id: "syntax.unknownClause",
+                   message: "unknown rule clause 'wen'; did you mean 'when'?", rules: ["a.two"]),
+        ClauseCase(line: 5, text: "  mesage \"m\"", column: 3, id: "syntax.unknownClause",
+                   message: "unknown rule clause 'mesage'; did you mean 'message'?", rules: ["a.two"]),
+        ClauseCase(line: 2, text: "  effect block unwaivble", column: 16, id: "syntax.unknownClause",
+                   message: "unknown rule clause 'unwaivble'; did you mean 'unwaivable'?", rules: ["a.two"]),
+        ClauseCase(line: 4, text: "  frobnicate a", column: 3, id: "syntax.unknownClause",
+                   message: "unknown rule clause 'frobnicate'; expected effect, cites, effective, for each, when, subject or message",
+                   rules: ["a.two"]),
+        ClauseCase(line: 4, text: "  when a and", column: 10, id: "syntax.missingOperand",
+                   message: "expected an expression after 'and'", rules: ["a.one", "a.two"]),
+        ClauseCase(line: 4, text: "  when a or", column: 10, id: "syntax.missingOperand",
+                   message: "expected an expression after 'or'", rules: ["a.one", "a.two"]),
+        ClauseCase(line: 4, text: "  when a and not", column: 14, id: "syntax.missingOperand",
+                   message: "expected an expression after 'not'", rules: ["a.two"]),
+    ]
+
+    @Test(arguments: clauseCases)
+    func misspeltClauseIsReportedWhereItIs(_ testCase: ClauseCase) {
+        var lines = Self.twoRules
+        lines[testCase.line - 1] = testCase.text
+        let (file, diagnostics) = Parser.parse(SourceFile(path: "r.placet", text: lines.joined(separator: "\n")), fileID: 0)
+        #expect(diagnostics.map(\.message) == [testCase.message])
+        #expect(diagnostics.first?.id == testCase.id)
+        #expect(diagnostics.first?.location?.line == testCase.line)
+        #expect(diagnostics.first?.location?.column == testCase.column)
+        let rules = file.declarations.compactMap { declaration -> String? in
+            if case .rule(let rule) = declaration { rule.id.name } else { nil }
+        }
+        #expect(rules == testCase.rules)
+    }
+
+    @Test func misspeltClauseKeepsReadingTheRule() {
+        let text = """
+            rule a.one
+              efect block
+              cites "x", 3
+              message "m"
+            """
+        let (_, diagnostics) = Parser.parse(SourceFile(path: "r.placet", text: text), fileID: 0)
+        #expect(diagnostics.map(\.message) == [
+            "unknown rule clause 'efect'; did you mean 'effect'?",
+            "expected a citation string, found number",
+        ])
+        #expect(diagnostics.map { "\($0.location?.line ?? 0):\($0.location?.column ?? 0)" } == ["2:3", "3:14"])
+    }
+
+    @Test func misspeltDeclarationIsOneError() {
+        let text = """
+            rule a.one
+              effect block
+              message "m"
+            rul a.two
+              effect warn
+              message "fine"
+            rule a.three
+              effect warn
+              message "fine"
+            """
+        let (file, diagnostics) = Parser.parse(SourceFile(path: "r.placet", text: text), fileID: 0)
+        #expect(diagnostics.map(\.message) == ["expected a declaration (enum, record, const, def or rule), found identifier 'rul'; did you mean 'rule'?"])
+        #expect(diagnostics.map { "\($0.location?.line ?? 0):\($0.location?.column ?? 0)" } == ["4:1"])
+        #expect(file.declarations.count == 2)
     }
 
     @Test func absurdNestingIsRefusedNotCrashed() {

@@ -74,6 +74,34 @@ import Testing
              message: "type mismatch: cannot look for Progress in set of Country"),
         Case(name: "unknown case group", source: rule(when: "placement.model is present and placement.model.useCase in prohibitd.*"),
              id: "type.unknownCase", line: 5, column: 66, message: "no case of UseCase starts with 'prohibitd.'; did you mean 'prohibited'?"),
+        // Unknown fields get a suggestion on every kind, not only Dataset.
+        Case(name: "unknown field on Model", source: rule(when: "placement.model is present and placement.model.trainingFlop > 0"),
+             id: "type.unknownField", line: 5, column: 55, message: "unknown field 'trainingFlop' on Model; did you mean 'trainingFlops'?"),
+        Case(name: "unknown field on an optional Model", source: rule(when: "placement.model.trainingFlop > 0"),
+             id: "type.unknownField", line: 5, column: 24, message: "unknown field 'trainingFlop' on Model; did you mean 'trainingFlops'?"),
+        Case(name: "unknown field on Target", source: rule(when: "placement.target.contry == DE"),
+             id: "type.unknownField", line: 5, column: 25, message: "unknown field 'contry' on Target; did you mean 'country'?"),
+        Case(name: "unknown field on Placement", source: rule(when: "placement.stag == production"),
+             id: "type.unknownField", line: 5, column: 18, message: "unknown field 'stag' on Placement; did you mean 'stage'?"),
+        Case(name: "unknown field on Waiver", source: "def expired(w: Waiver): bool = w.expirs < today",
+             id: "type.unknownField", line: 1, column: 34, message: "unknown field 'expirs' on Waiver; did you mean 'expires'?"),
+        Case(name: "unknown field on a new kind",
+             source: "record Controller {\n  id: string\n  country: Country\n}\ndef local(c: Controller): bool = c.contry == DE",
+             id: "type.unknownField", line: 5, column: 36, message: "unknown field 'contry' on Controller; did you mean 'country'?"),
+        Case(name: "unknown field in a 'required when'",
+             source: "record Controller {\n  id: string\n  active: bool = false\n  country: Country? required when activ\n}",
+             id: "type.unknownIdentifier", line: 4, column: 35, message: "unknown identifier 'activ'; did you mean 'active'?"),
+        // A case name in two enums, with nothing to choose between them.
+        Case(name: "ambiguous case", source: rule(when: "vitalInterests in [consent, contract]"), id: "type.ambiguousCase",
+             line: 5, column: 8, message: "'vitalInterests' is ambiguous; write Art9Condition.vitalInterests or LawfulBasis.vitalInterests"),
+        Case(name: "case in three enums", source: "enum Triage { vitalInterests }\n" + rule(when: "vitalInterests in [consent]"),
+             id: "type.ambiguousCase", line: 6, column: 8,
+             message: "'vitalInterests' is ambiguous; write Art9Condition.vitalInterests, LawfulBasis.vitalInterests or Triage.vitalInterests"),
+        Case(name: "ambiguous dotted case", source: "enum Triage { annex3.employment }\n" + rule(when: "annex3.employment in [general]"),
+             id: "type.ambiguousCase", line: 6, column: 8,
+             message: "'annex3.employment' is ambiguous; write Triage.annex3.employment or UseCase.annex3.employment"),
+        Case(name: "unknown case with a context", source: rule(when: "helth in d.specialCategories"), id: "type.unknownCase",
+             line: 5, column: 8, message: "unknown case 'helth' of SpecialCategory; did you mean 'health'?"),
     ]
 
     @Test(arguments: cases)
@@ -87,6 +115,81 @@ import Testing
         #expect(first?.location?.file == "test.placet")
         #expect(first?.location?.line == testCase.line)
         #expect(first?.location?.column == testCase.column)
+    }
+
+    /// `health` and `biometric` are cases of SpecialCategory and of Triage here: only the
+    /// other side of each condition can say which is meant.
+    @Test(arguments: [
+        "health in d.specialCategories",
+        "health not in d.specialCategories",
+        "d.dpia != inProgress",
+        "completed == d.dpia",
+        "d.specialCategories == [health, biometric]",
+        "[health, biometric] == d.specialCategories",
+        "[health, biometric] intersect d.specialCategories is not empty",
+        "d.specialCategories intersect [health, biometric] is not empty",
+        "d.lawfulBasis is present and vitalInterests == d.lawfulBasis",
+        "d.art9Condition is present and d.art9Condition in [vitalInterests, healthCare]",
+        "placement.model is present and annex3.employment == placement.model.useCase",
+        "hasCategory(d, health)",
+    ])
+    func enumCaseTakesItsTypeFromContext(condition: String) {
+        let source = """
+            enum Triage { health, biometric, annex3.employment }
+            def hasCategory(d: Dataset, c: SpecialCategory): bool = c in d.specialCategories
+            """ + "\n" + Self.rule(when: condition)
+        let (policy, diagnostics) = Fixtures.compile(adding: source)
+        #expect(diagnostics.filter(\.isError).map(\.message) == [])
+        #expect(policy != nil)
+    }
+
+    @Test func ambiguousCaseIsOneError() {
+        let (_, diagnostics) = Fixtures.compile(adding: Self.rule(when: "vitalInterests in [consent, contract]"))
+        #expect(diagnostics.filter(\.isError).map(\.id) == ["type.ambiguousCase"])
+    }
+
+    struct Redeclaration: Sendable, CustomTestStringConvertible {
+        let name: String
+        let source: String
+        let error: String
+        let errorAt: String
+        let noteAt: String
+        var testDescription: String { name }
+    }
+
+    static let redeclarations: [Redeclaration] = [
+        Redeclaration(
+            name: "a baseline record",
+            source: "record Dataset {\n  id: string\n  flavour: string\n}\n" + rule(when: "d.flavour == \"x\" and d.personalData"),
+            error: "type 'Dataset' is already declared at schema/manifests.placet:6",
+            errorAt: "test.placet:1:8", noteAt: "schema/manifests.placet:6:8"),
+        Redeclaration(
+            name: "a record of the same file",
+            source: "record Controller {\n  id: string\n}\nrecord Controller {\n  id: string\n  country: Country\n}\n"
+                + "def local(c: Controller): bool = c.country == DE",
+            error: "type 'Controller' is already declared at test.placet:1",
+            errorAt: "test.placet:4:8", noteAt: "test.placet:1:8"),
+        Redeclaration(
+            name: "a baseline enum",
+            source: "enum Progress { notStarted, stalled }\n" + rule(when: "d.dpia == stalled or d.dpia == Progress.stalled"),
+            error: "type 'Progress' is already declared at schema/enumerations.placet:40",
+            errorAt: "test.placet:1:6", noteAt: "schema/enumerations.placet:40:14"),
+    ]
+
+    @Test(arguments: redeclarations)
+    func redeclarationIsOneErrorWithANote(_ testCase: Redeclaration) {
+        let (policy, diagnostics) = Fixtures.compile(adding: testCase.source)
+        #expect(policy == nil)
+        func place(_ diagnostic: Diagnostic) -> String {
+            diagnostic.location.map { "\($0.file):\($0.line):\($0.column)" } ?? ""
+        }
+        let errors = diagnostics.filter(\.isError)
+        #expect(errors.map(\.message) == [testCase.error])
+        #expect(errors.map(\.id) == ["type.duplicateDeclaration"])
+        #expect(errors.map(place) == [testCase.errorAt])
+        let notes = diagnostics.filter { $0.severity == .note }
+        #expect(notes.map(\.message) == ["'\(testCase.error.split(separator: "'")[1])' is first declared here"])
+        #expect(notes.map(place) == [testCase.noteAt])
     }
 
     @Test func reportsSeveralErrorsInOneRun() {

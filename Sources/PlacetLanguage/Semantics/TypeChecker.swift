@@ -20,6 +20,11 @@ public struct TypeChecker {
     private var currentFunction: Int?
     private var checkingConstant = false
 
+    /// Fields and cases that only a redeclared (and so ignored) record or enum declares: their
+    /// uses are not reported again, the redeclaration already was.
+    private var redeclaredFields: [String: Set<String>] = [:]
+    private var redeclaredCases: [String: Set<String>] = [:]
+
     private var nextSlot = 0
     private var maxSlot = 0
     /// What each checked expression became, by span: the source of condition trees.
@@ -102,6 +107,7 @@ public struct TypeChecker {
             if let first = typeNames[name.name] {
                 let at = checker.location(first)
                 checker.error("type.duplicateDeclaration", "type '\(name.name)' is already declared at \(at.file):\(at.line)", name.span)
+                checker.bag.add(.firstDeclaration(name.name, at: at))
                 return false
             }
             typeNames[name.name] = name.span
@@ -124,8 +130,18 @@ public struct TypeChecker {
         for file in files {
             for declaration in file.declarations {
                 switch declaration {
-                case .enumeration(let e): if declareType(e.name, into: &self) { enums.append(e) }
-                case .record(let r): if declareType(r.name, into: &self) { records.append(r) }
+                case .enumeration(let e):
+                    if declareType(e.name, into: &self) {
+                        enums.append(e)
+                    } else {
+                        redeclaredCases[e.name.name, default: []].formUnion(e.cases.map(\.name))
+                    }
+                case .record(let r):
+                    if declareType(r.name, into: &self) {
+                        records.append(r)
+                    } else {
+                        redeclaredFields[r.name.name, default: []].formUnion(r.fields.map(\.name.name))
+                    }
                 case .constant(let c):
                     if declareValue(c.name, into: &self) {
                         constantIndex[c.name.name] = constantDeclarations.count
@@ -653,6 +669,58 @@ public struct TypeChecker {
             || (scope.implicitRecord.map { schema.records[$0].fieldIndex[name] != nil } ?? false)
     }
 
+    /// Whether an expression is a case name whose enum must come from its surroundings:
+    /// `health`, `annex3.employment`, `prohibited.*`, `[health, biometric]`.
+    private func needsContext(_ expression: Expression, _ scope: Scope) -> Bool {
+        switch expression.kind {
+        case .name(let name):
+            return !isValueName(name, scope) && functionIndex[name] == nil
+        case .member:
+            guard let parts = path(of: expression) else { return false }
+            return !isValueName(parts[0].name, scope) && schema.enumerationIndex[parts[0].name] == nil
+                && schema.recordIndex[parts[0].name] == nil
+        case .caseGroup:
+            return true
+        case .collection(let items):
+            return items.contains { needsContext($0, scope) }
+        default:
+            return false
+        }
+    }
+
+    /// The element type a collection gives to what is looked for in it: `x` in `x in c`.
+    private func memberType(of collection: PlacetType) -> PlacetType? {
+        switch collection {
+        case .set(let element), .list(let element): element
+        case .map(let key, _): key
+        default: nil
+        }
+    }
+
+    /// A case name with no expected type: a case of the one enum that declares it (a case that
+    /// came through `includes` belongs to the included enum), or an error naming the choices
+    /// when several do. Nil when no enum has the case.
+    private mutating func caseWithoutContext(_ name: String, span: Span) -> (BoundExpression, PlacetType)? {
+        var owners: [(enumIndex: Int, caseIndex: Int)] = []
+        for (enumIndex, enumeration) in schema.enumerations.enumerated() {
+            guard let caseIndex = enumeration.caseIndex[name] else { continue }
+            if let base = enumeration.includes, schema.enumerations[base].caseIndex[name] != nil { continue }
+            owners.append((enumIndex, caseIndex))
+        }
+        guard let first = owners.first else { return nil }
+        guard owners.count == 1 else {
+            bag.add(.ambiguousCase(name, enumerations: owners.map { schema.enumerations[$0.enumIndex].name }, at: location(span)))
+            return (.literal(.absent), .error)
+        }
+        return (.literal(.enumCase(first.caseIndex)), .enumeration(first.enumIndex))
+    }
+
+    private mutating func reportUnknownField(_ member: Identifier, record recordIndex: Int) {
+        let record = schema.records[recordIndex]
+        if redeclaredFields[record.name]?.contains(member.name) == true { return }
+        error("type.unknownField", "unknown field '\(member.name)' on \(record.name)\(Suggestion.didYouMean(member.name, in: record.fields.map(\.name)))", member.span)
+    }
+
     private mutating func infer(_ expression: Expression, expected: PlacetType?, scope: Scope) -> (BoundExpression, PlacetType) {
         let result = inferUnrecorded(expression, expected: expected, scope: scope)
         boundBySpan[expression.span] = result
@@ -708,9 +776,12 @@ public struct TypeChecker {
             }
             if let enumIndex = expectedEnumeration(expected) {
                 let enumeration = schema.enumerations[enumIndex]
+                if redeclaredCases[enumeration.name]?.contains(name) == true { return (.literal(.absent), .error) }
                 error("type.unknownCase", "unknown case '\(name)' of \(enumeration.name)\(Suggestion.didYouMean(name, in: enumeration.cases))", span)
                 return (.literal(.absent), .error)
             }
+            if let resolved = caseWithoutContext(name, span: span) { return resolved }
+            if redeclaredCases.values.contains(where: { $0.contains(name) }) { return (.literal(.absent), .error) }
             var candidates = scope.locals.map(\.name) + Array(constantIndex.keys) + ["today"]
             if let record = scope.implicitRecord { candidates += schema.records[record].fields.map(\.name) }
             if scope.inInterpolation {
@@ -730,6 +801,7 @@ public struct TypeChecker {
                         return (.literal(.enumCase(caseIndex)), .enumeration(enumIndex))
                     }
                     let caseSpan = parts[1].span.to(parts.last!.span)
+                    if redeclaredCases[enumeration.name]?.contains(caseName) == true { return (.literal(.absent), .error) }
                     error("type.unknownCase", "unknown case '\(caseName)' of \(enumeration.name)\(Suggestion.didYouMean(caseName, in: enumeration.cases))", caseSpan)
                     return (.literal(.absent), .error)
                 }
@@ -740,15 +812,24 @@ public struct TypeChecker {
                         return (.literal(.enumCase(caseIndex)), .enumeration(enumIndex))
                     }
                     if functionIndex[parts[0].name] == nil, schema.recordIndex[parts[0].name] == nil {
+                        if redeclaredCases[enumeration.name]?.contains(caseName) == true { return (.literal(.absent), .error) }
                         error("type.unknownCase", "unknown case '\(caseName)' of \(enumeration.name)\(Suggestion.didYouMean(caseName, in: enumeration.cases))", span)
                         return (.literal(.absent), .error)
                     }
+                } else if functionIndex[parts[0].name] == nil, schema.recordIndex[parts[0].name] == nil,
+                          let resolved = caseWithoutContext(parts.map(\.name).joined(separator: "."), span: span) {
+                    return resolved
                 }
             }
             let (boundBase, baseType) = infer(base, expected: nil, scope: scope)
             if baseType == .error { return (.literal(.absent), .error) }
             if baseType.isOptional {
-                reportOptional(base, type: baseType)
+                // A misspelt field is the first thing to fix; the presence test comes after.
+                if case .record(let recordIndex) = baseType.unwrapped, schema.records[recordIndex].fieldIndex[member.name] == nil {
+                    reportUnknownField(member, record: recordIndex)
+                } else {
+                    reportOptional(base, type: baseType)
+                }
                 return (.literal(.absent), .error)
             }
             guard case .record(let recordIndex) = baseType else {
@@ -757,7 +838,7 @@ public struct TypeChecker {
             }
             let record = schema.records[recordIndex]
             guard let fieldIndex = record.fieldIndex[member.name] else {
-                error("type.unknownField", "unknown field '\(member.name)' on \(record.name)\(Suggestion.didYouMean(member.name, in: record.fields.map(\.name)))", member.span)
+                reportUnknownField(member, record: recordIndex)
                 return (.literal(.absent), .error)
             }
             let type = narrowed(record.fields[fieldIndex].type, expression, scope)
@@ -948,10 +1029,7 @@ public struct TypeChecker {
 
         case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
             // A bare enum case on the left (`high == m.riskTier`) takes its type from the right.
-            let leftFirst: Bool = {
-                if case .name(let name) = lhs.kind, !isValueName(name, scope) { return false }
-                return true
-            }()
+            let leftFirst = !needsContext(lhs, scope) || needsContext(rhs, scope)
             let first = leftFirst ? lhs : rhs
             let second = leftFirst ? rhs : lhs
             let (boundFirst, firstType) = checkValue(first, expected: nil, scope: scope)
@@ -977,8 +1055,16 @@ public struct TypeChecker {
             return (.compare(comparison, left, right), .bool)
 
         case .in, .notIn:
-            let (element, elementType) = checkValue(lhs, expected: nil, scope: scope)
-            let (collection, collectionType) = checkValue(rhs, expected: elementType == .error ? nil : .set(elementType), scope: scope)
+            let element: BoundExpression, elementType: PlacetType, collection: BoundExpression, collectionType: PlacetType
+            if needsContext(lhs, scope), !needsContext(rhs, scope) {
+                // `health in d.specialCategories`: the collection says which enum `health` is a case of.
+                (collection, collectionType) = checkValue(rhs, expected: nil, scope: scope)
+                if collectionType == .error { return (.literal(.bool(false)), .bool) }
+                (element, elementType) = checkValue(lhs, expected: memberType(of: collectionType), scope: scope)
+            } else {
+                (element, elementType) = checkValue(lhs, expected: nil, scope: scope)
+                (collection, collectionType) = checkValue(rhs, expected: elementType == .error ? nil : .set(elementType), scope: scope)
+            }
             if elementType == .error || collectionType == .error { return (.literal(.bool(false)), .bool) }
             switch collectionType {
             case .set(let member), .list(let member):
@@ -1004,8 +1090,15 @@ public struct TypeChecker {
             return (.arithmetic(ArithmeticOperator(rawValue: op.rawValue)!, left, right), .number)
 
         case .union, .intersect, .except:
-            let (left, leftType) = checkValue(lhs, expected: expected, scope: scope)
-            let (right, rightType) = checkValue(rhs, expected: leftType == .emptyCollection ? expected : leftType, scope: scope)
+            let left: BoundExpression, leftType: PlacetType, right: BoundExpression, rightType: PlacetType
+            if needsContext(lhs, scope), !needsContext(rhs, scope) {
+                // `[health, genetic] intersect d.specialCategories`: the right side types the left.
+                (right, rightType) = checkValue(rhs, expected: expected, scope: scope)
+                (left, leftType) = checkValue(lhs, expected: rightType == .emptyCollection ? expected : rightType, scope: scope)
+            } else {
+                (left, leftType) = checkValue(lhs, expected: expected, scope: scope)
+                (right, rightType) = checkValue(rhs, expected: leftType == .emptyCollection ? expected : leftType, scope: scope)
+            }
             let leftElement = leftType.elementType
             let rightElement = rightType.elementType
             var result: PlacetType = .error

@@ -132,6 +132,7 @@ public struct Parser {
     // MARK: Declarations
 
     static let declarationWords: Set<String> = ["enum", "ordered", "record", "const", "def", "rule"]
+    static let clauseWords: Set<String> = ["effect", "cites", "effective", "for", "when", "subject", "message"]
 
     mutating func parseFile() -> PolicyFileSyntax {
         var declarations: [Declaration] = []
@@ -160,7 +161,9 @@ public struct Parser {
 
     private mutating func parseDeclaration() throws -> Declaration {
         guard case .identifier(let word) = current.kind, Parser.declarationWords.contains(word) else {
-            throw fail("expected a declaration (enum, record, const, def or rule), found \(current.kind)")
+            var hint = ""
+            if case .identifier(let word) = current.kind { hint = Suggestion.didYouMean(word, in: Parser.declarationWords.sorted()) }
+            throw fail("expected a declaration (enum, record, const, def or rule), found \(current.kind)\(hint)")
         }
         switch word {
         case "enum", "ordered": return .enumeration(try parseEnum())
@@ -316,17 +319,31 @@ public struct Parser {
         var message: Expression?
         var seen: Set<String> = []
         var end = id.span
+        var skippedClause = false
+        var previousClause: String?
         clauses: while case .identifier(let word) = current.kind {
             let clauseSpan = current.span
             switch word {
-            case "effect", "cites", "effective", "for", "when", "subject", "message":
+            case _ where Parser.clauseWords.contains(word):
                 if seen.contains(word) {
                     report("rule '\(id.name)' has more than one '\(word)' clause", clauseSpan, id: "syntax.duplicateClause")
                 }
                 seen.insert(word)
-            default:
+            case _ where Parser.declarationWords.contains(word) || source.lineAndColumn(of: clauseSpan.start).column == 1:
+                // The next declaration, or a misspelt one: not this rule's business.
                 break clauses
+            default:
+                // A misspelt clause: say so where it is, skip to the next clause and keep reading the rule.
+                var valid = Parser.clauseWords.subtracting(seen)
+                if previousClause == "effect", !unwaivable { valid.insert("unwaivable") }
+                diagnostics.append(.unknownClause(word, suggestion: Suggestion.closest(to: word, in: valid.sorted()),
+                                                  at: source.location(of: clauseSpan)))
+                skippedClause = true
+                previousClause = nil
+                skipToNextClause()
+                continue clauses
             }
+            previousClause = word
             advance()
             switch word {
             case "effect":
@@ -376,6 +393,8 @@ public struct Parser {
                 end = expression.span
             }
         }
+        // The misspelt clause was reported; a missing clause now would be the same mistake again.
+        if skippedClause, effect == nil || message == nil { throw Failure() }
         guard let effect else {
             report("rule '\(id.name)' has no 'effect' clause (block or warn)", id.span, id: "syntax.missingClause")
             throw Failure()
@@ -384,13 +403,53 @@ public struct Parser {
             report("rule '\(id.name)' has no 'message' clause", id.span, id: "syntax.missingClause")
             throw Failure()
         }
-        if !atEnd, !(current.kind.isDeclarationStart) {
+        // A word at the start of a line is the next declaration, perhaps misspelt: the file reports it.
+        let startsDeclaration: Bool = {
+            if case .identifier = current.kind { return source.lineAndColumn(of: current.span.start).column == 1 }
+            return false
+        }()
+        if !atEnd, !startsDeclaration, !(current.kind.isDeclarationStart) {
             throw fail("expected a rule clause (effect, cites, effective, for each, when, subject, message) or a new declaration, found \(current.kind)")
         }
+        // A rule read without one of its clauses would be checked as something it does not say.
+        if skippedClause { throw Failure() }
         return RuleDeclaration(
             id: id, effect: effect.0, effectSpan: effect.1, unwaivable: unwaivable, citations: citations,
             effective: effective, forEach: forEach, condition: condition, subject: subject, message: message,
             span: start.to(end))
+    }
+
+    /// Skips a misspelt clause's words up to the next clause or declaration word (not one after a
+    /// dot, which is a field name).
+    private mutating func skipToNextClause() {
+        advance()
+        while !atEnd {
+            if case .identifier(let word) = current.kind,
+               Parser.clauseWords.contains(word) || Parser.declarationWords.contains(word),
+               tokens[index - 1].kind != .symbol(.dot) {
+                return
+            }
+            advance()
+        }
+    }
+
+    /// After `and`, `or` or `not`: true when nothing follows, either the input ends or the next
+    /// words are a rule clause or a declaration (`message "..."`, `effect block`, `rule x`),
+    /// which no expression can be.
+    private func operandIsMissing() -> Bool {
+        switch current.kind {
+        case .endOfFile:
+            return true
+        case .identifier(let word):
+            guard Parser.clauseWords.contains(word) || Parser.declarationWords.contains(word) else { return false }
+            switch peek(1).kind {
+            case .identifier, .string, .number, .date, .endOfFile: return true
+            case .keyword(let keyword): return [.true, .false, .some, .all, .if].contains(keyword)
+            default: return false
+            }
+        default:
+            return false
+        }
     }
 
     private mutating func plainString(_ token: Token) throws -> String {
@@ -447,7 +506,12 @@ public struct Parser {
             var lhs = try parseBinary(precedence: precedence + 1)
             let keyword: Keyword = precedence == 0 ? .or : .and
             while isKeyword(keyword) {
-                advance()
+                let operatorToken = advance()
+                if operandIsMissing() {
+                    // Keep the left side, so the rest of the rule is still read.
+                    diagnostics.append(.missingOperand(after: keyword.rawValue, at: source.location(of: operatorToken.span)))
+                    return lhs
+                }
                 let rhs = try parseOperand(precedence: precedence + 1)
                 lhs = Expression(.binary(keyword == .or ? .or : .and, lhs, rhs), span: lhs.span.to(rhs.span))
             }
@@ -455,6 +519,10 @@ public struct Parser {
         case 2:
             if isKeyword(.not) {
                 let start = advance().span
+                if operandIsMissing() {
+                    diagnostics.append(.missingOperand(after: "not", at: source.location(of: start)))
+                    throw Failure()
+                }
                 let operand = try parseOperand(precedence: 2)
                 return Expression(.unary(.not, operand), span: start.to(operand.span))
             }

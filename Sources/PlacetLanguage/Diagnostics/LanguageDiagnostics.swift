@@ -1,0 +1,29 @@
+// Messages of the parser and type checker that have their own catalogue entry, with their
+// stable ids, so each can be found, tested and documented in one place.
+
+extension Diagnostic {
+    /// A word where a rule clause should be: `efect block`, `wen ...`, `mesage "x"`.
+    static func unknownClause(_ word: String, suggestion: String?, at location: SourceLocation?) -> Diagnostic {
+        let hint = suggestion.map { "; did you mean '\($0)'?" }
+            ?? "; expected effect, cites, effective, for each, when, subject or message"
+        return Diagnostic(id: "syntax.unknownClause", message: "unknown rule clause '\(word)'\(hint)", location: location)
+    }
+
+    /// `a and` with nothing after it.
+    static func missingOperand(after keyword: String, at location: SourceLocation?) -> Diagnostic {
+        Diagnostic(id: "syntax.missingOperand", message: "expected an expression after '\(keyword)'", location: location)
+    }
+
+    /// A bare case name found in several enums, with no expected type to choose between them.
+    static func ambiguousCase(_ name: String, enumerations: [String], at location: SourceLocation?) -> Diagnostic {
+        var qualified = enumerations.sorted().map { "\($0).\(name)" }
+        let last = qualified.popLast() ?? name
+        let choices = qualified.isEmpty ? last : qualified.joined(separator: ", ") + " or " + last
+        return Diagnostic(id: "type.ambiguousCase", message: "'\(name)' is ambiguous; write \(choices)", location: location)
+    }
+
+    /// Points at the first declaration of a name declared again.
+    static func firstDeclaration(_ name: String, at location: SourceLocation?) -> Diagnostic {
+        Diagnostic(id: "type.duplicateDeclaration", severity: .note, message: "'\(name)' is first declared here", location: location)
+    }
+}
