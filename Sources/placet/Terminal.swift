@@ -3,13 +3,11 @@
 import ArgumentParser
 import Foundation
 import PlacetLanguage
+import PlacetReports
 
 enum Terminal {
     static func isColorTerminal(fileDescriptor: Int32) -> Bool {
-        // no-color.org: NO_COLOR turns colour off when it is present *and not empty*.
-        if let noColor = ProcessInfo.processInfo.environment["NO_COLOR"], !noColor.isEmpty { return false }
-        if ProcessInfo.processInfo.environment["TERM"] == "dumb" { return false }
-        return isatty(fileDescriptor) == 1
+        ColorPolicy.allowsColor(environment: ProcessInfo.processInfo.environment) && isatty(fileDescriptor) == 1
     }
 
     static func printDiagnostics(_ diagnostics: [Diagnostic]) {

@@ -197,6 +197,9 @@ import Testing
         let result = Fixtures.load([ManifestInput(path: "many.jsonl", text: many)])
         #expect(result.diagnostics.count == 501)
         #expect(result.diagnostics.last?.message.hasSuffix("error limit of 500 reached; further errors are not shown") == true)
+        // The cap notice is a note, so "500 errors" counts errors only.
+        #expect(result.diagnostics.filter(\.isError).count == 500)
+        #expect(result.diagnostics.last?.severity == .note)
     }
 
     @Test func yamlAliasBombFailsFast() {

@@ -80,9 +80,10 @@ enum PlacetExecutable {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
     }
 
-    static func run(_ arguments: [String], in directory: URL = Fixtures.packageRoot) throws -> CommandResult {
+    static func run(_ arguments: [String], in directory: URL = Fixtures.packageRoot, input: Data? = nil,
+                    executable: URL? = nil) throws -> CommandResult {
         let process = Process()
-        process.executableURL = url
+        process.executableURL = executable ?? url
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
@@ -92,7 +93,16 @@ enum PlacetExecutable {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let stdin = Pipe()
+        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
         try process.run()
+        if let input {
+            // Written from another thread: a large input must not block while the child's output fills its pipe.
+            DispatchQueue.global().async {
+                stdin.fileHandleForWriting.write(input)
+                try? stdin.fileHandleForWriting.close()
+            }
+        }
         // Read both pipes before waiting, or large output deadlocks.
         let group = DispatchGroup()
         nonisolated(unsafe) var errData = Data()
