@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Regenerates docs/html-report.png from the current HTML report of the acme example, so the
+# picture in the docs is always what `placet check --format html` prints today.
+#
+#   docs/render-report-screenshot.sh            # docs/html-report.png (screen, 1280 wide)
+#   docs/render-report-screenshot.sh --print    # also /tmp/placet-report-print-*.png (A4 pages)
+#
+# Needs headless Chromium (apt-get install chromium) and, for --print, pdftoppm (poppler-utils).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+as_of="2028-01-01"
+html="${TMPDIR:-/tmp}/placet-report.html"
+
+chromium_bin=""
+for candidate in chromium chromium-browser google-chrome; do
+    if command -v "$candidate" >/dev/null 2>&1; then chromium_bin="$candidate"; break; fi
+done
+if [ -z "$chromium_bin" ]; then
+    echo "error: headless Chromium not found; install it with: apt-get install -y chromium" >&2
+    exit 2
+fi
+
+swift build --product placet
+# `check` exits 1 when a placement is blocked, which the example does on purpose.
+status=0
+.build/debug/placet check policies/examples/acme --as-of "$as_of" --format html --output "$html" || status=$?
+if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then
+    echo "error: placet check failed with exit status $status" >&2
+    exit "$status"
+fi
+
+"$chromium_bin" --headless --no-sandbox --disable-gpu --hide-scrollbars --force-device-scale-factor=1 \
+    --screenshot="$root/docs/html-report.png" --window-size=1280,2000 "file://$html"
+echo "wrote docs/html-report.png"
+
+if [ "${1:-}" = "--print" ]; then
+    pdf="${TMPDIR:-/tmp}/placet-report.pdf"
+    "$chromium_bin" --headless --no-sandbox --disable-gpu --no-pdf-header-footer --print-to-pdf="$pdf" "file://$html"
+    pdftoppm -png -r 60 "$pdf" "${TMPDIR:-/tmp}/placet-report-print"
+    echo "wrote $pdf and ${TMPDIR:-/tmp}/placet-report-print-*.png"
+fi
