@@ -3,7 +3,7 @@
 # picture in the docs is always what `placet check --format html` prints today.
 #
 #   docs/render-report-screenshot.sh            # docs/html-report.png (screen, 1280 wide)
-#   docs/render-report-screenshot.sh --print    # also /tmp/placet-report-print-*.png (A4 pages)
+#   docs/render-report-screenshot.sh --print    # also A4 pages as PNGs in a temporary folder
 #
 # Needs headless Chromium (apt-get install chromium) and, for --print, pdftoppm (poppler-utils).
 set -euo pipefail
@@ -11,7 +11,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 as_of="2028-01-01"
-html="${TMPDIR:-/tmp}/placet-report.html"
+work="$(mktemp -d)"
+html="$work/placet-report.html"
 
 chromium_bin=""
 for candidate in chromium chromium-browser google-chrome; do
@@ -32,12 +33,12 @@ if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then
 fi
 
 "$chromium_bin" --headless --no-sandbox --disable-gpu --hide-scrollbars --force-device-scale-factor=1 \
-    --screenshot="$root/docs/html-report.png" --window-size=1280,2000 "file://$html"
+    --screenshot="$root/docs/html-report.png" --window-size=1280,2000 "file://$html" 2>"$work/chromium.log" || { cat "$work/chromium.log" >&2; exit 1; }
 echo "wrote docs/html-report.png"
 
 if [ "${1:-}" = "--print" ]; then
-    pdf="${TMPDIR:-/tmp}/placet-report.pdf"
-    "$chromium_bin" --headless --no-sandbox --disable-gpu --no-pdf-header-footer --print-to-pdf="$pdf" "file://$html"
-    pdftoppm -png -r 60 "$pdf" "${TMPDIR:-/tmp}/placet-report-print"
-    echo "wrote $pdf and ${TMPDIR:-/tmp}/placet-report-print-*.png"
+    pdf="$work/placet-report.pdf"
+    "$chromium_bin" --headless --no-sandbox --disable-gpu --no-pdf-header-footer --print-to-pdf="$pdf" "file://$html" 2>"$work/chromium.log" || { cat "$work/chromium.log" >&2; exit 1; }
+    pdftoppm -png -r 60 "$pdf" "$work/placet-report-print"
+    echo "wrote $pdf and $work/placet-report-print-*.png"
 fi

@@ -66,7 +66,7 @@ public struct HTMLRenderer: Sendable {
             code, .digest, .nowrap { white-space: nowrap; overflow-wrap: normal; word-break: keep-all; }
             .digest { font-size: 7.5pt; }
             .meta td:first-child { width: 20%; font-weight: 600; }
-            .sub { color: #555; font-size: 8.5pt; } .cites { color: #333; } .cite { white-space: nowrap; }
+            .sub { color: #555; font-size: 8.5pt; } .cites { color: #333; break-after: avoid; page-break-after: avoid; } .cite { white-space: nowrap; }
             .num { text-align: right; } .block { color: #c62828; font-weight: 600; } .warn { color: #8a6d00; font-weight: 600; }
             .approve { color: #2e7d32; font-weight: 600; } .waived { color: #6a1b9a; font-weight: 600; } .expired { color: #c62828; font-weight: 600; }
             .legend .swatch { display: inline-block; width: 10pt; height: 10pt; margin: 0 3pt -1pt 0; border-radius: 2pt; }
