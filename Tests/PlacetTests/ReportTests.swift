@@ -165,7 +165,7 @@ enum ReportFixtures {
         #expect(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""))
         #expect(html.contains(Fixtures.baseline.digest))
         #expect(html.contains("<title>mdl-support-chatbot on gcp-us-central1: block\npl-chatbot-finetune-gcp: block — gdpr.transfer</title>"))
-        #expect(html.contains("<h3>GDPR Art. 44</h3>"))
+        #expect(html.contains("<td class=\"cite\">GDPR Art. 44</td>"))
         #expect(html.contains("<span class=\"expired\">expired</span>"))
         #expect(html.contains("ignored (unwaivable rule)"))
         let filled = html.components(separatedBy: "fill=\"#c62828\"").count - 1
@@ -194,6 +194,155 @@ enum ReportFixtures {
         #expect(uuid == OSCALRenderer.uuid("x"))
         #expect(uuid != OSCALRenderer.uuid("y"))
         #expect(uuid.range(of: "^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", options: .regularExpression) != nil)
+    }
+}
+
+/// The human-readable reports (HTML and Markdown) of the acme example: what an auditor prints.
+@Suite struct AuditorReportTests {
+    static let report = ReportFixtures.acmeReport()
+    static let html = String(decoding: HTMLRenderer().render(report), as: UTF8.self)
+    static let markdown = String(decoding: MarkdownRenderer().render(report), as: UTF8.self)
+    static let findings = report.decisions.flatMap { decision in decision.findings.map { (decision, $0) } }
+
+    static func occurrences(of needle: String, in text: String) -> Int {
+        text.components(separatedBy: needle).count - 1
+    }
+
+    /// The page's text as a reader sees it: no head, no SVG (its tooltips only show on hover), no tags.
+    static var htmlBodyText: String {
+        var body = String(html[html.range(of: "<body>")!.upperBound...])
+        while let start = body.range(of: "<svg"), let end = body.range(of: "</svg>", range: start.upperBound..<body.endIndex) {
+            body.removeSubrange(start.lowerBound..<end.upperBound)
+        }
+        return body.replacingOccurrences(of: "<[^>]*>", with: "", options: .regularExpression)
+            .replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+    }
+
+    @Test(arguments: [
+        ("AI Act Art. 5", "AI Act Art. 14"),
+        ("AI Act Art. 14", "AI Act Art. 50"),
+        ("AI Act Art. 5", "AI Act Art. 50"),
+        ("AI Act Art. 6(2)", "AI Act Art. 6(3)"),
+        ("AI Act Art. 6(3)", "AI Act Art. 14"),
+        ("AI Act Art. 51(2)", "AI Act Art. 53(1)"),
+        ("AI Act Art. 55", "AI Act Annex III"),
+        ("AI Act Annex III", "AI Act Annex IX"),
+        ("AI Act Annex IX", "GDPR Art. 6(1)"),
+        ("GDPR Art. 9(1)", "GDPR Art. 10"),
+        ("GDPR Art. 35(1)", "GDPR Art. 35(3)"),
+        ("GDPR Art. 35(3)", "GDPR Art. 35(3)(b)"),
+        ("GDPR Art. 35(3)(b)", "GDPR Art. 35(4)"),
+        ("GDPR Art. 6(1)(a)", "GDPR Art. 6(1)(f)"),
+        ("GDPR Art. 49", "CJEU C-311/18"),
+        ("CJEU C-311/18", "dataset classification"),
+        ("dataset classification", "target capability"),
+    ])
+    func legalOrderPutsArticlesInNumericOrder(earlier: String, later: String) {
+        #expect(LegalOrder.areInIncreasingOrder(earlier, later))
+        #expect(!LegalOrder.areInIncreasingOrder(later, earlier))
+    }
+
+    @Test func legalOrderSortsTheBaselineCitations() {
+        let citations = Set(Fixtures.baseline.rules.flatMap(\.citations))
+        let expected = ["AI Act Art. 5", "AI Act Art. 6(2)", "AI Act Art. 6(3)", "AI Act Art. 14", "AI Act Art. 16", "AI Act Art. 26(2)",
+                        "AI Act Art. 43", "AI Act Art. 49", "AI Act Art. 50", "AI Act Art. 51(2)", "AI Act Art. 53(1)", "AI Act Art. 55",
+                        "AI Act Annex III", "GDPR Art. 6(1)", "GDPR Art. 9(1)", "GDPR Art. 9(2)", "GDPR Art. 10", "GDPR Art. 35(1)",
+                        "GDPR Art. 35(3)(b)", "GDPR Art. 44", "GDPR Art. 45", "GDPR Art. 46", "GDPR Art. 49", "CJEU C-311/18"]
+        #expect(Array(citations.sorted(by: LegalOrder.areInIncreasingOrder).prefix(expected.count)) == expected)
+        #expect(citations.sorted(by: LegalOrder.areInIncreasingOrder) == citations.reversed().sorted(by: LegalOrder.areInIncreasingOrder))
+    }
+
+    @Test func htmlArticlesAreInLegalOrderEachOnce() {
+        let rows = Self.html.components(separatedBy: "<tr><td class=\"cite\">").dropFirst().map { String($0.prefix { $0 != "<" }) }
+        let cited = Set(Self.findings.flatMap(\.1.citations))
+        #expect(rows.count == cited.count)
+        #expect(Set(rows) == cited)
+        #expect(rows == rows.sorted(by: LegalOrder.areInIncreasingOrder))
+        #expect(rows.prefix(4) == ["AI Act Art. 5", "AI Act Art. 6(2)", "AI Act Art. 6(3)", "AI Act Art. 14"])
+    }
+
+    @Test func htmlListsEachFindingOnceUnderItsRule() {
+        let text = Self.htmlBodyText
+        for message in Set(Self.findings.map(\.1.message)) {
+            let expected = Self.findings.filter { $0.1.message == message }.count
+            #expect(Self.occurrences(of: message, in: text) == expected, "\(message)")
+        }
+        for rule in Set(Self.findings.map(\.1.rule)) {
+            #expect(Self.occurrences(of: "<h3 id=\"rule-\(rule)\">", in: Self.html) == 1, "\(rule)")
+        }
+        // One table row per finding under the rule headings, none more.
+        let section = String(Self.html[Self.html.range(of: "<h2>Findings by rule</h2>")!.upperBound...])
+        #expect(Self.occurrences(of: "<tr><td><code>", in: section.components(separatedBy: "<h2>Waivers</h2>")[0]) == Self.findings.count)
+    }
+
+    @Test func htmlStatesEachRulesCitationsOnce() {
+        let section = Self.html.components(separatedBy: "<h2>Findings by rule</h2>")[1].components(separatedBy: "<h2>Waivers</h2>")[0]
+        let rules = Dictionary(Self.findings.map { ($0.1.rule, $0.1.citations) }, uniquingKeysWith: { first, _ in first })
+        for citation in Set(rules.values.flatMap { $0 }) {
+            let citing = rules.values.filter { $0.contains(citation) }.count
+            #expect(Self.occurrences(of: "<span class=\"cite\">\(citation)</span>", in: section) == citing, "\(citation)")
+        }
+        #expect(section.contains("<p class=\"cites\">Cites <span class=\"cite\">AI Act Art. 14</span>; <span class=\"cite\">AI Act Art. 26(2)</span>.</p>"))
+    }
+
+    @Test func htmlListsApprovedPlacementsInThePage() {
+        let text = Self.htmlBodyText
+        let approved = Self.report.decisions.filter { $0.outcome == .approve }
+        #expect(approved.count == 6)
+        for decision in approved { #expect(text.contains(decision.placement), "\(decision.placement)") }
+        #expect(text.contains("pl-chatbot-prod-usmdl-support-chatbot on aws-us-east-1approve with warningsaiact.transparency warn"))
+        #expect(text.contains("pl-patient-archive-backup(no model) on aws-eu-central-1approve under a waiverresidency.sovereign waived"))
+        #expect(text.contains("pl-sepsis-alert-prod-onpremmdl-sepsis-alert on onprem-fra-gpuapprove—"))
+    }
+
+    @Test func htmlColoursWaivedCellsApartWithALegend() {
+        let colours = ["approve": "#2e7d32", "warn": "#f9a825", "waived": "#6a1b9a", "block": "#c62828"]
+        #expect(Set(colours.values).count == 4)
+        #expect(Self.html.contains("fill=\"#6a1b9a\" class=\"waived\"><title>(no model) on aws-eu-central-1: approve under a waiver\npl-patient-archive-backup: approve — residency.sovereign (waived)</title>"))
+        #expect(Self.html.contains("<span class=\"swatch\" style=\"background:#6a1b9a\"></span>approve under a waiver</span>"))
+        #expect(Self.html.contains(".waived { color: #6a1b9a;"))
+        #expect(Self.html.contains("<td><span class=\"waived\">waived</span></td>"))
+    }
+
+    @Test func htmlAsksNobodyToHoverOnPaper() {
+        let lines = Self.html.split(separator: "\n").filter { !$0.hasPrefix("@media screen {") }
+        #expect(Self.html.contains("@media screen { .hint::after { content: \" Hover a cell"))
+        #expect(!lines.contains { $0.lowercased().contains("hover") })
+    }
+
+    @Test func htmlKeepsIdsWholeAndFitsA4() {
+        #expect(Self.html.contains("code, .digest, .nowrap { white-space: nowrap; overflow-wrap: normal; word-break: keep-all; }"))
+        #expect(!Self.html.contains("overflow-wrap: anywhere"))
+        #expect(!Self.html.contains("break-all"))
+        #expect(Self.html.contains("@page { size: A4; margin: 15mm; }"))
+        // Hyphenated ids inside messages are kept on one line too.
+        #expect(Self.html.contains("but <span class=\"nowrap\">aws-eu-central-1</span> is not sovereign"))
+    }
+
+    @Test func markdownListsEachFindingOnceUnderItsRule() {
+        let items = Self.markdown.split(separator: "\n").filter { $0.hasPrefix("- **") }
+        #expect(items.count == Self.findings.count)
+        for (decision, finding) in Self.findings {
+            let matching = items.filter { $0.hasPrefix("- **\(decision.placement)**") && $0.hasSuffix(finding.message) }
+            #expect(matching.count == 1, "\(decision.placement) \(finding.rule)")
+        }
+        // Citations head their rule, once, and are not repeated on the findings.
+        #expect(Self.occurrences(of: "GDPR Art. 44", in: Self.markdown) == 1)
+        #expect(Self.occurrences(of: "Art. 14", in: Self.markdown) == 1)
+        #expect(Self.markdown.contains("#### `aiact.high-risk-oversight` — _AI Act Art. 14; AI Act Art. 26(2)_\n"))
+        #expect(!items.contains { $0.contains("_") })
+        let headings = Self.markdown.split(separator: "\n").filter { $0.hasPrefix("#### ") }
+        #expect(headings.prefix(3) == ["#### `aiact.prohibited` — _AI Act Art. 5_",
+                                       "#### `aiact.tier-understated` — _AI Act Art. 6(2); AI Act Art. 6(3); AI Act Annex III_",
+                                       "#### `aiact.high-risk-oversight` — _AI Act Art. 14; AI Act Art. 26(2)_"])
+    }
+
+    @Test func markdownShowsWarningsAndWaiversOnApprovedPlacements() {
+        #expect(Self.markdown.contains("| pl-chatbot-prod-us | `aws-us-east-1` | `aiact.transparency` (warn) |\n"))
+        #expect(Self.markdown.contains("| pl-patient-archive-backup | `aws-eu-central-1` | `residency.sovereign` (waived by `w-patient-backup-sovereign`) |\n"))
+        #expect(Self.markdown.contains("| pl-sepsis-alert-prod-onprem | `onprem-fra-gpu` | — |\n"))
+        #expect(Self.markdown.contains("- **pl-recs-batch-india** → `aws-ap-south-1` (warn): "))
     }
 }
 
