@@ -15,7 +15,7 @@ public struct CompiledPolicy: Sendable {
     /// Per record kind and field: the default value, when the field has one.
     public let defaults: [[Value?]]
     public let ruleIndex: [String: Int]
-    /// The pack's name as reports show it ("policies", "bundled baseline v1"); empty when
+    /// The pack's name as reports show it ("policies", "bundled baseline v2"); empty when
     /// compiled from loose sources.
     public private(set) var packName = ""
 

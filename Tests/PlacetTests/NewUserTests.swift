@@ -35,7 +35,7 @@ import Testing
         #expect(check.stderr == "")
         let golden = try String(contentsOf: Fixtures.goldenDirectory.appendingPathComponent("acme-2028-01-01.txt"), encoding: .utf8)
         // The same decisions as with ./policies; only the pack's name differs, not its digest.
-        #expect(check.stdout == golden.replacingOccurrences(of: "policies: policies/ (", with: "policies: bundled baseline v1 ("))
+        #expect(check.stdout == golden.replacingOccurrences(of: "policies: policies/ (", with: "policies: bundled baseline v2 ("))
 
         let test = try PlacetExecutable.run(["test"], in: work, executable: binary)
         #expect(test.status == 0, "\(test.stdout)\(test.stderr)")
@@ -67,7 +67,7 @@ import Testing
     @Test func bundledPackIsTheRepositorysPolicies() throws {
         let bundled = try #require(CompiledPolicy.compile(pack: PolicyPack(bundled: Self.bundledFiles())).0)
         #expect(bundled.digest == Fixtures.baseline.digest)
-        #expect(bundled.packName == "bundled baseline v1")
+        #expect(bundled.packName == "bundled baseline v2")
     }
 
     /// The embedded files, read back through the binary's own `placet test` would be slower; the
@@ -128,7 +128,7 @@ import Testing
         try "apiVersion: placet/v1\nkind: Target\nid: t\nprovider: aws\ncountry: DE\ncontroller: x\n".write(to: file, atomically: true, encoding: .utf8)
         let result = try PlacetExecutable.run(["check", file.path], in: file.deletingLastPathComponent())
         #expect(result.status == 2)
-        #expect(result.stderr.contains("Target 't': unknown field 'controller' (schema of the policies in use: bundled baseline v1)"), "\(result.stderr)")
+        #expect(result.stderr.contains("Target 't': unknown field 'controller' (schema of the policies in use: bundled baseline v2)"), "\(result.stderr)")
     }
 
     // MARK: Paths in diagnostics are the paths the user gave
