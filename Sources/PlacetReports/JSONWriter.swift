@@ -132,6 +132,11 @@ struct JSONWriter {
         output.append(contentsOf: (value ? "true" : "false").utf8)
     }
 
+    mutating func null() {
+        beginValue()
+        output.append(contentsOf: "null".utf8)
+    }
+
     mutating func beginObjectValue() {
         beginValue()
         beginObject()

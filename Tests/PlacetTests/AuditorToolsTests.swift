@@ -193,4 +193,104 @@ import Testing
         #expect(result.stdout.contains("FAIL: \(directory.path)/sample.test.yaml:6: wrong expectation\n  pl-1: expected decision block, got approve\n"))
         #expect(result.stdout.hasSuffix("0 passed, 1 failed\n"))
     }
+
+    /// One placement where gdpr.lawful-basis blocks and aiact.transparency warns: `rules:` picks which a test is about.
+    static let twoRules = """
+        fixtures:
+          base:
+            - {apiVersion: placet/v1, kind: Target, id: t-fra, provider: aws, country: DE}
+            - {apiVersion: placet/v1, kind: Model, id: m-1, useCase: general, riskTier: limited}
+            - {apiVersion: placet/v1, kind: Dataset, id: ds-1, personalData: true, dataSubjects: [EU]}
+            - {apiVersion: placet/v1, kind: Placement, id: pl-1, workload: inference, model: m-1, datasets: [ds-1], target: t-fra, stage: production}
+        """
+
+    @Test func aTestAboutOneRuleIgnoresTheOthersFindings() throws {
+        let run = try run(Self.twoRules + """
+
+            tests:
+              - name: about the lawful basis
+                rules: [gdpr.lawful-basis]
+                use: [base]
+                expect:
+                  pl-1: {decision: block, findings: ["gdpr.lawful-basis [ds-1]"]}
+              - name: about every rule
+                use: [base]
+                expect:
+                  pl-1: {decision: block, findings: ["gdpr.lawful-basis [ds-1]"]}
+            """)
+        #expect(run.results.map(\.failures) == [[], ["pl-1: expected findings [gdpr.lawful-basis [ds-1]], got [aiact.transparency [m-1]; gdpr.lawful-basis [ds-1]]"]])
+        #expect(run.results.map(\.test.rules) == [["gdpr.lawful-basis"], nil])
+        // Coverage still sees every rule the test evaluated, not only the ones it is about.
+        #expect(run.coverage.rules.first { $0.rule == "aiact.transparency" }?.fired == true)
+    }
+
+    @Test func theDecisionOfAWarnOnlyRuleIsApprove() throws {
+        let run = try run(Self.twoRules + """
+
+            tests:
+              - name: about the transparency warning
+                rules: aiact.transparency
+                use: [base]
+                expect:
+                  pl-1: {decision: approve, findings: ["aiact.transparency [m-1]"]}
+              - name: a block expected from a warning fails
+                rules: [aiact.transparency]
+                use: [base]
+                expect:
+                  pl-1: {decision: block}
+            """)
+        #expect(run.results.map(\.failures) == [[], ["pl-1: expected decision block, got approve"]])
+    }
+
+    @Test func theFilesRulesAreTheDefaultAndATestsOwnReplaceThem() throws {
+        let run = try run(Self.twoRules + """
+
+            rules: [aiact.transparency]
+            tests:
+              - name: the file's default
+                use: [base]
+                expect:
+                  pl-1: {decision: approve, findings: ["aiact.transparency [m-1]"]}
+              - name: its own rules
+                rules: [gdpr.lawful-basis, gdpr.transfer]
+                use: [base]
+                expect:
+                  pl-1: {decision: block, findings: ["gdpr.lawful-basis [ds-1]"]}
+              - name: the default does not see the block
+                use: [base]
+                expect:
+                  pl-1: {decision: block}
+            """)
+        #expect(run.results.map(\.test.rules) == [["aiact.transparency"], ["gdpr.lawful-basis", "gdpr.transfer"], ["aiact.transparency"]])
+        #expect(run.results.map(\.failures) == [[], [], ["pl-1: expected decision block, got approve"]])
+    }
+
+    @Test func anUnknownRuleIsAnErrorAtItsPlace() throws {
+        let (directory, file) = try write(Self.twoRules + """
+
+            rules: [aiact.transparncy]
+            tests:
+              - name: misspelt
+                rules: [gdpr.lawful-basis, gdpr.lawfull-basis]
+                use: [base]
+                expect:
+                  pl-1: {decision: block}
+            """)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (tests, diagnostics) = PolicyTestRunner(policy: Fixtures.baseline, defaultAsOf: CivilDate(iso: "2028-01-01")!).parse(file: file)
+        #expect(tests.isEmpty)
+        #expect(diagnostics.map(\.id) == ["test.unknownRule", "test.unknownRule"])
+        #expect(diagnostics.map(\.message) == ["unknown rule 'aiact.transparncy' in 'rules'; did you mean 'aiact.transparency'?",
+                                               "unknown rule 'gdpr.lawfull-basis' in 'rules'; did you mean 'gdpr.lawful-basis'?"])
+        #expect(diagnostics.map { "\($0.location?.line ?? 0):\($0.location?.column ?? 0)" } == ["7:9", "10:32"])
+
+        let result = try PlacetExecutable.run(["test", directory.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("""
+            \(file):7:9: error: unknown rule 'aiact.transparncy' in 'rules'; did you mean 'aiact.transparency'?
+             7 | rules: [aiact.transparncy]
+               |         ^~~~~~~~~~~~~~~~~
+            """), "\(result.stderr)")
+        #expect(result.stderr.contains("\(file):10:32: error: unknown rule 'gdpr.lawfull-basis' in 'rules'; did you mean 'gdpr.lawful-basis'?\n"))
+    }
 }
