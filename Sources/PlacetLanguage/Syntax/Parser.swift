@@ -185,9 +185,10 @@ public struct Parser {
     private mutating func parseDeclaration() throws -> Declaration {
         let documentation = documentation(before: current.span.start)
         if isWord("value"), case .identifier("record") = peek(1).kind {
-            advance()
+            let value = advance().span
             var record = try parseRecord()
             record.isValue = true
+            record.span = value.to(record.span)
             return .record(record)
         }
         guard case .identifier(let word) = current.kind, Parser.declarationWords.contains(word) else {
