@@ -84,6 +84,11 @@ struct Machine {
         case .field(let record, let recordKind, let field):
             guard case .record(let row) = evaluate(record), recordKind < tables.count else { return .absent }
             return tables[recordKind].rows[row][field]
+        case .member(let base, _, let field):
+            guard case .structure(let fields) = evaluate(base), field < fields.count else { return .absent }
+            return fields[field]
+        case .structure(let fields):
+            return .structure(fields.map { evaluate($0) })
         case .call(let function, let arguments):
             let frame = stack.count
             for argument in arguments { stack.append(evaluate(argument)) }
@@ -225,6 +230,13 @@ public struct ValueFormatter {
             guard case .map(let keyType, let valueType) = type.unwrapped else { return "[:]" }
             let rendered = entries.map { "\(format($0.key, as: keyType)): \(format($0.value, as: valueType))" }.sorted()
             return rendered.isEmpty ? "[:]" : "[" + rendered.joined(separator: ", ") + "]"
+        case .structure(let values):
+            guard case .valueRecord(let index) = type.unwrapped else { return "{}" }
+            let fields = schema.valueRecords[index].fields
+            let rendered = zip(fields, values).compactMap { field, value in
+                value == .absent ? nil : "\(field.name): \(format(value, as: field.type))"
+            }
+            return "{" + rendered.joined(separator: ", ") + "}"
         }
     }
 

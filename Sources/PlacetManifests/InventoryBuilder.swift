@@ -96,7 +96,9 @@ struct InventoryBuilder {
         case .failure(let failure):
             // libxml2 gives lines (columns only sometimes): `file:line: message`.
             for message in failure.messages {
-                bag.add(Diagnostic(id: "manifest.invalidXML", message: message.message,
+                let guidance = XMLManifestReader.removedValueGuidance(message.message, schema: schema)
+                bag.add(Diagnostic(id: guidance == nil ? "manifest.invalidXML" : "manifest.removedValue",
+                                   message: guidance ?? message.message,
                                    location: SourceLocation(file: file.path, line: message.line, column: message.column,
                                                             sourceLine: message.column > 0 ? file.line(message.line) : nil)))
             }

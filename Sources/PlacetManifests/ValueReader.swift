@@ -78,6 +78,7 @@ struct ValueReader {
                 return fail("manifest.wrongType", "expected a \(enumeration.name), found \(node.kindDescription)", node)
             }
             guard let caseIndex = enumeration.caseIndex[text] else {
+                if let guidance = enumeration.removalMessage(text) { return fail("manifest.removedValue", guidance, node) }
                 let hint = Suggestion.closest(to: text, in: enumeration.cases).map { "; did you mean '\($0)'?" }
                     ?? (enumeration.cases.count <= 12 ? "; expected one of \(enumeration.cases.joined(separator: ", "))" : "")
                 return fail("manifest.unknownValue", "unknown \(enumeration.name) '\(text)'\(hint)", node)
@@ -89,7 +90,7 @@ struct ValueReader {
             }
             references.append((kind, text, file.diagnosticLocation(node.position, length: text.count)))
             return .string(text)
-        case .emptyCollection, .error:
+        case .valueRecord, .emptyCollection, .error:
             return fail("manifest.wrongType", "field has no readable type", node)
         }
     }

@@ -52,6 +52,8 @@ enum ExpressionPrinter {
             return "[" + items.map(print).joined(separator: ", ") + "]"
         case .mapLiteral(let pairs):
             return pairs.isEmpty ? "[:]" : "[" + pairs.map(entry).joined(separator: ", ") + "]"
+        case .recordLiteral(let fields):
+            return "{" + fields.map { $0.name.name + ": " + print($0.value) }.joined(separator: ", ") + "}"
         case .unary(.not, let operand):
             return "not " + self.operand(operand, atLeast: 2)
         case .unary(.negate, let operand):

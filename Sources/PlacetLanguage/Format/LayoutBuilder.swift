@@ -29,14 +29,24 @@ struct LayoutBuilder {
         var head = (e.ordered ? "ordered " : "") + "enum " + e.name.name
         if let includes = e.includes { head += " includes " + includes.name }
         let range = e.span.start..<e.span.end
-        guard !e.cases.isEmpty else { return LayoutItem(range: range, header: head + " {}") }
+        guard !e.cases.isEmpty || !e.removed.isEmpty else { return LayoutItem(range: range, header: head + " {}") }
         let open = tokens.first(atOrAfter: (e.includes ?? e.name).span.end)
         let flat = head + " { " + e.cases.map(\.name).joined(separator: ", ") + " }"
-        if flat.count <= lineLimit, !hasComment(in: open.span.end..<(e.span.end - 1)) {
+        if e.removed.isEmpty, flat.count <= lineLimit, !hasComment(in: open.span.end..<(e.span.end - 1)) {
             return LayoutItem(range: range, header: flat)
         }
         var item = LayoutItem(range: range, header: head + " {", headerEnd: open.span.end)
         item.children = e.cases.map { LayoutItem(range: $0.span.start..<$0.span.end, header: $0.name) }
+        for removal in e.removed {
+            let keyword = tokens.last(endingAtOrBefore: removal.name.span.start)
+            let end = removal.replacements.last?.span.end ?? removal.name.span.end
+            var header = "removed " + removal.name.name
+            if let revision = removal.revision { header += " in revision \(revision)" }
+            header += ": " + removal.replacements.map(\.name).joined(separator: ", ")
+            var line = LayoutItem(range: keyword.span.start..<end, header: header)
+            line.ownLine = true
+            item.children.append(line)
+        }
         item.childIndent = 2
         item.packed = true
         item.closing = "}"
@@ -44,7 +54,7 @@ struct LayoutBuilder {
     }
 
     private func record(_ r: RecordDeclaration) -> LayoutItem {
-        let head = "record " + r.name.name
+        let head = (r.isValue ? "value record " : "record ") + r.name.name
         let range = r.span.start..<r.span.end
         guard !r.fields.isEmpty else { return LayoutItem(range: range, header: head + " {}") }
         let open = tokens.first(atOrAfter: r.name.span.end)
@@ -145,8 +155,23 @@ struct LayoutBuilder {
             let entries = items.map { LayoutItem(range: $0.span.start..<$0.span.end, header: ExpressionPrinter.print($0)) }
             if let item = brokenCollection(range, prefix, tail, entries, force: tooLong) { return item }
         case .mapLiteral(let pairs) where !pairs.isEmpty:
-            let entries = pairs.map { LayoutItem(range: $0.key.span.start..<$0.value.span.end, header: ExpressionPrinter.entry($0)) }
-            if let item = brokenCollection(range, prefix, tail, entries, force: tooLong) { return item }
+            let entries = pairs.enumerated().map { offset, pair in
+                let range = pair.key.span.start..<pair.value.span.end
+                let text = ExpressionPrinter.entry(pair)
+                if case .recordLiteral(let fields) = pair.value.kind, !fields.isEmpty,
+                   indent + 2 + text.count + 1 > lineLimit || hasComment(in: pair.value.span.start..<pair.value.span.end) {
+                    var item = brokenRecord(range, ExpressionPrinter.operand(pair.key, atLeast: 0) + ": ", pair.value, fields)
+                    item.ownLine = true
+                    if offset < pairs.count - 1 { item.suffix = "," }
+                    return item
+                }
+                return LayoutItem(range: range, header: text)
+            }
+            if let item = brokenCollection(range, prefix, tail, entries, force: tooLong || entries.contains(where: \.ownLine)) {
+                return item
+            }
+        case .recordLiteral(let fields) where !fields.isEmpty:
+            if tooLong || hasComment(in: tail.span.start..<tail.span.end) { return brokenRecord(range, prefix, tail, fields) }
         case .binary(.and, _, _), .binary(.or, _, _):
             if tooLong || chainHoldsComments(tail) {
                 return chain(range, prefix: prefix, suffix: "", tail, indent: indent)
@@ -170,6 +195,20 @@ struct LayoutBuilder {
         item.childIndent = 2
         item.packed = true
         item.closing = "]"
+        return item
+    }
+
+    /// `{a: 1, b: 2}` as `{`, one field per line, `}`.
+    private func brokenRecord(_ range: Range<Int>, _ prefix: String, _ literal: Expression,
+                              _ fields: [(name: Identifier, value: Expression)]) -> LayoutItem {
+        let open = tokens.first(atOrAfter: literal.span.start, kind: .symbol(.leftBrace))
+        var item = LayoutItem(range: range, header: prefix + "{", headerEnd: open.span.end)
+        item.children = fields.enumerated().map { offset, field in
+            LayoutItem(range: field.name.span.start..<field.value.span.end,
+                       header: field.name.name + ": " + ExpressionPrinter.print(field.value) + (offset < fields.count - 1 ? "," : ""))
+        }
+        item.childIndent = 2
+        item.closing = "}"
         return item
     }
 

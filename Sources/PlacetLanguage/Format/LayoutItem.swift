@@ -15,6 +15,9 @@ struct LayoutItem {
     /// Children share lines, comma-separated and filled up to the line limit (enum cases,
     /// collection entries), instead of one per line.
     var packed = false
+    /// Among packed children: on a line of its own all the same (an enum's `removed` line, a
+    /// broken record literal in a map).
+    var ownLine = false
     /// A last line of its own at the item's indentation (`}`, `]`).
     var closing: String?
     /// Appended to the last line (the `)` of a broken parenthesised condition).
@@ -101,6 +104,12 @@ struct LayoutRenderer {
     private mutating func renderPacked(_ entries: [LayoutItem], indent: Int) {
         var current: OutputLine?
         for (index, entry) in entries.enumerated() {
+            if entry.ownLine {
+                if let line = current { lines.append(line) }
+                current = nil
+                render(entry, indent: indent)
+                continue
+            }
             let piece = entry.header + (index < entries.count - 1 ? "," : "")
             if !entry.leading.isEmpty {
                 if let line = current { lines.append(line) }

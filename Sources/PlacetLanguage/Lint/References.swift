@@ -23,7 +23,7 @@ struct References {
             inner.constants.remove(index)
             formUnion(inner)
         }
-        for record in program.schema.records {
+        for record in program.schema.records + program.schema.valueRecords {
             for field in record.fields {
                 if let value = field.defaultValue { visit(value) }
                 if let condition = field.requiredWhen { visit(condition) }
@@ -45,10 +45,10 @@ struct References {
         case .call(let function, let arguments):
             functions.insert(function)
             arguments.forEach { visit($0) }
-        case .field(let operand, _, _), .not(let operand), .negate(let operand), .isEmpty(let operand, _),
+        case .field(let operand, _, _), .member(let operand, _, _), .not(let operand), .negate(let operand), .isEmpty(let operand, _),
              .isPresent(let operand, _), .toSet(let operand), .count(let operand):
             visit(operand)
-        case .collection(let items, _): items.forEach { visit($0) }
+        case .collection(let items, _), .structure(let items): items.forEach { visit($0) }
         case .map(let pairs):
             for pair in pairs {
                 visit(pair.key)

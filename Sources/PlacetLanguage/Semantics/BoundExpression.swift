@@ -44,6 +44,10 @@ public indirect enum BoundExpression: Sendable {
     case constant(Int)
     case today
     case field(BoundExpression, record: Int, field: Int)
+    /// A field of a value record: `a.decision` where `a: Adequacy`.
+    case member(BoundExpression, valueRecord: Int, field: Int)
+    /// A record literal, every field given (defaults and absent optionals filled in).
+    case structure([BoundExpression])
     case call(function: Int, arguments: [BoundExpression])
     case collection([BoundExpression], isSet: Bool)
     case map([(key: BoundExpression, value: BoundExpression)])
@@ -77,6 +81,8 @@ public struct ConstantDefinition: Sendable {
     public let type: PlacetType
     public let value: BoundExpression
     public let location: SourceLocation
+    /// The `#` comment lines directly above the constant.
+    public internal(set) var documentation: String = ""
 }
 
 public struct FunctionDefinition: Sendable {
@@ -89,6 +95,8 @@ public struct FunctionDefinition: Sendable {
     public let location: SourceLocation
     /// The body's and/or/not structure, for explanations.
     public internal(set) var bodyTree: ConditionTree?
+    /// The `#` comment lines directly above the definition.
+    public internal(set) var documentation: String = ""
 }
 
 public struct RuleDefinition: Sendable {
@@ -112,6 +120,8 @@ public struct RuleDefinition: Sendable {
     /// `d in located(placement)`, as written.
     public let forEachText: String?
     /// The regime is the first component of the id: `gdpr`, `aiact`, `residency`, `platform`.
+    /// The `#` comment lines directly above the rule.
+    public internal(set) var documentation: String = ""
     public var regime: String { String(id.split(separator: ".").first ?? Substring(id)) }
 }
 

@@ -94,6 +94,7 @@ public struct TypeChecker {
     mutating func check(_ files: [PolicyFileSyntax]) -> CheckedProgram? {
         var enums: [EnumDeclaration] = []
         var records: [RecordDeclaration] = []
+        var valueRecords: [RecordDeclaration] = []
         var rules: [RuleDeclaration] = []
         var typeNames: [String: Span] = [:]
         var valueNames: [String: Span] = [:]
@@ -138,7 +139,7 @@ public struct TypeChecker {
                     }
                 case .record(let r):
                     if declareType(r.name, into: &self) {
-                        records.append(r)
+                        if r.isValue { valueRecords.append(r) } else { records.append(r) }
                     } else {
                         redeclaredFields[r.name.name, default: []].formUnion(r.fields.map(\.name.name))
                     }
@@ -158,13 +159,14 @@ public struct TypeChecker {
         }
 
         declareEnumerations(enums)
-        declareRecords(records)
+        declareRecords(records, valueRecords: valueRecords)
         guard let placementRecord = schema.recordIndex["Placement"] else {
             bag.add(Diagnostic(id: "type.missingPlacement",
                                message: "the policies declare no 'record Placement': there is nothing to evaluate"))
             return nil
         }
-        checkFieldDefaults(records)
+        checkFieldDefaults(records, valueRecords: false)
+        checkFieldDefaults(valueRecords, valueRecords: true)
 
         constantState = Array(repeating: .unchecked, count: constantDeclarations.count)
         checkedConstants = Array(repeating: nil, count: constantDeclarations.count)
@@ -230,35 +232,51 @@ public struct TypeChecker {
                 index[item.name] = cases.count
                 cases.append(item.name)
             }
+            var removed = includes.map { checker.schema.enumerations[$0].removed } ?? [:]
+            for removal in declaration.removed {
+                if index[removal.name.name] != nil {
+                    checker.error("type.duplicateCase", "enum '\(name)' cannot both have and remove the case '\(removal.name.name)'", removal.name.span)
+                    continue
+                }
+                if removed[removal.name.name] != nil {
+                    checker.error("type.duplicateCase", "enum '\(name)' already removes the case '\(removal.name.name)'", removal.name.span)
+                    continue
+                }
+                for replacement in removal.replacements where index[replacement.name] == nil {
+                    checker.error("type.unknownCase",
+                                  "unknown case '\(replacement.name)' of \(name) as the replacement of '\(removal.name.name)'\(Suggestion.didYouMean(replacement.name, in: cases))",
+                                  replacement.span)
+                }
+                removed[removal.name.name] = RemovedCase(revision: removal.revision, replacements: removal.replacements.map(\.name))
+            }
             if cases.isEmpty {
                 checker.error("type.emptyEnum", "enum '\(name)' has no cases", declaration.name.span)
             }
             checker.schema.enumerationIndex[name] = checker.schema.enumerations.count
-            checker.schema.enumerations.append(EnumerationType(
-                name: name, ordered: declaration.ordered, cases: cases, caseIndex: index, includes: includes))
+            var enumeration = EnumerationType(name: name, ordered: declaration.ordered, cases: cases, caseIndex: index, includes: includes)
+            enumeration.removed = removed
+            checker.schema.enumerations.append(enumeration)
         }
         for declaration in declarations { declare(declaration, checker: &self) }
     }
 
-    private mutating func declareRecords(_ declarations: [RecordDeclaration]) {
+    private mutating func declareRecords(_ declarations: [RecordDeclaration], valueRecords: [RecordDeclaration]) {
         // Names first, so fields may refer to any record.
         for (offset, declaration) in declarations.enumerated() {
             schema.recordIndex[declaration.name.name] = offset
         }
+        for (offset, declaration) in valueRecords.enumerated() {
+            schema.valueRecordIndex[declaration.name.name] = offset
+        }
+        for declaration in valueRecords {
+            let (fields, index) = declareFields(declaration)
+            schema.valueRecords.append(RecordType(name: declaration.name.name, fields: fields, fieldIndex: index, location: location(declaration.name.span)))
+        }
         for declaration in declarations {
-            var fields: [Field] = []
-            var index: [String: Int] = [:]
-            for field in declaration.fields {
-                if index[field.name.name] != nil {
-                    error("type.duplicateField", "record '\(declaration.name.name)' already has a field '\(field.name.name)'", field.name.span)
-                    continue
-                }
-                let type = resolveType(field.type)
-                if case .optional(let inner) = type, inner.elementType != nil || inner == .emptyCollection {
-                    error("type.optionalCollection", "a collection field cannot be optional; give it a default of [] instead", field.type.span)
-                }
-                index[field.name.name] = fields.count
-                fields.append(Field(name: field.name.name, type: type, defaultValue: nil, requiredWhen: nil, location: location(field.name.span)))
+            let (fields, index) = declareFields(declaration)
+            for (field, syntax) in zip(fields, declaration.fields) where containsValueRecord(field.type) {
+                error("type.valueRecordField",
+                      "a manifest kind's field cannot be a value record; '\(describe(field.type))' has no manifest form", syntax.type.span)
             }
             if let id = index["id"] {
                 if fields[id].type != .string {
@@ -271,20 +289,57 @@ public struct TypeChecker {
         }
     }
 
-    private mutating func checkFieldDefaults(_ declarations: [RecordDeclaration]) {
+    private func containsValueRecord(_ type: PlacetType) -> Bool {
+        switch type {
+        case .valueRecord: true
+        case .set(let inner), .list(let inner), .optional(let inner): containsValueRecord(inner)
+        case .map(let key, let value): containsValueRecord(key) || containsValueRecord(value)
+        default: false
+        }
+    }
+
+    private mutating func declareFields(_ declaration: RecordDeclaration) -> ([Field], [String: Int]) {
+        var fields: [Field] = []
+        var index: [String: Int] = [:]
+        for field in declaration.fields {
+            if index[field.name.name] != nil {
+                error("type.duplicateField", "record '\(declaration.name.name)' already has a field '\(field.name.name)'", field.name.span)
+                continue
+            }
+            let type = resolveType(field.type)
+            if case .optional(let inner) = type, inner.elementType != nil || inner == .emptyCollection {
+                error("type.optionalCollection", "a collection field cannot be optional; give it a default of [] instead", field.type.span)
+            }
+            index[field.name.name] = fields.count
+            var checked = Field(name: field.name.name, type: type, defaultValue: nil, requiredWhen: nil, location: location(field.name.span))
+            checked.documentation = field.documentation
+            fields.append(checked)
+        }
+        return (fields, index)
+    }
+
+    private mutating func checkFieldDefaults(_ declarations: [RecordDeclaration], valueRecords: Bool) {
         for (recordIndex, declaration) in declarations.enumerated() {
             for field in declaration.fields {
-                guard let fieldIndex = schema.records[recordIndex].fieldIndex[field.name.name] else { continue }
-                let type = schema.records[recordIndex].fields[fieldIndex].type
+                let record = valueRecords ? schema.valueRecords[recordIndex] : schema.records[recordIndex]
+                guard let fieldIndex = record.fieldIndex[field.name.name] else { continue }
+                let type = record.fields[fieldIndex].type
                 if let value = field.defaultValue {
                     resetFrame(reserving: 0)
                     let bound = checkExpression(value, expected: type, scope: Scope())
-                    schema.records[recordIndex].fields[fieldIndex].defaultValue = bound
+                    if valueRecords {
+                        schema.valueRecords[recordIndex].fields[fieldIndex].defaultValue = bound
+                    } else {
+                        schema.records[recordIndex].fields[fieldIndex].defaultValue = bound
+                    }
                     if !isConstantExpression(value) {
                         error("type.nonConstantDefault", "a field default must be a constant value", value.span)
                     }
                 }
-                if let condition = field.requiredWhen {
+                if let condition = field.requiredWhen, valueRecords {
+                    error("type.requiredWhenInValueRecord", "'required when' applies to manifest fields; a value record's field is required or has a default",
+                          condition.span)
+                } else if let condition = field.requiredWhen {
                     resetFrame(reserving: 1)
                     var scope = Scope()
                     scope.implicitRecord = recordIndex
@@ -302,6 +357,7 @@ public struct TypeChecker {
         case .bool, .number, .date, .member: return true
         case .string(let parts): return parts.allSatisfy { if case .text = $0 { true } else { false } }
         case .collection(let items): return items.allSatisfy(isConstantExpression)
+        case .recordLiteral(let fields): return fields.allSatisfy { isConstantExpression($0.value) }
         case .unary(.negate, let operand): return isConstantExpression(operand)
         default: return false
         }
@@ -329,7 +385,8 @@ public struct TypeChecker {
             error("type.nonConstant", "a constant cannot use 'some' or 'all'; write a definition instead", declaration.value.span)
         }
         (nextSlot, maxSlot) = savedSlots
-        checkedConstants[index] = ConstantDefinition(name: declaration.name.name, type: type, value: bound, location: location(declaration.name.span))
+        checkedConstants[index] = ConstantDefinition(name: declaration.name.name, type: type, value: bound,
+                                                     location: location(declaration.name.span), documentation: declaration.documentation)
         constantState[index] = .done
         constantOrder.append(index)
     }
@@ -346,7 +403,7 @@ public struct TypeChecker {
                 parameterNames: declaration.parameters.map(\.name.name),
                 returnType: resolveType(declaration.returnType),
                 body: .literal(.absent), frameSize: declaration.parameters.count,
-                location: location(declaration.name.span), bodyTree: nil))
+                location: location(declaration.name.span), bodyTree: nil, documentation: declaration.documentation))
         }
         callEdges = Array(repeating: [], count: functionDeclarations.count)
     }
@@ -425,12 +482,14 @@ public struct TypeChecker {
         }
         let message = checkExpression(rule.message, expected: .string, scope: bodyScope)
         let tree = rule.condition.map { conditionTree($0) }
-        return RuleDefinition(
+        var definition = RuleDefinition(
             id: rule.id.name, effect: rule.effect, unwaivable: rule.unwaivable, citations: rule.citations,
             effective: rule.effective, forEach: forEach, forEachType: forEachType, condition: condition,
             subject: subject, subjectType: subjectType, message: message, frameSize: maxSlot,
             location: location(rule.id.span), conditionTree: tree,
             forEachText: rule.forEach.map { "\($0.variable.name) in \(text($0.collection.span))" })
+        definition.documentation = rule.documentation
+        return definition
     }
 
     /// The waiver kind needs `rule: string`, `placement: Placement` and `expires: date`.
@@ -523,7 +582,9 @@ public struct TypeChecker {
             default:
                 if let index = schema.enumerationIndex[name.name] { return .enumeration(index) }
                 if let index = schema.recordIndex[name.name] { return .record(index) }
+                if let index = schema.valueRecordIndex[name.name] { return .valueRecord(index) }
                 let candidates = ["bool", "number", "string", "date"] + schema.enumerationIndex.keys + schema.recordIndex.keys
+                    + schema.valueRecordIndex.keys
                 error("type.unknownType", "unknown type '\(name.name)'\(Suggestion.didYouMean(name.name, in: candidates))", name.span)
                 return .error
             }
@@ -715,6 +776,22 @@ public struct TypeChecker {
         return (.literal(.enumCase(first.caseIndex)), .enumeration(first.enumIndex))
     }
 
+    /// An unknown case of a known enum; a removed one says what replaces it.
+    private mutating func reportUnknownCase(_ caseName: String, of enumIndex: Int, at span: Span) {
+        let enumeration = schema.enumerations[enumIndex]
+        if let guidance = enumeration.removalMessage(caseName) {
+            error("type.removedCase", guidance, span)
+            return
+        }
+        error("type.unknownCase", "unknown case '\(caseName)' of \(enumeration.name)\(Suggestion.didYouMean(caseName, in: enumeration.cases))", span)
+    }
+
+    private mutating func reportUnknownValueRecordField(_ member: Identifier, valueRecord index: Int) {
+        let record = schema.valueRecords[index]
+        if redeclaredFields[record.name]?.contains(member.name) == true { return }
+        error("type.unknownField", "unknown field '\(member.name)' on \(record.name)\(Suggestion.didYouMean(member.name, in: record.fields.map(\.name)))", member.span)
+    }
+
     private mutating func reportUnknownField(_ member: Identifier, record recordIndex: Int) {
         let record = schema.records[recordIndex]
         if redeclaredFields[record.name]?.contains(member.name) == true { return }
@@ -777,10 +854,14 @@ public struct TypeChecker {
             if let enumIndex = expectedEnumeration(expected) {
                 let enumeration = schema.enumerations[enumIndex]
                 if redeclaredCases[enumeration.name]?.contains(name) == true { return (.literal(.absent), .error) }
-                error("type.unknownCase", "unknown case '\(name)' of \(enumeration.name)\(Suggestion.didYouMean(name, in: enumeration.cases))", span)
+                reportUnknownCase(name, of: enumIndex, at: span)
                 return (.literal(.absent), .error)
             }
             if let resolved = caseWithoutContext(name, span: span) { return resolved }
+            if let owner = schema.enumerations.firstIndex(where: { $0.removed[name] != nil }) {
+                reportUnknownCase(name, of: owner, at: span)
+                return (.literal(.absent), .error)
+            }
             if redeclaredCases.values.contains(where: { $0.contains(name) }) { return (.literal(.absent), .error) }
             var candidates = scope.locals.map(\.name) + Array(constantIndex.keys) + ["today"]
             if let record = scope.implicitRecord { candidates += schema.records[record].fields.map(\.name) }
@@ -802,7 +883,7 @@ public struct TypeChecker {
                     }
                     let caseSpan = parts[1].span.to(parts.last!.span)
                     if redeclaredCases[enumeration.name]?.contains(caseName) == true { return (.literal(.absent), .error) }
-                    error("type.unknownCase", "unknown case '\(caseName)' of \(enumeration.name)\(Suggestion.didYouMean(caseName, in: enumeration.cases))", caseSpan)
+                    reportUnknownCase(caseName, of: enumIndex, at: caseSpan)
                     return (.literal(.absent), .error)
                 }
                 if let enumIndex = expectedEnumeration(expected) {
@@ -813,12 +894,16 @@ public struct TypeChecker {
                     }
                     if functionIndex[parts[0].name] == nil, schema.recordIndex[parts[0].name] == nil {
                         if redeclaredCases[enumeration.name]?.contains(caseName) == true { return (.literal(.absent), .error) }
-                        error("type.unknownCase", "unknown case '\(caseName)' of \(enumeration.name)\(Suggestion.didYouMean(caseName, in: enumeration.cases))", span)
+                        reportUnknownCase(caseName, of: enumIndex, at: span)
                         return (.literal(.absent), .error)
                     }
-                } else if functionIndex[parts[0].name] == nil, schema.recordIndex[parts[0].name] == nil,
-                          let resolved = caseWithoutContext(parts.map(\.name).joined(separator: "."), span: span) {
-                    return resolved
+                } else if functionIndex[parts[0].name] == nil, schema.recordIndex[parts[0].name] == nil {
+                    let caseName = parts.map(\.name).joined(separator: ".")
+                    if let resolved = caseWithoutContext(caseName, span: span) { return resolved }
+                    if let owner = schema.enumerations.firstIndex(where: { $0.removed[caseName] != nil }) {
+                        reportUnknownCase(caseName, of: owner, at: span)
+                        return (.literal(.absent), .error)
+                    }
                 }
             }
             let (boundBase, baseType) = infer(base, expected: nil, scope: scope)
@@ -827,10 +912,20 @@ public struct TypeChecker {
                 // A misspelt field is the first thing to fix; the presence test comes after.
                 if case .record(let recordIndex) = baseType.unwrapped, schema.records[recordIndex].fieldIndex[member.name] == nil {
                     reportUnknownField(member, record: recordIndex)
+                } else if case .valueRecord(let index) = baseType.unwrapped, schema.valueRecords[index].fieldIndex[member.name] == nil {
+                    reportUnknownValueRecordField(member, valueRecord: index)
                 } else {
                     reportOptional(base, type: baseType)
                 }
                 return (.literal(.absent), .error)
+            }
+            if case .valueRecord(let index) = baseType {
+                guard let fieldIndex = schema.valueRecords[index].fieldIndex[member.name] else {
+                    reportUnknownValueRecordField(member, valueRecord: index)
+                    return (.literal(.absent), .error)
+                }
+                let type = narrowed(schema.valueRecords[index].fields[fieldIndex].type, expression, scope)
+                return (.member(boundBase, valueRecord: index, field: fieldIndex), type)
             }
             guard case .record(let recordIndex) = baseType else {
                 error("type.notARecord", "'\(text(base.span))' is \(describe(baseType)), which has no fields; cannot read '.\(member.name)'", member.span)
@@ -953,6 +1048,9 @@ public struct TypeChecker {
             }
             return (.map(bound), .map(keyType, valueType))
 
+        case .recordLiteral(let given):
+            return checkRecordLiteral(given, expression: expression, expected: expected, scope: scope)
+
         case .unary(.not, let operand):
             return (.not(checkCondition(operand, scope: scope, context: "the operand of 'not'")), .bool)
 
@@ -1015,6 +1113,58 @@ public struct TypeChecker {
             nextSlot = saved
             return (.quantifier(all: kind == .all, slot: slot, collection: boundCollection, body: boundBody), .bool)
         }
+    }
+
+    /// `{from: 2000-07-26, decision: "..."}` against the value record the context expects.
+    private mutating func checkRecordLiteral(_ given: [(name: Identifier, value: Expression)], expression: Expression,
+                                             expected: PlacetType?, scope: Scope) -> (BoundExpression, PlacetType) {
+        guard case .valueRecord(let recordIndex)? = expected?.unwrapped else {
+            if let expected, expected != .error {
+                error("type.unexpectedRecordLiteral",
+                      "a record literal needs a value record type here, but \(describe(expected)) is expected", expression.span)
+            } else if expected == nil {
+                error("type.unexpectedRecordLiteral",
+                      "a record literal needs a value record type from its context, as in 'const NAME: Adequacy = {...}'", expression.span)
+            }
+            return (.literal(.absent), .error)
+        }
+        let record = schema.valueRecords[recordIndex]
+        var values: [BoundExpression?] = Array(repeating: nil, count: record.fields.count)
+        var seen: [String: Span] = [:]
+        for (name, value) in given {
+            if let first = seen[name.name] {
+                let at = location(first)
+                error("type.duplicateLiteralField",
+                      "field '\(name.name)' is given twice in this \(record.name) literal (first at \(at.line):\(at.column))", name.span)
+                _ = infer(value, expected: nil, scope: scope)
+                continue
+            }
+            seen[name.name] = name.span
+            guard let fieldIndex = record.fieldIndex[name.name] else {
+                reportUnknownValueRecordField(name, valueRecord: recordIndex)
+                continue
+            }
+            values[fieldIndex] = checkExpression(value, expected: record.fields[fieldIndex].type, scope: scope)
+        }
+        var missing: [String] = []
+        var bound: [BoundExpression] = []
+        for (offset, field) in record.fields.enumerated() {
+            if let value = values[offset] {
+                bound.append(value)
+            } else if let defaultValue = field.defaultValue {
+                bound.append(defaultValue)
+            } else {
+                if !field.type.isOptional { missing.append(field.name) }
+                bound.append(.literal(.absent))
+            }
+        }
+        if !missing.isEmpty {
+            let names = missing.map { "'\($0)'" }
+            let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " and " + names.last!
+            error("type.missingLiteralField",
+                  "\(record.name) literal is missing the required field\(names.count == 1 ? "" : "s") \(list)", expression.span)
+        }
+        return (.structure(bound), .valueRecord(recordIndex))
     }
 
     private mutating func inferBinary(_ op: BinaryOperator, _ lhs: Expression, _ rhs: Expression, expression: Expression,

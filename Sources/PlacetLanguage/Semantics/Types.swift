@@ -6,6 +6,9 @@ public indirect enum PlacetType: Sendable, Hashable {
     case bool, number, string, date
     case enumeration(Int)
     case record(Int)
+    /// A value record (`value record Adequacy {...}`): plain data, not a manifest kind; an
+    /// index into `Schema.valueRecords`.
+    case valueRecord(Int)
     case set(PlacetType)
     case list(PlacetType)
     case map(PlacetType, PlacetType)
@@ -42,6 +45,24 @@ public struct EnumerationType: Sendable {
     public let cases: [String]
     public let caseIndex: [String: Int]
     public let includes: Int?
+    /// Cases taken out of the enum (`removed old: new1, new2`), by name; not in `cases`.
+    public internal(set) var removed: [String: RemovedCase] = [:]
+
+    /// The guidance for a removed case, or nil when `name` was never removed.
+    public func removalMessage(_ name: String) -> String? {
+        guard let removal = removed[name] else { return nil }
+        let when = removal.revision.map { "it was removed in schema revision \($0)" } ?? "it was removed from the schema"
+        var choices = removal.replacements
+        let last = choices.popLast() ?? ""
+        let use = choices.isEmpty ? last : choices.joined(separator: ", ") + " or " + last
+        return "unknown \(self.name) '\(name)': \(when); use \(use)"
+    }
+}
+
+/// A case taken out of an enum, with the cases that replace it.
+public struct RemovedCase: Sendable, Hashable {
+    public let revision: Int?
+    public let replacements: [String]
 }
 
 public struct Field: Sendable {
@@ -54,6 +75,8 @@ public struct Field: Sendable {
     /// The source text of `requiredWhen`, for messages.
     public internal(set) var requiredWhenText: String = ""
     public let location: SourceLocation
+    /// The `#` comment lines directly above the field, joined with spaces.
+    public internal(set) var documentation: String = ""
 
     /// Required in every manifest: no default and not optional.
     public var isRequired: Bool { defaultValue == nil && !type.isOptional }
@@ -74,6 +97,9 @@ public struct Schema: Sendable {
     public internal(set) var records: [RecordType] = []
     public internal(set) var enumerationIndex: [String: Int] = [:]
     public internal(set) var recordIndex: [String: Int] = [:]
+    /// `value record` types: data for constants and definitions, never manifest kinds.
+    public internal(set) var valueRecords: [RecordType] = []
+    public internal(set) var valueRecordIndex: [String: Int] = [:]
 
     public init() {}
 
@@ -85,6 +111,7 @@ public struct Schema: Sendable {
         case .date: "date"
         case .enumeration(let index): enumerations[index].name
         case .record(let index): records[index].name
+        case .valueRecord(let index): valueRecords[index].name
         case .set(let element): "set of \(describe(element))"
         case .list(let element): "list of \(describe(element))"
         case .map(let key, let value): "map of \(describe(key)) to \(describe(value))"

@@ -12,6 +12,8 @@ public enum Value: Sendable, Hashable {
     /// Sets are kept sorted (by `Value.precedes`) and unique; lists keep their order.
     case collection([Value])
     case map([Value: Value])
+    /// A value record's fields in declaration order (absent for an omitted optional field).
+    case structure([Value])
 
     public var boolValue: Bool {
         if case .bool(let value) = self { return value }
@@ -37,6 +39,7 @@ public enum Value: Sendable, Hashable {
         case .record: 6
         case .collection: 7
         case .map: 8
+        case .structure: 9
         }
     }
 
@@ -49,7 +52,7 @@ public enum Value: Sendable, Hashable {
         case (.date(let a), .date(let b)): return a < b
         case (.enumCase(let a), .enumCase(let b)): return a < b
         case (.record(let a), .record(let b)): return a < b
-        case (.collection(let a), .collection(let b)):
+        case (.collection(let a), .collection(let b)), (.structure(let a), .structure(let b)):
             for (x, y) in zip(a, b) where x != y { return precedes(x, y) }
             return a.count < b.count
         default: return lhs.rank < rhs.rank

@@ -3,14 +3,16 @@
 //
 //   file        := declaration*
 //   declaration := enum | record | const | def | rule
-//   enum        := ["ordered"] "enum" Name ["includes" Name] "{" case ("," case)* [","] "}"
-//   record      := "record" Name "{" (field)* "}"
+//   enum        := ["ordered"] "enum" Name ["includes" Name] "{" case ("," case)* [","] removed* "}"
+//   removed     := "removed" case ["in" "revision" integer] ":" case ("," case)*
+//   record      := ["value"] "record" Name "{" (field)* "}"
 //   field       := name ":" type ["=" expr] ["required" "when" expr]
 //   const       := "const" NAME ":" type "=" expr
 //   def         := "def" name "(" params ")" ":" type "=" expr
 //   rule        := "rule" rule-id ("effect" ("block"|"warn") ["unwaivable"] | "cites" string, ...
 //                  | "effective" date | "for" "each" x "in" expr | "when" expr
 //                  | "subject" expr | "message" string)*
+//   record-lit  := "{" [name ":" expr ("," name ":" expr)* [","]] "}"
 //   type        := ("set" "of" type | "list" "of" type | "map" "of" type "to" type | Name) ["?"]
 
 public struct Parser {
@@ -23,6 +25,8 @@ public struct Parser {
     /// The file's `#` comments in the order read (those inside interpolations last); the syntax
     /// tree does not hold them.
     public private(set) var comments: [SourceComment] = []
+    /// Comments alone on their line, by line number: the source of documentation.
+    private var commentLines: [Int: String] = [:]
 
     /// Deeper nesting than this is refused, so hostile input cannot exhaust the stack.
     public static let maximumDepth = 200
@@ -36,6 +40,25 @@ public struct Parser {
         self.tokens = lexer.tokenize()
         self.diagnostics = lexer.diagnostics
         self.comments = lexer.comments
+        for comment in comments where !comment.isTrailing {
+            commentLines[source.lineAndColumn(of: comment.offset).line] = comment.text
+        }
+    }
+
+    /// The `#` lines directly above the token at `offset` (no blank line between), each without
+    /// its `#` and one space, joined with spaces.
+    private func documentation(before offset: Int) -> String {
+        var line = source.lineAndColumn(of: offset).line - 1
+        var lines: [String] = []
+        while let text = commentLines[line] {
+            var body = Substring(text.dropFirst())
+            if body.first == " " { body = body.dropFirst() }
+            lines.append(String(body))
+            line -= 1
+        }
+        var text = Substring(lines.reversed().joined(separator: " "))
+        while text.last == " " { text = text.dropLast() }
+        return String(text)
     }
 
     private init(source: SourceFile, fileID: Int, range: Range<Int>, depth: Int) {
@@ -151,7 +174,7 @@ public struct Parser {
     private mutating func synchronize(from start: Int) {
         if index == start { advance() }
         while !atEnd {
-            if case .identifier(let word) = current.kind, Parser.declarationWords.contains(word),
+            if case .identifier(let word) = current.kind, Parser.declarationWords.contains(word) || word == "value",
                source.lineAndColumn(of: current.span.start).column == 1 {
                 return
             }
@@ -160,6 +183,14 @@ public struct Parser {
     }
 
     private mutating func parseDeclaration() throws -> Declaration {
+        let documentation = documentation(before: current.span.start)
+        if isWord("value"), case .identifier("record") = peek(1).kind {
+            let value = advance().span
+            var record = try parseRecord()
+            record.isValue = true
+            record.span = value.to(record.span)
+            return .record(record)
+        }
         guard case .identifier(let word) = current.kind, Parser.declarationWords.contains(word) else {
             var hint = ""
             if case .identifier(let word) = current.kind { hint = Suggestion.didYouMean(word, in: Parser.declarationWords.sorted()) }
@@ -168,9 +199,18 @@ public struct Parser {
         switch word {
         case "enum", "ordered": return .enumeration(try parseEnum())
         case "record": return .record(try parseRecord())
-        case "const": return .constant(try parseConstant())
-        case "def": return .function(try parseFunction())
-        default: return .rule(try parseRule())
+        case "const":
+            var constant = try parseConstant()
+            constant.documentation = documentation
+            return .constant(constant)
+        case "def":
+            var function = try parseFunction()
+            function.documentation = documentation
+            return .function(function)
+        default:
+            var rule = try parseRule()
+            rule.documentation = documentation
+            return .rule(rule)
         }
     }
 
@@ -190,12 +230,42 @@ public struct Parser {
         }
         _ = try expect(.leftBrace, "to open the enum's cases")
         var cases: [Identifier] = []
-        while !isSymbol(.rightBrace) {
+        while !isSymbol(.rightBrace), !atRemovedLine {
             cases.append(try parseDottedName("a case name"))
             if isSymbol(.comma) { advance() } else { break }
         }
+        var removed: [RemovedCaseDeclaration] = []
+        while atRemovedLine {
+            advance()
+            let old = try parseDottedName("the removed case's name")
+            var revision: Int?
+            if isKeyword(.in) {
+                advance()
+                try expectWord("revision", "after 'in' in a 'removed' line")
+                guard case .number(let number) = current.kind, number >= 1, number == number.rounded(), number < 1e9 else {
+                    throw fail("expected a revision number after 'revision', found \(current.kind)")
+                }
+                revision = Int(number)
+                advance()
+            }
+            _ = try expect(.colon, "and the cases that replace '\(old.name)'")
+            var replacements = [try parseDottedName("a case that replaces '\(old.name)'")]
+            while isSymbol(.comma) {
+                advance()
+                if isSymbol(.rightBrace) || atRemovedLine { break }
+                replacements.append(try parseDottedName("a case that replaces '\(old.name)'"))
+            }
+            removed.append(RemovedCaseDeclaration(name: old, revision: revision, replacements: replacements))
+        }
         let close = try expect(.rightBrace, "to close the enum's cases")
-        return EnumDeclaration(name: name, ordered: ordered, includes: includes, cases: cases, span: start.to(close.span))
+        return EnumDeclaration(name: name, ordered: ordered, includes: includes, cases: cases, removed: removed,
+                               span: start.to(close.span))
+    }
+
+    /// `removed` followed by a case name starts a removal line (a case may still be named `removed`).
+    private var atRemovedLine: Bool {
+        guard isWord("removed"), case .identifier = peek(1).kind else { return false }
+        return true
     }
 
     /// A name with dots, written without spaces: `annex3.employment`, `gdpr.lawful-basis`.
@@ -227,6 +297,7 @@ public struct Parser {
         _ = try expect(.leftBrace, "to open the record's fields")
         var fields: [FieldDeclaration] = []
         while !isSymbol(.rightBrace), !atEnd {
+            let documentation = documentation(before: current.span.start)
             let fieldName = try expectIdentifier("a field name")
             _ = try expect(.colon, "after the field name '\(fieldName.name)'")
             let type = try parseType()
@@ -241,7 +312,8 @@ public struct Parser {
                 try expectWord("when", "after 'required'")
                 requiredWhen = try parseExpression()
             }
-            fields.append(FieldDeclaration(name: fieldName, type: type, defaultValue: defaultValue, requiredWhen: requiredWhen))
+            fields.append(FieldDeclaration(name: fieldName, type: type, defaultValue: defaultValue, requiredWhen: requiredWhen,
+                                           documentation: documentation))
             if isSymbol(.comma) { advance() }
         }
         let close = try expect(.rightBrace, "to close the record")
@@ -672,6 +744,17 @@ public struct Parser {
             return Expression(inner.kind, span: token.span.to(close.span))
         case .symbol(.leftBracket):
             return try parseCollection()
+        case .symbol(.leftBrace):
+            let open = advance().span
+            var fields: [(name: Identifier, value: Expression)] = []
+            while !isSymbol(.rightBrace) {
+                let name = try expectIdentifier("a field name in the record literal")
+                _ = try expect(.colon, "after the field name '\(name.name)'")
+                fields.append((name, try parseExpression()))
+                if isSymbol(.comma) { advance() } else { break }
+            }
+            let close = try expect(.rightBrace, "to close the record literal")
+            return Expression(.recordLiteral(fields), span: open.to(close.span))
         default:
             throw fail("expected an expression, found \(token.kind)")
         }
@@ -754,7 +837,7 @@ public struct Parser {
 
 extension TokenKind {
     var isDeclarationStart: Bool {
-        if case .identifier(let word) = self { return Parser.declarationWords.contains(word) }
+        if case .identifier(let word) = self { return Parser.declarationWords.contains(word) || word == "value" }
         return false
     }
 }

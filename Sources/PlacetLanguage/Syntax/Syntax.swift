@@ -72,6 +72,8 @@ public struct Expression: Sendable, Hashable {
         case string([StringPart])
         case collection([Expression])
         case mapLiteral([(key: Expression, value: Expression)])
+        /// `{from: 2000-07-26, decision: "..."}`: a value record, its type from the context.
+        case recordLiteral([(name: Identifier, value: Expression)])
         case unary(UnaryOperator, Expression)
         case binary(BinaryOperator, Expression, Expression)
         case test(Expression, TestKind)
@@ -110,6 +112,8 @@ extension Expression.Kind {
         case .collection(let items): return "[\(items.map(\.kind.structuralKey).joined(separator: ", "))]"
         case .mapLiteral(let pairs):
             return "[\(pairs.map { "\($0.key.kind.structuralKey): \($0.value.kind.structuralKey)" }.joined(separator: ", "))]"
+        case .recordLiteral(let fields):
+            return "{\(fields.map { "\($0.name.name): \($0.value.kind.structuralKey)" }.joined(separator: ", "))}"
         case .unary(let op, let operand): return "(\(op.rawValue) \(operand.kind.structuralKey))"
         case .binary(let op, let lhs, let rhs): return "(\(lhs.kind.structuralKey) \(op.rawValue) \(rhs.kind.structuralKey))"
         case .test(let operand, let test): return "(\(operand.kind.structuralKey) \(test.rawValue))"
@@ -126,7 +130,16 @@ public struct EnumDeclaration: Sendable, Hashable {
     public var ordered: Bool
     public var includes: Identifier?
     public var cases: [Identifier]
+    /// `removed old: new1, new2` lines, after the cases.
+    public var removed: [RemovedCaseDeclaration] = []
     public var span: Span
+}
+
+/// `removed annex3.biometrics in revision 2: annex3.remoteBiometricId, annex3.emotionRecognition`.
+public struct RemovedCaseDeclaration: Sendable, Hashable {
+    public var name: Identifier
+    public var revision: Int?
+    public var replacements: [Identifier]
 }
 
 public struct FieldDeclaration: Sendable, Hashable {
@@ -134,18 +147,23 @@ public struct FieldDeclaration: Sendable, Hashable {
     public var type: TypeSyntax
     public var defaultValue: Expression?
     public var requiredWhen: Expression?
+    /// The `#` lines directly above the field.
+    public var documentation: String = ""
 }
 
 public struct RecordDeclaration: Sendable, Hashable {
     public var name: Identifier
     public var fields: [FieldDeclaration]
     public var span: Span
+    /// `value record`: plain data for constants and definitions, not a manifest kind.
+    public var isValue: Bool = false
 }
 
 public struct ConstantDeclaration: Sendable, Hashable {
     public var name: Identifier
     public var type: TypeSyntax
     public var value: Expression
+    public var documentation: String = ""
 }
 
 public struct Parameter: Sendable, Hashable {
@@ -158,6 +176,7 @@ public struct FunctionDeclaration: Sendable, Hashable {
     public var parameters: [Parameter]
     public var returnType: TypeSyntax
     public var body: Expression
+    public var documentation: String = ""
 }
 
 public enum Effect: String, Sendable, Hashable, Comparable {
@@ -178,6 +197,7 @@ public struct RuleDeclaration: Sendable, Hashable {
     public var subject: Expression?
     public var message: Expression
     public var span: Span
+    public var documentation: String = ""
 
     public static func == (lhs: RuleDeclaration, rhs: RuleDeclaration) -> Bool {
         lhs.id == rhs.id && lhs.effect == rhs.effect && lhs.unwaivable == rhs.unwaivable

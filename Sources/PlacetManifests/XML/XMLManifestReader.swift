@@ -12,6 +12,29 @@ enum XMLManifestReader {
     static let maximumSize = 32 << 20
 
     /// Reads the manifests, or returns every error (parse or schema violation) with its line.
+    /// The XSD refuses a removed enum value like any unknown one; this finds libxml2's
+    /// "Element '{ns}useCase': [facet 'enumeration'] The value 'x' is not an element of the set"
+    /// for a removed case and gives the same guidance as YAML and JSON.
+    static func removedValueGuidance(_ message: String, schema: Schema) -> String? {
+        guard message.contains("[facet 'enumeration']"),
+              let valueStart = message.range(of: "The value '")?.upperBound,
+              let valueEnd = message[valueStart...].range(of: "' is not an element")?.lowerBound else { return nil }
+        let value = String(message[valueStart..<valueEnd])
+        var candidates = schema.enumerations.filter { $0.removed[value] != nil }
+        if let fieldStart = message.range(of: "}")?.upperBound, let fieldEnd = message[fieldStart...].firstIndex(of: "'") {
+            let field = String(message[fieldStart..<fieldEnd])
+            let named = schema.records.compactMap { record -> EnumerationType? in
+                guard let index = record.fieldIndex[field] else { return nil }
+                var type = record.fields[index].type.unwrapped
+                if let element = type.elementType { type = element }
+                guard case .enumeration(let enumIndex) = type else { return nil }
+                return schema.enumerations[enumIndex]
+            }.filter { $0.removed[value] != nil }
+            if !named.isEmpty { candidates = named }
+        }
+        return candidates.first?.removalMessage(value)
+    }
+
     static func read(_ bytes: [UInt8], path: String, schema: Schema, validator: XMLSchemaValidator) -> Result<[DocumentNode], XMLFailure> {
         guard bytes.count <= maximumSize else {
             return .failure(XMLFailure(messages: [XMLMessage(

@@ -96,7 +96,7 @@ public enum XSDGenerator {
         case .bool: return ("Bool", nil)
         case .number: return ("Number", nil)
         case .date: return ("Date", nil)
-        case .string, .map, .emptyCollection, .error: return ("xs:string", nil)
+        case .string, .map, .valueRecord, .emptyCollection, .error: return ("xs:string", nil)
         case .record: return ("NonEmptyString", nil)
         case .enumeration(let index): return (schema.enumerations[index].name, nil)
         }

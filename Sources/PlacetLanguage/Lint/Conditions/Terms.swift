@@ -35,6 +35,10 @@ struct Terms: Sendable {
         case .today: return "today"
         case .field(let base, let record, let field):
             return "\(k(base)).\(program.schema.records[record].fields[field].name)"
+        case .member(let base, let record, let field):
+            return "\(k(base)).\(program.schema.valueRecords[record].fields[field].name)"
+        case .structure(let fields):
+            return "struct{" + fields.map(k).joined(separator: ",") + "}"
         case .call(let function, let arguments):
             return "\(program.functions[function].name)(\(arguments.map(k).joined(separator: ",")))"
         case .collection(let items, let isSet):
@@ -84,6 +88,7 @@ struct Terms: Sendable {
         case .record(let row): "row\(row)"
         case .collection(let items): "[" + items.map(key).joined(separator: ",") + "]"
         case .map(let entries): "map[" + entries.map { key($0.key) + ":" + key($0.value) }.sorted().joined(separator: ",") + "]"
+        case .structure(let fields): "struct{" + fields.map(key).joined(separator: ",") + "}"
         }
     }
 
@@ -109,6 +114,8 @@ struct Terms: Sendable {
         case .constant(let index): return program.constants[index].type
         case .today: return .date
         case .field(_, let record, let field): return program.schema.records[record].fields[field].type
+        case .member(_, let record, let field): return program.schema.valueRecords[record].fields[field].type
+        case .structure: return nil
         case .call(let function, _): return program.functions[function].returnType
         case .negate, .arithmetic, .count: return .number
         case .not, .and, .or, .equal, .compare, .contains, .containsKey, .isEmpty, .isPresent, .quantifier: return .bool
@@ -248,6 +255,17 @@ struct Terms: Sendable {
             case .map(let entries): return .number(Double(entries.count))
             default: return .number(0)
             }
+        case .member(let base, _, let field):
+            guard let value = f(base) else { return nil }
+            guard case .structure(let fields) = value, field < fields.count else { return .absent }
+            return fields[field]
+        case .structure(let items):
+            var values: [Value] = []
+            for item in items {
+                guard let value = f(item) else { return nil }
+                values.append(value)
+            }
+            return .structure(values)
         case .today, .field, .call, .quantifier, .interpolation:
             return nil
         }
