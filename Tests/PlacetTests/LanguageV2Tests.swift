@@ -11,7 +11,7 @@ enum LanguageV2Policy {
     /// A value record, a map of them, definitions that read them, and a rule over manifests.
     static let text = """
         # An adequacy decision.
-        value record Adequacy {
+        value record Approval {
           # When the decision took effect.
           from: date
           # When it lapses, if it does.
@@ -21,17 +21,17 @@ enum LanguageV2Policy {
         }
 
         # Decisions by country.
-        const ADEQ: map of Country to Adequacy = [
+        const ADEQ: map of Country to Approval = [
           CH: {from: 2000-07-26, decision: "2000/518/EC"},
           GB: {from: 2021-06-28, until: 2031-12-28, decision: "(EU) 2021/1772", scope: "UK GDPR"}
         ]
 
-        const SWISS: Adequacy = if ADEQ[CH] is present then ADEQ[CH] else {from: 2000-01-01, decision: "none"}
+        const SWISS: Approval = if ADEQ[CH] is present then ADEQ[CH] else {from: 2000-01-01, decision: "none"}
 
         def adequateOn(c: Country): bool =
           ADEQ[c] is present and ADEQ[c].from <= today and (ADEQ[c].until is absent or today < ADEQ[c].until)
 
-        def decisionOf(a: Adequacy): string = a.decision
+        def decisionOf(a: Approval): string = a.decision
 
         # Transfers to a country with a v2 adequacy decision.
         rule test.v2-adequacy
@@ -64,11 +64,11 @@ enum LanguageV2Policy {
     @Test func valueRecordsAreNotManifestKinds() throws {
         let policy = try compile(LanguageV2Policy.text)
         let schema = policy.program.schema
-        #expect(schema.recordIndex["Adequacy"] == nil)
-        let adequacy = try #require(schema.valueRecordIndex["Adequacy"].map { schema.valueRecords[$0] })
+        #expect(schema.recordIndex["Approval"] == nil)
+        let adequacy = try #require(schema.valueRecordIndex["Approval"].map { schema.valueRecords[$0] })
         #expect(adequacy.fields.map(\.name) == ["from", "until", "decision", "scope"])
         #expect(XSDGenerator.xsd(for: schema) == XSDGenerator.xsd(for: Fixtures.baseline.program.schema))
-        let loaded = Fixtures.load(yaml: "apiVersion: placet/v1\nkind: Adequacy\nid: a\n", policy: policy)
+        let loaded = Fixtures.load(yaml: "apiVersion: placet/v1\nkind: Approval\nid: a\n", policy: policy)
         #expect(loaded.diagnostics.map(\.id) == ["manifest.unknownKind"])
     }
 
@@ -110,35 +110,35 @@ enum LanguageV2Policy {
     @Test func documentationComesFromTheLinesAbove() throws {
         let policy = try compile(LanguageV2Policy.text)
         let program = policy.program
-        let adequacy = program.schema.valueRecords[program.schema.valueRecordIndex["Adequacy"]!]
+        let adequacy = program.schema.valueRecords[program.schema.valueRecordIndex["Approval"]!]
         #expect(adequacy.fields.map(\.documentation) == ["When the decision took effect.", "When it lapses, if it does.", "", ""])
         #expect(program.constants.first { $0.name == "ADEQ" }?.documentation == "Decisions by country.")
         #expect(program.rules.first { $0.id == "test.v2-adequacy" }?.documentation == "Transfers to a country with a v2 adequacy decision.")
         let dataset = program.schema.records[program.schema.recordIndex["Dataset"]!]
-        #expect(dataset.fields[dataset.fieldIndex["personalData"]!].documentation == "GDPR Art. 4(1): personal data present.")
+        #expect(dataset.fields[dataset.fieldIndex["personalData"]!].documentation == "GDPR Art. 4(1): personal data present (true or false).")
         #expect(dataset.fields[dataset.fieldIndex["id"]!].documentation == "")
     }
 
     static let errorCases: [(String, String, String, Int, Int)] = [
-        ("const A: Adequacy = {decision: \"x\"}", "type.missingLiteralField",
-         "Adequacy literal is missing the required field 'from'", 1, 21),
-        ("const A: Adequacy = {from: 2000-01-01, decision: \"x\", scop: \"y\"}", "type.unknownField",
-         "unknown field 'scop' on Adequacy; did you mean 'scope'?", 1, 55),
-        ("const A: Adequacy = {from: 2000-01-01, decision: \"x\", from: 2001-01-01}", "type.duplicateLiteralField",
-         "field 'from' is given twice in this Adequacy literal (first at 2:22)", 1, 55),
+        ("const A: Approval = {decision: \"x\"}", "type.missingLiteralField",
+         "Approval literal is missing the required field 'from'", 1, 21),
+        ("const A: Approval = {from: 2000-01-01, decision: \"x\", scop: \"y\"}", "type.unknownField",
+         "unknown field 'scop' on Approval; did you mean 'scope'?", 1, 55),
+        ("const A: Approval = {from: 2000-01-01, decision: \"x\", from: 2001-01-01}", "type.duplicateLiteralField",
+         "field 'from' is given twice in this Approval literal (first at 2:22)", 1, 55),
         ("const A: string = {from: 2000-01-01}", "type.unexpectedRecordLiteral",
          "a record literal needs a value record type here, but string is expected", 1, 19),
-        ("def f(a: Adequacy): bool = {from: 2000-01-01} == a", "type.unexpectedRecordLiteral",
-         "a record literal needs a value record type from its context, as in 'const NAME: Adequacy = {...}'", 1, 28),
-        ("def f(a: Adequacy): date = a.until", "type.optionalWithoutPresenceTest",
+        ("def f(a: Approval): bool = {from: 2000-01-01} == a", "type.unexpectedRecordLiteral",
+         "a record literal needs a value record type from its context, as in 'const NAME: Approval = {...}'", 1, 28),
+        ("def f(a: Approval): date = a.until", "type.optionalWithoutPresenceTest",
          "'a.until' is optional (date?) and may be absent; test 'a.until is present' first", 1, 28),
-        ("def f(a: Adequacy): string = a.decison", "type.unknownField",
-         "unknown field 'decison' on Adequacy; did you mean 'decision'?", 1, 32),
+        ("def f(a: Approval): string = a.decison", "type.unknownField",
+         "unknown field 'decison' on Approval; did you mean 'decision'?", 1, 32),
     ]
 
     @Test(arguments: errorCases)
     func recordLiteralAndMemberErrors(source: String, id: String, message: String, line: Int, column: Int) {
-        let text = "value record Adequacy { from: date  until: date?  decision: string  scope: string = \"\" }\n" + source
+        let text = "value record Approval { from: date  until: date?  decision: string  scope: string = \"\" }\n" + source
         let (_, diagnostics) = Fixtures.compile(adding: text)
         let errors = diagnostics.filter(\.isError)
         #expect(errors.map(\.id) == [id])
@@ -202,7 +202,7 @@ enum LanguageV2Policy {
           removed a.old in revision 2: a.x, a.y, b  # split
           removed c: b }
 
-        value record Adequacy {
+        value record Approval {
           # When.
           from: date
           until: date?
@@ -210,9 +210,9 @@ enum LanguageV2Policy {
           scope: string = ""
         }
 
-        const ADEQ: map of Country to Adequacy = [CH: {from: 2000-07-26, decision: "2000/518/EC"}, GB: {from: 2021-06-28, until: 2031-12-28, decision: "(EU) 2021/1772", scope: "a long scope text, long enough to break"}]
+        const ADEQ: map of Country to Approval = [CH: {from: 2000-07-26, decision: "2000/518/EC"}, GB: {from: 2021-06-28, until: 2031-12-28, decision: "(EU) 2021/1772", scope: "a long scope text, long enough to break"}]
 
-        const ONE: Adequacy = {from: 2000-07-26, decision: "a decision with a long enough name", scope: "and a long scope, too"}
+        const ONE: Approval = {from: 2000-07-26, decision: "a decision with a long enough name", scope: "and a long scope, too"}
 
         def d(c: Country): string = if ADEQ[c] is present then ADEQ[c].decision else "none"
         """
@@ -229,7 +229,7 @@ enum LanguageV2Policy {
               removed c: b
             }
 
-            value record Adequacy {
+            value record Approval {
               # When.
               from: date
               until: date?
@@ -237,7 +237,7 @@ enum LanguageV2Policy {
               scope: string = ""
             }
 
-            const ADEQ: map of Country to Adequacy = [
+            const ADEQ: map of Country to Approval = [
               CH: {from: 2000-07-26, decision: "2000/518/EC"},
               GB: {
                 from: 2021-06-28,
@@ -247,7 +247,7 @@ enum LanguageV2Policy {
               }
             ]
 
-            const ONE: Adequacy = {
+            const ONE: Approval = {
               from: 2000-07-26,
               decision: "a decision with a long enough name",
               scope: "and a long scope, too"
@@ -263,7 +263,7 @@ enum LanguageV2Policy {
     }
 
     @Test func linterSeesUsesThroughLiteralsAndMembers() throws {
-        let text = LanguageV2Policy.text + "\n\nconst START: date = 2000-07-26\nconst OTHER: Adequacy = {from: START, decision: \"x\"}\n"
+        let text = LanguageV2Policy.text + "\n\nconst START: date = 2000-07-26\nconst OTHER: Approval = {from: START, decision: \"x\"}\n"
         let policy = try compile(text)
         let messages = Linter(program: policy.program, asOf: CivilDate(iso: "2028-01-01")!).run().map(\.message)
         #expect(!messages.contains { $0.contains("'START'") })

@@ -1,9 +1,10 @@
-// The baseline pack rule by rule (SPEC §3, §4, §2.7): each of the 17 rules firing and, with one
+// The baseline pack v2 rule by rule (SPEC §3, §4, §2.7): each of the 23 rules firing and, with one
 // fact changed, not firing; effective dates; waivers; the semantic traps of located(P),
 // adequacy and the EEA; and the order of findings and decisions.
 //
-// Every table case starts from one small inventory that no rule objects to (one dataset, one
-// model, one target, one placement `pl-1`) and changes one or two fields.
+// Every table case starts from one small inventory that no rule objects to (one controller
+// established in Germany, one dataset, one model, one target, one placement `pl-1`) and changes
+// one or two fields.
 
 import PlacetEngine
 import PlacetLanguage
@@ -28,14 +29,22 @@ enum RuleYAML {
         return lines.joined(separator: "\n")
     }
 
+    /// ACME, established in Germany: the controller of the base dataset.
+    static let controller = manifest("Controller", "c-1", [("establishedIn", "[DE]")])
+        + "\n---\n" + manifest("Controller", "c-us", [("establishedIn", "[US]")])
+
     /// Personal data of EU subjects with a lawful basis and a completed DPIA: no GDPR rule fires.
     static let dataset: [(String, String)] = [
-        ("personalData", "true"), ("dataSubjects", "[EU]"), ("lawfulBasis", "contract"), ("dpia", "completed"),
+        ("personalData", "true"), ("controller", "c-1"), ("dataSubjects", "[EU]"), ("lawfulBasis", "contract"),
+        ("dpia", "completed"),
     ]
     /// A general-purpose (use case `general`) minimal-risk model: no AI Act rule fires.
     static let model: [(String, String)] = [("useCase", "general"), ("riskTier", "minimal")]
-    /// An EU (Germany) target offering spark.
-    static let target: [(String, String)] = [("provider", "aws"), ("country", "DE"), ("frameworks", "[spark]")]
+    /// An EU (Germany) target offering spark, run by a processor under an Art. 28 agreement and
+    /// reachable from Germany only.
+    static let target: [(String, String)] = [
+        ("provider", "aws"), ("country", "DE"), ("frameworks", "[spark]"), ("accessFrom", "[DE]"), ("processorAgreement", "true"),
+    ]
     /// Inference in production, the scope of the most rules.
     static let placement: [(String, String)] = [
         ("workload", "inference"), ("model", "m-1"), ("datasets", "[ds-1]"), ("target", "t-1"), ("stage", "production"),
@@ -44,7 +53,7 @@ enum RuleYAML {
     /// The base inventory with changes, plus any extra manifests.
     static func inventory(dataset: [String: String] = [:], model: [String: String] = [:], target: [String: String] = [:],
                           placement: [String: String] = [:], extra: [String] = []) -> String {
-        ([manifest("Dataset", "ds-1", Self.dataset, dataset), manifest("Model", "m-1", Self.model, model),
+        ([controller, manifest("Dataset", "ds-1", Self.dataset, dataset), manifest("Model", "m-1", Self.model, model),
           manifest("Target", "t-1", Self.target, target), manifest("Placement", "pl-1", Self.placement, placement)] + extra)
             .joined(separator: "\n---\n")
     }
@@ -55,8 +64,8 @@ enum RuleYAML {
     }
 }
 
-/// The rules SPEC §4 gives the effect `warn`; every other rule blocks.
-private let warnRules: Set<String> = ["gdpr.transfer-assessment", "aiact.transparency", "aiact.gpai-documentation"]
+/// The rules SPEC §4 (pack v2) gives the effect `warn`; every other rule blocks.
+private let warnRules: Set<String> = ["aiact.gpai-classification"]
 
 private func rule(of summary: String) -> String {
     String(summary.prefix { $0 != " " })
@@ -77,9 +86,11 @@ private func highRisk(_ changes: [String: String] = [:]) -> [String: String] {
         .merging(changes) { $1 }
 }
 
-/// A general-purpose AI model at the systemic-risk threshold, documented but not mitigated.
+/// A general-purpose AI model above the systemic-risk threshold (Art. 51(2): greater than 1e25),
+/// with its Art. 53 duties met but no Art. 55 measures.
 private func gpai(_ changes: [String: String] = [:]) -> [String: String] {
-    ["gpai": "true", "trainingFlops": "1e25", "technicalDocumentation": "true"].merging(changes) { $1 }
+    ["gpai": "true", "trainingFlops": "2e25", "technicalDocumentation": "true", "copyrightPolicy": "true",
+     "trainingContentSummary": "true"].merging(changes) { $1 }
 }
 
 /// One case: changes to the base inventory, the date, and placement pl-1's exact findings.
@@ -127,9 +138,12 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
                  expected: ["gdpr.lawful-basis [ds-1]"]),
         RuleCase(name: "lawful-basis: no lawful basis, but not personal data",
                  dataset: ["lawfulBasis": RuleYAML.omit, "personalData": "false"], expected: []),
-        RuleCase(name: "lawful-basis: no lawful basis, but only reached through lineage (direct only)",
+        RuleCase(name: "lawful-basis: no lawful basis, reached only through the model's lineage (EDPB Opinion 28/2024)",
                  dataset: ["lawfulBasis": RuleYAML.omit], model: ["trainedOn": "[ds-1]"], placement: ["datasets": "[]"],
-                 expected: []),
+                 expected: ["gdpr.lawful-basis [ds-1]"]),
+        RuleCase(name: "lawful-basis: through lineage, but the model's anonymity was assessed",
+                 dataset: ["lawfulBasis": RuleYAML.omit], model: ["trainedOn": "[ds-1]", "anonymityAssessed": "true"],
+                 placement: ["datasets": "[]"], expected: []),
         // gdpr.special-category
         RuleCase(name: "special-category: health data without an Art. 9(2) condition",
                  dataset: ["specialCategories": "[health]"], expected: ["gdpr.special-category [ds-1]"]),
@@ -159,21 +173,57 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
         // gdpr.transfer
         RuleCase(name: "transfer: EU subjects to India", target: ["country": "IN"], expected: ["gdpr.transfer [ds-1]"]),
         RuleCase(name: "transfer: EU subjects to Japan (adequate)", target: ["country": "JP"], expected: []),
-        RuleCase(name: "transfer: US subjects only to India", dataset: ["dataSubjects": "[US]"],
-                 target: ["country": "IN"], expected: []),
+        RuleCase(name: "transfer: US subjects only to India, but the controller is established in Germany (Art. 3(1))",
+                 dataset: ["dataSubjects": "[US]"], target: ["country": "IN"], expected: ["gdpr.transfer [ds-1]"]),
+        RuleCase(name: "transfer: US subjects only to India by a controller established in the US: no GDPR",
+                 dataset: ["dataSubjects": "[US]", "controller": "c-us"], target: ["country": "IN"], expected: []),
         RuleCase(name: "transfer: non-personal data to India", dataset: ["personalData": "false"],
                  target: ["country": "IN"], expected: []),
+        RuleCase(name: "transfer: SCCs on the dataset only do not bind the importer",
+                 dataset: ["transferMechanisms": "[scc]"], target: ["country": "IN"], expected: ["gdpr.transfer [ds-1]"]),
+        RuleCase(name: "transfer: a derogation only is no basis for systematic hosting (EDPB 2/2018)",
+                 dataset: ["transferMechanisms": "[derogation]"], target: ["country": "IN", "transferMechanisms": "[derogation]"],
+                 expected: ["gdpr.transfer [ds-1]"]),
+        RuleCase(name: "transfer: SCCs on the dataset, BCRs on the target: no common safeguard",
+                 dataset: ["transferMechanisms": "[scc]"], target: ["country": "IN", "transferMechanisms": "[bcr]"],
+                 expected: ["gdpr.transfer [ds-1]"]),
+        RuleCase(name: "transfer: remote access from India to an EU region is a transfer",
+                 target: ["accessFrom": "[DE, IN]"], expected: ["gdpr.transfer [ds-1]"]),
+        RuleCase(name: "transfer: a target in India run by the data's own controller is no transfer",
+                 target: ["country": "IN", "operator": "c-1", "accessFrom": "[]", "processorAgreement": "false"], expected: []),
         // gdpr.transfer-assessment
-        RuleCase(name: "transfer-assessment: India with SCCs", dataset: ["transferMechanisms": "[scc]"],
-                 target: ["country": "IN"], expected: ["gdpr.transfer-assessment [ds-1]"]),
-        RuleCase(name: "transfer-assessment: India with BCRs", dataset: ["transferMechanisms": "[bcr]"],
-                 target: ["country": "IN"], expected: ["gdpr.transfer-assessment [ds-1]"]),
-        RuleCase(name: "transfer-assessment: India with SCCs and a derogation",
-                 dataset: ["transferMechanisms": "[scc, derogation]"], target: ["country": "IN"],
+        RuleCase(name: "transfer-assessment: India with SCCs on both sides, no assessment",
+                 dataset: ["transferMechanisms": "[scc]"], target: ["country": "IN", "transferMechanisms": "[scc]"],
                  expected: ["gdpr.transfer-assessment [ds-1]"]),
-        RuleCase(name: "transfer-assessment: India with a derogation only", dataset: ["transferMechanisms": "[derogation]"],
-                 target: ["country": "IN"], expected: []),
+        RuleCase(name: "transfer-assessment: India with BCRs on both sides, no assessment",
+                 dataset: ["transferMechanisms": "[bcr]"], target: ["country": "IN", "transferMechanisms": "[bcr]"],
+                 expected: ["gdpr.transfer-assessment [ds-1]"]),
+        RuleCase(name: "transfer-assessment: India with SCCs on both sides, assessed for India",
+                 dataset: ["transferMechanisms": "[scc]", "transferImpactAssessedFor": "[IN]"],
+                 target: ["country": "IN", "transferMechanisms": "[scc]"], expected: []),
+        RuleCase(name: "transfer-assessment: assessed for India, but the US is reached too and not assessed",
+                 dataset: ["transferMechanisms": "[scc]", "transferImpactAssessedFor": "[IN]"],
+                 target: ["country": "IN", "transferMechanisms": "[scc]", "accessFrom": "[IN, US]"],
+                 expected: ["gdpr.transfer-assessment [ds-1]"]),
         RuleCase(name: "transfer-assessment: SCCs but Germany is no transfer", dataset: ["transferMechanisms": "[scc]"],
+                 target: ["transferMechanisms": "[scc]"], expected: []),
+        // gdpr.processor-contract
+        RuleCase(name: "processor-contract: a processor without an Art. 28 agreement",
+                 target: ["processorAgreement": "false"], expected: ["gdpr.processor-contract [ds-1]"]),
+        RuleCase(name: "processor-contract: the controller's own data centre needs none",
+                 target: ["processorAgreement": "false", "operator": "c-1", "accessFrom": "[]"], expected: []),
+        RuleCase(name: "processor-contract: another controller's data centre is a processor to c-1",
+                 target: ["processorAgreement": "false", "operator": "c-us", "accessFrom": "[]"],
+                 expected: ["gdpr.processor-contract [ds-1]"]),
+        RuleCase(name: "processor-contract: not personal data",
+                 dataset: ["personalData": "false"], target: ["processorAgreement": "false"], expected: []),
+        // gdpr.purpose-limitation
+        RuleCase(name: "purpose-limitation: training on personal data without a compatibility assessment",
+                 placement: ["workload": "training", "stage": "development"], expected: ["gdpr.purpose-limitation [ds-1]"]),
+        RuleCase(name: "purpose-limitation: fine-tuning on personal data without a compatibility assessment",
+                 placement: ["workload": "fineTuning", "stage": "development"], expected: ["gdpr.purpose-limitation [ds-1]"]),
+        RuleCase(name: "purpose-limitation: training with the purpose documented as compatible",
+                 dataset: ["trainingPurposeCompatible": "true"], placement: ["workload": "training", "stage": "development"],
                  expected: []),
     ]
 
@@ -222,8 +272,9 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
                  expected: ["aiact.tier-understated [m-1]"]),
         RuleCase(name: "tier-understated: employment declared high",
                  model: ["useCase": "annex3.employment", "riskTier": "high"], placement: ["stage": "development"], expected: []),
-        RuleCase(name: "tier-understated: chatbot declared minimal",
-                 model: ["useCase": "transparency.chatbot", "riskTier": "minimal"], expected: ["aiact.tier-understated [m-1]"]),
+        RuleCase(name: "tier-understated: chatbot declared minimal (Art. 50 follows the use case too)",
+                 model: ["useCase": "transparency.chatbot", "riskTier": "minimal"],
+                 expected: ["aiact.tier-understated [m-1]", "aiact.transparency [m-1]"]),
         RuleCase(name: "tier-understated: chatbot declared limited",
                  model: ["useCase": "transparency.chatbot", "riskTier": "limited", "transparencyNotice": "true"], expected: []),
         RuleCase(name: "tier-understated: social scoring declared high",
@@ -239,9 +290,11 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
         RuleCase(name: "conformity: assessment in progress, but in staging",
                  model: highRisk(["conformityAssessment": "inProgress"]), placement: ["stage": "staging"], expected: []),
         RuleCase(name: "conformity: assessment in progress, but training",
-                 model: highRisk(["conformityAssessment": "inProgress"]), placement: ["workload": "training"], expected: []),
+                 dataset: ["trainingPurposeCompatible": "true"], model: highRisk(["conformityAssessment": "inProgress"]),
+                 placement: ["workload": "training"], expected: []),
         RuleCase(name: "conformity: assessment in progress, but fine-tuning",
-                 model: highRisk(["conformityAssessment": "inProgress"]), placement: ["workload": "fineTuning"], expected: []),
+                 dataset: ["trainingPurposeCompatible": "true"], model: highRisk(["conformityAssessment": "inProgress"]),
+                 placement: ["workload": "fineTuning"], expected: []),
         RuleCase(name: "registration: no EU database id", model: highRisk(["euDatabaseId": RuleYAML.omit]),
                  expected: ["aiact.high-risk-registration [m-1]"]),
         RuleCase(name: "registration: no EU database id, but in development",
@@ -265,19 +318,63 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
                  placement: ["stage": "staging"], expected: []),
         RuleCase(name: "transparency: minimal in production without a notice", expected: []),
         // aiact.gpai-systemic-risk
-        RuleCase(name: "gpai-systemic-risk: 1e25 FLOPs unmitigated", model: gpai(),
+        RuleCase(name: "gpai-systemic-risk: 2e25 FLOPs unmitigated", model: gpai(),
                  expected: ["aiact.gpai-systemic-risk [m-1]"]),
-        RuleCase(name: "gpai-systemic-risk: 1e25 FLOPs mitigated", model: gpai(["systemicRiskMitigation": "true"]),
+        RuleCase(name: "gpai-systemic-risk: 2e25 FLOPs mitigated", model: gpai(["systemicRiskMitigation": "true"]),
                  expected: []),
-        RuleCase(name: "gpai-systemic-risk: 1e25 FLOPs but not GPAI", model: gpai(["gpai": "false"]), expected: []),
-        // aiact.gpai-documentation
-        RuleCase(name: "gpai-documentation: GPAI without documentation", model: ["gpai": "true"],
+        RuleCase(name: "gpai-systemic-risk: designated by the Commission at 1e24 FLOPs (Art. 51(1)(b))",
+                 model: gpai(["trainingFlops": "1e24", "systemicRiskDesignated": "true"]),
+                 expected: ["aiact.gpai-systemic-risk [m-1]"]),
+        RuleCase(name: "gpai-systemic-risk: 2e25 FLOPs but not declared GPAI: only the classification warning",
+                 model: gpai(["gpai": "false"]), expected: ["aiact.gpai-classification [m-1]"]),
+        // aiact.gpai-documentation, aiact.gpai-copyright
+        RuleCase(name: "gpai-documentation: GPAI without documentation",
+                 model: ["gpai": "true", "copyrightPolicy": "true", "trainingContentSummary": "true"],
                  expected: ["aiact.gpai-documentation [m-1]"]),
         RuleCase(name: "gpai-documentation: GPAI with documentation",
-                 model: ["gpai": "true", "technicalDocumentation": "true"], expected: []),
-        RuleCase(name: "gpai-documentation: GPAI at 1e25 FLOPs, neither documented nor mitigated",
+                 model: ["gpai": "true", "technicalDocumentation": "true", "copyrightPolicy": "true",
+                         "trainingContentSummary": "true"], expected: []),
+        RuleCase(name: "gpai-documentation: open-source GPAI is exempt (Art. 53(2))",
+                 model: ["gpai": "true", "openSource": "true", "copyrightPolicy": "true", "trainingContentSummary": "true"],
+                 expected: []),
+        RuleCase(name: "gpai-documentation: open-source GPAI with systemic risk is not exempt",
+                 model: gpai(["openSource": "true", "technicalDocumentation": "false", "systemicRiskMitigation": "true"]),
+                 expected: ["aiact.gpai-documentation [m-1]"]),
+        RuleCase(name: "gpai-documentation: GPAI at 2e25 FLOPs, neither documented nor mitigated",
                  model: gpai(["technicalDocumentation": "false"]),
                  expected: ["aiact.gpai-documentation [m-1]", "aiact.gpai-systemic-risk [m-1]"]),
+        RuleCase(name: "gpai-copyright: no copyright policy", model: gpai(["copyrightPolicy": "false", "systemicRiskMitigation": "true"]),
+                 expected: ["aiact.gpai-copyright [m-1]"]),
+        RuleCase(name: "gpai-copyright: open source is no exemption from the training-content summary",
+                 model: ["gpai": "true", "openSource": "true", "copyrightPolicy": "true"],
+                 expected: ["aiact.gpai-copyright [m-1]"]),
+        // aiact.gpai-classification
+        RuleCase(name: "gpai-classification: 2e23 FLOPs, not declared GPAI", model: ["trainingFlops": "2e23"],
+                 expected: ["aiact.gpai-classification [m-1]"]),
+        RuleCase(name: "gpai-classification: exactly 1e23 FLOPs is not above the criterion", model: ["trainingFlops": "1e23"],
+                 expected: []),
+        // aiact.prohibited-intimate-imagery
+        RuleCase(name: "prohibited-intimate-imagery: declared high",
+                 model: ["useCase": "prohibited.intimateImageAbuse", "riskTier": "high"], placement: ["stage": "development"],
+                 expected: ["aiact.prohibited-intimate-imagery [m-1]", "aiact.tier-understated [m-1]"]),
+        RuleCase(name: "prohibited-intimate-imagery: declared high, the day before the omnibus prohibition",
+                 model: ["useCase": "prohibited.intimateImageAbuse", "riskTier": "high"], placement: ["stage": "development"],
+                 asOf: "2026-12-01", expected: []),
+        RuleCase(name: "prohibited-intimate-imagery: declared high, the day the omnibus prohibition applies",
+                 model: ["useCase": "prohibited.intimateImageAbuse", "riskTier": "high"], placement: ["stage": "development"],
+                 asOf: "2026-12-02", expected: ["aiact.prohibited-intimate-imagery [m-1]"]),
+        // aiact.fundamental-rights-assessment
+        RuleCase(name: "fria: credit scoring without an Art. 27 assessment",
+                 model: highRisk(["useCase": "annex3.creditScoring"]), expected: ["aiact.fundamental-rights-assessment [m-1]"]),
+        RuleCase(name: "fria: credit scoring with a completed assessment",
+                 model: highRisk(["useCase": "annex3.creditScoring"]), placement: ["fria": "completed"], expected: []),
+        RuleCase(name: "fria: education by a public-service deployer",
+                 model: highRisk(["useCase": "annex3.education"]), placement: ["publicService": "true"],
+                 expected: ["aiact.fundamental-rights-assessment [m-1]"]),
+        RuleCase(name: "fria: education by a private deployer", model: highRisk(["useCase": "annex3.education"]), expected: []),
+        RuleCase(name: "fria: critical infrastructure is excluded even for a public body",
+                 model: highRisk(["useCase": "annex3.criticalInfrastructure"]), placement: ["publicService": "true"],
+                 expected: []),
     ]
 
     @Test(arguments: gdprCases) func gdprRule(_ testCase: RuleCase) {
@@ -296,11 +393,12 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
     @Test func tablesFireEveryRuleOfTheBaselinePack() {
         let fired = Set((Self.gdprCases + Self.residencyAndPlatformCases + Self.aiActCases).flatMap(\.expected).map(rule(of:)))
         #expect(fired == [
-            "gdpr.lawful-basis", "gdpr.special-category", "gdpr.criminal-data", "gdpr.dpia", "gdpr.transfer",
-            "gdpr.transfer-assessment", "residency.location", "residency.sovereign", "aiact.prohibited",
-            "aiact.tier-understated", "aiact.high-risk-conformity", "aiact.high-risk-registration",
-            "aiact.high-risk-oversight", "aiact.transparency", "aiact.gpai-systemic-risk", "aiact.gpai-documentation",
-            "platform.framework",
+            "gdpr.lawful-basis", "gdpr.special-category", "gdpr.criminal-data", "gdpr.purpose-limitation", "gdpr.dpia",
+            "gdpr.transfer", "gdpr.transfer-assessment", "gdpr.processor-contract", "residency.location",
+            "residency.sovereign", "aiact.prohibited", "aiact.prohibited-intimate-imagery", "aiact.tier-understated",
+            "aiact.high-risk-conformity", "aiact.high-risk-registration", "aiact.high-risk-oversight",
+            "aiact.fundamental-rights-assessment", "aiact.transparency", "aiact.gpai-systemic-risk",
+            "aiact.gpai-documentation", "aiact.gpai-copyright", "aiact.gpai-classification", "platform.framework",
         ])
         #expect(Set(Fixtures.baseline.rules.map(\.id)) == fired)
     }
@@ -308,13 +406,16 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
     /// The effect, waivability and effective date of each rule, as SPEC §4's table gives them.
     @Test(arguments: [
         ("gdpr.lawful-basis", "block", ""), ("gdpr.special-category", "block", ""), ("gdpr.criminal-data", "block", ""),
-        ("gdpr.dpia", "block", ""), ("gdpr.transfer", "block", ""), ("gdpr.transfer-assessment", "warn", ""),
+        ("gdpr.purpose-limitation", "block", ""), ("gdpr.dpia", "block", ""), ("gdpr.transfer", "block", ""),
+        ("gdpr.transfer-assessment", "block", ""), ("gdpr.processor-contract", "block", ""),
         ("residency.location", "block", ""), ("residency.sovereign", "block", ""),
-        ("aiact.prohibited", "block unwaivable", "2025-02-02"), ("aiact.tier-understated", "block", "2027-12-02"),
+        ("aiact.prohibited", "block unwaivable", "2025-02-02"),
+        ("aiact.prohibited-intimate-imagery", "block unwaivable", "2026-12-02"), ("aiact.tier-understated", "block", "2027-12-02"),
         ("aiact.high-risk-conformity", "block", "2027-12-02"), ("aiact.high-risk-registration", "block", "2027-12-02"),
-        ("aiact.high-risk-oversight", "block", "2027-12-02"), ("aiact.transparency", "warn", "2026-08-02"),
-        ("aiact.gpai-systemic-risk", "block", "2025-08-02"), ("aiact.gpai-documentation", "warn", "2025-08-02"),
-        ("platform.framework", "block", ""),
+        ("aiact.high-risk-oversight", "block", "2027-12-02"), ("aiact.fundamental-rights-assessment", "block", "2027-12-02"),
+        ("aiact.transparency", "block", "2026-08-02"), ("aiact.gpai-systemic-risk", "block", "2025-08-02"),
+        ("aiact.gpai-documentation", "block", "2025-08-02"), ("aiact.gpai-copyright", "block", "2025-08-02"),
+        ("aiact.gpai-classification", "warn", "2025-08-02"), ("platform.framework", "block", ""),
     ])
     func ruleHeaderMatchesSpec(id: String, effect: String, effective: String) {
         let definition = Fixtures.baseline.rules.first { $0.id == id }
@@ -336,6 +437,9 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
             RuleCase(name: "aiact.gpai-*", model: systemic, asOf: "2025-08-01", expected: []),
             RuleCase(name: "aiact.gpai-*", model: systemic, asOf: "2025-08-02",
                      expected: ["aiact.gpai-documentation [m-1]", "aiact.gpai-systemic-risk [m-1]"]),
+            RuleCase(name: "aiact.gpai-classification", model: ["trainingFlops": "2e23"], asOf: "2025-08-01", expected: []),
+            RuleCase(name: "aiact.gpai-classification", model: ["trainingFlops": "2e23"], asOf: "2025-08-02",
+                     expected: ["aiact.gpai-classification [m-1]"]),
             RuleCase(name: "aiact.transparency", model: limited, asOf: "2026-08-01", expected: []),
             RuleCase(name: "aiact.transparency", model: limited, asOf: "2026-08-02", expected: ["aiact.transparency [m-1]"]),
             RuleCase(name: "aiact.tier-understated", model: understated, asOf: "2027-12-01", expected: []),
@@ -345,6 +449,33 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
             RuleCase(name: "aiact.high-risk-*", model: unmetHighRisk, asOf: "2027-12-02",
                      expected: ["aiact.high-risk-conformity [m-1]", "aiact.high-risk-oversight [m-1]",
                                 "aiact.high-risk-registration [m-1]"]),
+            // Per-model dates (SPEC §4): Annex I products from 2028-08-02 (omnibus).
+            RuleCase(name: "Annex I product, conformity", model: ["riskTier": "high", "annexIProduct": "true", "euDatabaseId": "E-1",
+                                                                  "humanOversight": "true"],
+                     asOf: "2028-08-01", expected: []),
+            RuleCase(name: "Annex I product, conformity", model: ["riskTier": "high", "annexIProduct": "true", "euDatabaseId": "E-1",
+                                                                  "humanOversight": "true"],
+                     asOf: "2028-08-02", expected: ["aiact.high-risk-conformity [m-1]"]),
+            // GPAI models on the market before 2025-08-02 comply by 2027-08-02 (Art. 111(3)).
+            RuleCase(name: "GPAI placed on the market 2025-08-01", model: gpai(["placedOnMarket": "2025-08-01"]),
+                     asOf: "2027-08-01", expected: []),
+            RuleCase(name: "GPAI placed on the market 2025-08-01", model: gpai(["placedOnMarket": "2025-08-01"]),
+                     asOf: "2027-08-02", expected: ["aiact.gpai-systemic-risk [m-1]"]),
+            RuleCase(name: "GPAI placed on the market 2025-08-02", model: gpai(["placedOnMarket": "2025-08-02"]),
+                     asOf: "2025-08-02", expected: ["aiact.gpai-systemic-risk [m-1]"]),
+            // Art. 50(2) marking by systems on the market before 2026-08-02: grace to 2026-12-02.
+            RuleCase(name: "synthetic content placed 2026-08-01", model: ["useCase": "transparency.syntheticContent",
+                                                                          "riskTier": "limited", "placedOnMarket": "2026-08-01"],
+                     asOf: "2026-12-01", expected: []),
+            RuleCase(name: "synthetic content placed 2026-08-01", model: ["useCase": "transparency.syntheticContent",
+                                                                          "riskTier": "limited", "placedOnMarket": "2026-08-01"],
+                     asOf: "2026-12-02", expected: ["aiact.transparency [m-1]"]),
+            RuleCase(name: "synthetic content placed 2026-08-02", model: ["useCase": "transparency.syntheticContent",
+                                                                          "riskTier": "limited", "placedOnMarket": "2026-08-02"],
+                     asOf: "2026-08-02", expected: ["aiact.transparency [m-1]"]),
+            RuleCase(name: "a chatbot placed 2026-08-01 gets no marking grace", model: ["useCase": "transparency.chatbot",
+                                                                                         "riskTier": "limited", "placedOnMarket": "2026-08-01"],
+                     asOf: "2026-08-02", expected: ["aiact.transparency [m-1]"]),
             // A rule without an effective date applies on any date.
             RuleCase(name: "gdpr.lawful-basis", dataset: ["lawfulBasis": RuleYAML.omit], asOf: "2018-05-25",
                      expected: ["gdpr.lawful-basis [ds-1]"]),
@@ -384,8 +515,8 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
                  placement: ["workload": "storage", "model": RuleYAML.omit], expected: []),
         RuleCase(name: "the same model placed for inference",
                  model: ["useCase": "prohibited.socialScoring", "riskTier": "minimal", "gpai": "true", "trainingFlops": "1e26"],
-                 expected: ["aiact.gpai-documentation [m-1]", "aiact.gpai-systemic-risk [m-1]", "aiact.prohibited [m-1]",
-                            "aiact.tier-understated [m-1]"]),
+                 expected: ["aiact.gpai-copyright [m-1]", "aiact.gpai-documentation [m-1]", "aiact.gpai-systemic-risk [m-1]",
+                            "aiact.prohibited [m-1]", "aiact.tier-understated [m-1]"]),
         RuleCase(name: "storage without a model: restricted data still needs sovereignty",
                  dataset: ["classification": "restricted"], placement: ["workload": "storage", "model": RuleYAML.omit],
                  expected: ["residency.sovereign [ds-1]"]),
@@ -401,10 +532,24 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
                  expected: ["gdpr.transfer [ds-1]"]),
         RuleCase(name: "DPF certification outside the US does not make India adequate",
                  target: ["country": "IN", "dpfCertified": "true"], expected: ["gdpr.transfer [ds-1]"]),
-        // Brazil: adequate from 2026-01-27.
-        RuleCase(name: "Brazil, day before adequacy", target: ["country": "BR"], asOf: "2026-01-26",
+        // Brazil: adequate from 2026-01-26 (Implementing Decision (EU) 2026/179).
+        RuleCase(name: "Brazil, day before adequacy", target: ["country": "BR", "accessFrom": "[BR]"], asOf: "2026-01-25",
                  expected: ["gdpr.transfer [ds-1]"]),
-        RuleCase(name: "Brazil, on the adequacy date", target: ["country": "BR"], asOf: "2026-01-27", expected: []),
+        RuleCase(name: "Brazil, on the adequacy date", target: ["country": "BR", "accessFrom": "[BR]"], asOf: "2026-01-26",
+                 expected: []),
+        // United Kingdom: the renewal applies until 27 December 2031, that day included.
+        RuleCase(name: "UK, last day of the renewed decision", target: ["country": "GB", "accessFrom": "[GB]"],
+                 asOf: "2031-12-27", expected: []),
+        RuleCase(name: "UK, the day the decision lapses", target: ["country": "GB", "accessFrom": "[GB]"],
+                 asOf: "2031-12-28", expected: ["gdpr.transfer [ds-1]"]),
+        // The EU includes the outermost regions and Åland.
+        RuleCase(name: "Réunion (outermost region) is in the EU", target: ["country": "RE", "accessFrom": "[RE]"],
+                 expected: []),
+        RuleCase(name: "Åland is in the EU", target: ["country": "AX", "accessFrom": "[AX]"], expected: []),
+        RuleCase(name: "residency [FR] does not cover Réunion", dataset: ["residency": "[FR]"],
+                 target: ["country": "RE", "accessFrom": "[RE]"], expected: ["residency.location [ds-1]"]),
+        RuleCase(name: "the Faroe Islands are outside the EU but adequate", dataset: ["residency": "[EU]"],
+                 target: ["country": "FO", "accessFrom": "[FO]"], expected: ["residency.location [ds-1]"]),
         // Norway: in the EEA, not in the EU.
         RuleCase(name: "Norway target: no transfer", target: ["country": "NO"], expected: []),
         RuleCase(name: "Norway target, residency [EU]", dataset: ["residency": "[EU]"], target: ["country": "NO"],
@@ -420,8 +565,10 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
                  expected: ["gdpr.transfer [ds-1]"]),
         RuleCase(name: "subjects [IS] to India", dataset: ["dataSubjects": "[IS]"], target: ["country": "IN"],
                  expected: ["gdpr.transfer [ds-1]"]),
-        RuleCase(name: "subjects [CH, US] to India", dataset: ["dataSubjects": "[CH, US]"], target: ["country": "IN"],
-                 expected: []),
+        RuleCase(name: "subjects [CH, US] to India, by a controller in Germany", dataset: ["dataSubjects": "[CH, US]"],
+                 target: ["country": "IN"], expected: ["gdpr.transfer [ds-1]"]),
+        RuleCase(name: "subjects [CH, US] to India, by a controller in the US", dataset: ["dataSubjects": "[CH, US]", "controller": "c-us"],
+                 target: ["country": "IN"], expected: []),
         RuleCase(name: "subjects [US, GR] to India", dataset: ["dataSubjects": "[US, GR]"], target: ["country": "IN"],
                  expected: ["gdpr.transfer [ds-1]"]),
         // anonymised: the GDPR rules do not apply; the residency rules still do.
@@ -440,26 +587,35 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
         RuleCase(name: "anonymised restricted data: residency still binds",
                  dataset: ["anonymised": "true", "classification": "restricted", "residency": "[FR]"],
                  expected: ["residency.location [ds-1]", "residency.sovereign [ds-1]"]),
-        // Transfer mechanisms: SCCs only warn (approved); a derogation gives neither finding.
-        RuleCase(name: "SCCs to a non-DPF US target: warning only, approved",
-                 dataset: ["transferMechanisms": "[scc]"], target: ["country": "US"],
+        // Transfer mechanisms: an Art. 46 safeguard on both sides still needs an assessment; a
+        // derogation never suffices.
+        RuleCase(name: "SCCs on both sides to a non-DPF US target: the assessment is missing",
+                 dataset: ["transferMechanisms": "[scc]"], target: ["country": "US", "transferMechanisms": "[scc]"],
                  expected: ["gdpr.transfer-assessment [ds-1]"]),
-        RuleCase(name: "derogation to a non-DPF US target: nothing",
-                 dataset: ["transferMechanisms": "[derogation]"], target: ["country": "US"], expected: []),
+        RuleCase(name: "derogation to a non-DPF US target: a transfer without a Chapter V tool",
+                 dataset: ["transferMechanisms": "[derogation]"], target: ["country": "US"], expected: ["gdpr.transfer [ds-1]"]),
+        RuleCase(name: "an EU region run by a US provider without DPF, reached from the US",
+                 target: ["accessFrom": "[DE, US]", "dpfCertified": "false"], expected: ["gdpr.transfer [ds-1]"]),
+        RuleCase(name: "an EU region run by a DPF-certified US provider, reached from the US",
+                 target: ["accessFrom": "[DE, US]", "dpfCertified": "true"], expected: []),
         // Art. 6(3): the exemption holds only without profiling.
-        RuleCase(name: "annex III, exemption, no profiling, declared minimal",
+        RuleCase(name: "annex III, exemption, no profiling, declared minimal: still registered (Art. 49(2))",
                  model: ["useCase": "annex3.education", "riskTier": "minimal", "article6Exemption": "true",
-                         "profiling": "false"], expected: []),
+                         "profiling": "false"], expected: ["aiact.high-risk-registration [m-1]"]),
+        RuleCase(name: "annex III, exemption, no profiling, declared minimal, registered",
+                 model: ["useCase": "annex3.education", "riskTier": "minimal", "article6Exemption": "true",
+                         "profiling": "false", "euDatabaseId": "EUDB-1"], expected: []),
         RuleCase(name: "annex III, exemption, profiling, declared minimal",
                  model: ["useCase": "annex3.education", "riskTier": "minimal", "article6Exemption": "true",
-                         "profiling": "true"], expected: ["aiact.tier-understated [m-1]"]),
+                         "profiling": "true"], expected: ["aiact.high-risk-registration [m-1]", "aiact.tier-understated [m-1]"]),
         RuleCase(name: "annex III, no exemption, no profiling, declared minimal",
                  model: ["useCase": "annex3.education", "riskTier": "minimal", "article6Exemption": "false",
                          "profiling": "false"], expected: ["aiact.tier-understated [m-1]"]),
-        // The systemic-risk threshold is inclusive.
-        RuleCase(name: "GPAI at exactly 1e25 FLOPs", model: gpai(["trainingFlops": "1e25"]),
-                 expected: ["aiact.gpai-systemic-risk [m-1]"]),
+        // Art. 51(2): systemic risk is presumed above ("greater than") 10^25 FLOPs, not at it.
+        RuleCase(name: "GPAI at exactly 1e25 FLOPs", model: gpai(["trainingFlops": "1e25"]), expected: []),
         RuleCase(name: "GPAI at 10000000000000000000000000 FLOPs", model: gpai(["trainingFlops": "10000000000000000000000000"]),
+                 expected: []),
+        RuleCase(name: "GPAI just above 1e25 FLOPs", model: gpai(["trainingFlops": "1.0000001e25"]),
                  expected: ["aiact.gpai-systemic-risk [m-1]"]),
         RuleCase(name: "GPAI at 9.9e24 FLOPs", model: gpai(["trainingFlops": "9.9e24"]), expected: []),
     ]
@@ -555,10 +711,10 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
     }
 
     @Test func waiverDoesNotWaiveAWarning() {
-        let yaml = RuleYAML.inventory(dataset: ["transferMechanisms": "[scc]"], target: ["country": "IN"],
-                                      extra: [RuleYAML.waiver("w-1", rule: "gdpr.transfer-assessment", expires: "2099-01-01")])
+        let yaml = RuleYAML.inventory(model: ["trainingFlops": "2e23"],
+                                      extra: [RuleYAML.waiver("w-1", rule: "aiact.gpai-classification", expires: "2099-01-01")])
         let decision = Fixtures.assess(yaml: yaml, asOf: "2028-01-01")?.decision("pl-1")
-        #expect(decision?.summaries == ["gdpr.transfer-assessment [ds-1]"])
+        #expect(decision?.summaries == ["aiact.gpai-classification [m-1]"])
         #expect(decision?.findings.map(\.effect) == [.warn])
         #expect(decision?.outcome == .approve)
     }
@@ -580,7 +736,8 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
 
     @Test func findingsAreSortedByRuleThenSubject() {
         let yaml = [
-            RuleYAML.manifest("Dataset", "ds-z", [("personalData", "true"), ("dataSubjects", "[EU]"),
+            RuleYAML.controller,
+            RuleYAML.manifest("Dataset", "ds-z", [("personalData", "true"), ("controller", "c-1"), ("dataSubjects", "[EU]"),
                                                   ("classification", "restricted")]),
             RuleYAML.manifest("Dataset", "ds-a", RuleYAML.dataset, ["classification": "restricted", "residency": "[FR]"]),
             RuleYAML.manifest("Dataset", "ds-m", [("personalData", "false")]),
@@ -590,7 +747,7 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
         ].joined(separator: "\n---\n")
         let decision = Fixtures.assess(yaml: yaml)?.decision("pl-1")
         #expect(decision?.summaries == [
-            "aiact.gpai-documentation [m-1]", "gdpr.lawful-basis [ds-z]", "platform.framework [t-1]",
+            "aiact.gpai-copyright [m-1]", "aiact.gpai-documentation [m-1]", "gdpr.lawful-basis [ds-z]", "platform.framework [t-1]",
             "residency.location [ds-a]", "residency.sovereign [ds-a]", "residency.sovereign [ds-z]",
         ])
         #expect(decision?.findings.allSatisfy { $0.subjects.count == 1 } == true)
@@ -600,6 +757,7 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
     @Test func lineageFindingsSortWithDirectOnes() {
         // ds-b reached directly, ds-a only through lineage: both restricted, sorted by subject.
         let yaml = [
+            RuleYAML.controller,
             RuleYAML.manifest("Dataset", "ds-b", RuleYAML.dataset, ["classification": "restricted"]),
             RuleYAML.manifest("Dataset", "ds-a", RuleYAML.dataset, ["classification": "restricted"]),
             RuleYAML.manifest("Model", "m-1", RuleYAML.model, ["trainedOn": "[ds-a]"]),
@@ -617,7 +775,7 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
             RuleYAML.manifest("Placement", "pl-b", RuleYAML.placement, ["workload": "storage", "model": RuleYAML.omit,
                                                                        "framework": "mpi"]),
         ]
-        let yaml = ([RuleYAML.manifest("Dataset", "ds-1", RuleYAML.dataset), RuleYAML.manifest("Model", "m-1", RuleYAML.model),
+        let yaml = ([RuleYAML.controller, RuleYAML.manifest("Dataset", "ds-1", RuleYAML.dataset), RuleYAML.manifest("Model", "m-1", RuleYAML.model),
                      RuleYAML.manifest("Target", "t-1", RuleYAML.target)] + placements).joined(separator: "\n---\n")
         let assessment = Fixtures.assess(yaml: yaml)
         #expect(assessment?.decisions.map(\.placement) == ["pl-a", "pl-b", "pl-c"])
