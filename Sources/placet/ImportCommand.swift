@@ -14,6 +14,9 @@ struct ImportCommand: ParsableCommand {
 }
 
 struct ImportOptions: ParsableArguments {
+    /// The schema whose field documentation becomes the hint beside each TODO.
+    @OptionGroup var policyOptions: PolicyOptions
+
     @Option(name: .long, help: "Output format.")
     var format: ManifestExportFormat = .yaml
 
@@ -22,6 +25,10 @@ struct ImportOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp("The manifest id (default: from the name; needed when the source names nothing).", valueName: "id"))
     var id: String?
+
+    func hints() throws -> SchemaHints {
+        SchemaHints(schema: try policyOptions.compile().schema)
+    }
 
     func read(_ path: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -60,7 +67,7 @@ struct CroissantImport: ParsableCommand {
     func run() throws {
         let bytes = try options.read(file)
         do {
-            try options.write(try CroissantImporter.draft(from: bytes, id: options.id))
+            try options.write(try CroissantImporter.draft(from: bytes, id: options.id, hints: try options.hints()))
         } catch let error as ImportError {
             throw options.fail(error, path: file)
         }
@@ -80,7 +87,7 @@ struct ModelCardImport: ParsableCommand {
     func run() throws {
         let bytes = try options.read(file)
         do {
-            let result = try ModelCardImporter.draft(from: String(decoding: bytes, as: UTF8.self), id: options.id)
+            let result = try ModelCardImporter.draft(from: String(decoding: bytes, as: UTF8.self), id: options.id, hints: try options.hints())
             Terminal.printDiagnostics(result.warnings.map {
                 Diagnostic(id: "import.warning", severity: .warning, message: $0, location: SourceLocation(file: file, line: 1, column: 0))
             })

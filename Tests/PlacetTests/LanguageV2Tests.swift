@@ -129,7 +129,7 @@ enum LanguageV2Policy {
         ("const A: string = {from: 2000-01-01}", "type.unexpectedRecordLiteral",
          "a record literal needs a value record type here, but string is expected", 1, 19),
         ("def f(a: Approval): bool = {from: 2000-01-01} == a", "type.unexpectedRecordLiteral",
-         "a record literal needs a value record type from its context, as in 'const NAME: Approval = {...}'", 1, 28),
+         "a record literal needs a value record type from its context, as in 'const NAME: Adequacy = {...}'", 1, 28),
         ("def f(a: Approval): date = a.until", "type.optionalWithoutPresenceTest",
          "'a.until' is optional (date?) and may be absent; test 'a.until is present' first", 1, 28),
         ("def f(a: Approval): string = a.decison", "type.unknownField",

@@ -70,9 +70,9 @@ import Testing
         Case(name: "absent and present", source: rule(when: "d.lawfulBasis is absent and d.lawfulBasis is present"),
              id: "lint.neverHolds", line: 5, column: 36,
              message: "the condition of rule 'test.case' can never hold: 'd.lawfulBasis is absent' contradicts 'd.lawfulBasis is present'"),
-        Case(name: "a false comparison of constants", source: rule(when: "personal(d) and count(EU) > 27"),
+        Case(name: "a false comparison of constants", source: rule(when: "personal(d) and count(EU) > 34"),
              id: "lint.neverHolds", line: 5, column: 24,
-             message: "the condition of rule 'test.case' can never hold: 'count(EU) > 27' is never true"),
+             message: "the condition of rule 'test.case' can never hold: 'count(EU) > 34' is never true"),
         Case(name: "a contradiction through a definition", source: rule(when: "personal(d) and d.anonymised"),
              id: "lint.neverHolds", line: 5, column: 24,
              message: "the condition of rule 'test.case' can never hold: 'personal(d)' contradicts 'd.anonymised'"),
@@ -140,7 +140,7 @@ import Testing
         Quiet(name: "a case between two bounds", source: rule(when: "d.dpia < completed and d.dpia > notStarted")),
         Quiet(name: "a number between two bounds", source: rule(forEach: "m in placement.model", when: "m.trainingFlops > 1e24 and m.trainingFlops < 1e25")),
         Quiet(name: "two optionals", source: rule(when: "d.lawfulBasis is absent and d.art9Condition is present")),
-        Quiet(name: "a comparison of constants that is true", source: rule(when: "personal(d) and count(EU) == 27")),
+        Quiet(name: "a comparison of constants that is true", source: rule(when: "personal(d) and count(EU) == 34")),
         Quiet(name: "a definition and another field", source: rule(when: "personal(d) and d.criminalData")),
         Quiet(name: "another optional than the one iterated", source: rule(forEach: "m in placement.model", when: "placement.framework is absent")),
         Quiet(name: "a boolean or another's negation", source: rule(when: "d.criminalData or not d.art10Authorised")),
@@ -166,11 +166,13 @@ import Testing
     @Test func bundledPackHasNoWarningsOnlyFutureDateNotes() {
         let diagnostics = Linter(program: Fixtures.baseline.program, asOf: CivilDate(iso: "2026-11-29")!).run()
         #expect(diagnostics.filter { $0.severity != .note }.map(\.message) == [])
-        #expect(diagnostics.map(\.id) == Array(repeating: "lint.futureEffectiveDate", count: 4))
-        #expect(diagnostics.map(\.message) == [
-            "aiact.tier-understated", "aiact.high-risk-conformity", "aiact.high-risk-registration", "aiact.high-risk-oversight",
-        ].map { "rule '\($0)' takes effect on 2027-12-02, after 2026-11-29: it is silent until then" })
-        #expect(diagnostics.map { $0.location?.file } == Array(repeating: "rules/aiact.placet", count: 4))
+        #expect(diagnostics.map(\.id) == Array(repeating: "lint.futureEffectiveDate", count: 6))
+        #expect(diagnostics.map(\.message) == ["rule 'aiact.prohibited-intimate-imagery' takes effect on 2026-12-02, after 2026-11-29: it is silent until then"]
+            + [
+                "aiact.tier-understated", "aiact.high-risk-conformity", "aiact.high-risk-registration", "aiact.high-risk-oversight",
+                "aiact.fundamental-rights-assessment",
+            ].map { "rule '\($0)' takes effect on 2027-12-02, after 2026-11-29: it is silent until then" })
+        #expect(diagnostics.map { $0.location?.file } == Array(repeating: "rules/aiact.placet", count: 6))
     }
 
     @Test func severalAlternativesThatAllFailPointAtTheCondition() {
@@ -187,12 +189,12 @@ import Testing
         let result = try PlacetExecutable.run(["lint", "policies", "--as-of", "2026-11-29"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.hasPrefix("""
-            policies/rules/aiact.placet:20:13: note: rule 'aiact.tier-understated' takes effect on 2027-12-02, after 2026-11-29: it is silent until then
-             20 |   effective 2027-12-02
+            policies/rules/aiact.placet:30:13: note: rule 'aiact.prohibited-intimate-imagery' takes effect on 2026-12-02, after 2026-11-29: it is silent until then
+             30 |   effective 2026-12-02
                 |             ^~~~~~~~~~
 
             """))
-        #expect(result.stdout.hasSuffix("0 warnings, 4 notes in 8 policy files (as of 2026-11-29)\n"))
+        #expect(result.stdout.hasSuffix("0 warnings, 6 notes in 8 policy files (as of 2026-11-29)\n"))
         #expect(result.stderr == "")
     }
 

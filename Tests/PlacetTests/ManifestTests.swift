@@ -15,6 +15,7 @@ import Testing
         provider: azure
         country: NO
         frameworks: [ray]
+        accessFrom: [NO, SE]
         """
 
     private func value(_ result: ManifestLoadResult, kind: String, id: String, field: String) -> Value? {
@@ -35,8 +36,14 @@ import Testing
             kind: Dataset
             id: ds-nordic
             personalData: true
+            controller: c-nordic
             lawfulBasis: contract
             dataSubjects: [NO, SE]
+            ---
+            apiVersion: placet/v1
+            kind: Controller
+            id: c-nordic
+            establishedIn: [NO]
             """)
         #expect(result.diagnostics.isEmpty)
         #expect(value(result, kind: "Target", id: "t-oslo", field: "country") == .enumCase(countryIndex("NO")))
@@ -69,11 +76,11 @@ import Testing
     }
 
     @Test func jsonObjectArrayAndLinesAllLoad() {
-        let targetJSON = #"{"apiVersion": "placet/v1", "kind": "Target", "id": "t-1", "provider": "aws", "country": "DE"}"#
-        let array = #"[{"apiVersion": "placet/v1", "kind": "Target", "id": "t-2", "provider": "gcp", "country": "FR"},"#
-            + #" {"apiVersion": "placet/v1", "kind": "Target", "id": "t-3", "provider": "ovh", "country": "FR", "gpuHourCost": 2.5}]"#
-        let lines = #"{"apiVersion": "placet/v1", "kind": "Target", "id": "t-4", "provider": "aws", "country": "IE"}"#
-            + "\n\n" + #"{"apiVersion": "placet/v1", "kind": "Target", "id": "t-5", "provider": "aws", "country": "SE"}"# + "\n"
+        let targetJSON = #"{"apiVersion": "placet/v1", "kind": "Target", "id": "t-1", "provider": "aws", "country": "DE", "accessFrom": ["DE"]}"#
+        let array = #"[{"apiVersion": "placet/v1", "kind": "Target", "id": "t-2", "provider": "gcp", "country": "FR", "accessFrom": ["FR"]},"#
+            + #" {"apiVersion": "placet/v1", "kind": "Target", "id": "t-3", "provider": "ovh", "country": "FR", "gpuHourCost": 2.5, "accessFrom": ["FR"]}]"#
+        let lines = #"{"apiVersion": "placet/v1", "kind": "Target", "id": "t-4", "provider": "aws", "country": "IE", "accessFrom": ["IE"]}"#
+            + "\n\n" + #"{"apiVersion": "placet/v1", "kind": "Target", "id": "t-5", "provider": "aws", "country": "SE", "accessFrom": ["SE"]}"# + "\n"
         let result = Fixtures.load([
             ManifestInput(path: "a.json", text: targetJSON), ManifestInput(path: "b.json", text: array),
             ManifestInput(path: "c.jsonl", text: lines),
@@ -139,12 +146,42 @@ import Testing
                   id: "manifest.danglingReference", line: 5, column: 9, message: "Placement 'p', field 'target': no Target with id 't-nowhere'"),
         ErrorCase(name: "duplicate id", path: "m.yaml", text: dataset + "personalData: false\n---\n" + dataset + "personalData: false\n",
                   id: "manifest.duplicateID", line: 8, column: 5, message: "duplicate Dataset id 'ds-1': first defined at m.yaml:1"),
-        ErrorCase(name: "subjects required for personal data", path: "m.yaml", text: dataset + "personalData: true\nlawfulBasis: consent\n",
-                  id: "manifest.conditionallyRequired", line: 1, column: 1,
+        ErrorCase(name: "subjects required for personal data", path: "m.yaml",
+                  text: "apiVersion: placet/v1\nkind: Controller\nid: c-1\nestablishedIn: [DE]\n---\n" + dataset
+                    + "personalData: true\ncontroller: c-1\nlawfulBasis: consent\n",
+                  id: "manifest.conditionallyRequired", line: 6, column: 1,
                   message: "Dataset 'ds-1': field 'dataSubjects' is required (and may not be empty) when personalData"),
+        ErrorCase(name: "controller required for personal data", path: "m.yaml",
+                  text: dataset + "personalData: true\ndataSubjects: [EU]\nlawfulBasis: consent\n",
+                  id: "manifest.conditionallyRequired", line: 1, column: 1,
+                  message: "Dataset 'ds-1': field 'controller' is required (and may not be empty) when personalData"),
+        ErrorCase(name: "a controller reference that no manifest defines", path: "m.yaml",
+                  text: dataset + "personalData: true\ncontroller: acme-eu\ndataSubjects: [EU]\nlawfulBasis: consent\n",
+                  id: "manifest.danglingReference", line: 5, column: 13,
+                  message: "Dataset 'ds-1', field 'controller': no Controller with id 'acme-eu'"),
+        ErrorCase(name: "a controller established nowhere", path: "m.yaml",
+                  text: "apiVersion: placet/v1\nkind: Controller\nid: c-1\nestablishedIn: []\n",
+                  id: "manifest.conditionallyRequired", line: 1, column: 1,
+                  message: "Controller 'c-1': field 'establishedIn' is required (and may not be empty) when true"),
+        ErrorCase(name: "a processor's target must say where the data can be reached from", path: "m.yaml",
+                  text: "apiVersion: placet/v1\nkind: Target\nid: t\nprovider: aws\ncountry: DE\n",
+                  id: "manifest.conditionallyRequired", line: 1, column: 1,
+                  message: "Target 't': field 'accessFrom' is required (and may not be empty) when operator is absent"),
+        ErrorCase(name: "a v1 use case names its replacements", path: "m.yaml",
+                  text: "apiVersion: placet/v1\nkind: Model\nid: m\nuseCase: annex3.essentialServices\nriskTier: high\n",
+                  id: "manifest.removedValue", line: 4, column: 10,
+                  message: "Model 'm', field 'useCase': unknown UseCase 'annex3.essentialServices': it was removed in schema revision 2; use annex3.publicBenefits, annex3.creditScoring, annex3.insurancePricing or annex3.emergencyTriage"),
+        ErrorCase(name: "a v1 use case with one replacement", path: "m.yaml",
+                  text: "apiVersion: placet/v1\nkind: Model\nid: m\nuseCase: transparency.emotionRecognition\nriskTier: limited\n",
+                  id: "manifest.removedValue", line: 4, column: 10,
+                  message: "Model 'm', field 'useCase': unknown UseCase 'transparency.emotionRecognition': it was removed in schema revision 2; use annex3.emotionRecognition"),
+        ErrorCase(name: "annex3.biometrics names three replacements", path: "m.json",
+                  text: #"{"apiVersion": "placet/v1", "kind": "Model", "id": "m", "useCase": "annex3.biometrics", "riskTier": "high"}"#,
+                  id: "manifest.removedValue", line: 1, column: 68,
+                  message: "Model 'm', field 'useCase': unknown UseCase 'annex3.biometrics': it was removed in schema revision 2; use annex3.remoteBiometricId, annex3.biometricCategorisation or annex3.emotionRecognition"),
         ErrorCase(name: "model required unless storage", path: "m.yaml",
-                  text: "apiVersion: placet/v1\nkind: Target\nid: t\nprovider: aws\ncountry: DE\n---\napiVersion: placet/v1\nkind: Placement\nid: p\nworkload: inference\ntarget: t\nstage: production\n",
-                  id: "manifest.conditionallyRequired", line: 7, column: 1,
+                  text: "apiVersion: placet/v1\nkind: Target\nid: t\nprovider: aws\ncountry: DE\naccessFrom: [DE]\n---\napiVersion: placet/v1\nkind: Placement\nid: p\nworkload: inference\ntarget: t\nstage: production\n",
+                  id: "manifest.conditionallyRequired", line: 8, column: 1,
                   message: "Placement 'p': field 'model' is required (and may not be empty) when workload != storage"),
         ErrorCase(name: "wrong apiVersion", path: "m.yaml", text: "apiVersion: placet/v2\nkind: Dataset\nid: d\npersonalData: false\n",
                   id: "manifest.badApiVersion", line: 1, column: 13, message: "unsupported apiVersion 'placet/v2'; expected 'placet/v1'"),

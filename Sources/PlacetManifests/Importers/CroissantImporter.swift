@@ -15,7 +15,7 @@ public struct ImportError: Error, Sendable, Equatable {
 }
 
 public enum CroissantImporter {
-    public static func draft(from bytes: [UInt8], id: String? = nil) throws(ImportError) -> ManifestDraft {
+    public static func draft(from bytes: [UInt8], id: String? = nil, hints: SchemaHints) throws(ImportError) -> ManifestDraft {
         let parsed: Swift.Result<DocumentNode, ReadError> = bytes.withUnsafeBufferPointer { buffer in
             do throws(ReadError) {
                 return .success(try JSONReader.read(buffer, range: 0..<buffer.count))
@@ -61,21 +61,17 @@ public enum CroissantImporter {
             notes.append("RAI personalSensitiveInformation: \(sensitive.joined(separator: "; "))")
             fields.append(.init("personalData", .scalar("true", quoted: false)))
         } else {
-            fields.append(.init("personalData", .todo(hint: "true or false: does it hold personal data (GDPR Art. 4(1))? Croissant's RAI section does not say", list: false)))
+            notes.append("Croissant's RAI section does not say whether the data is personal.")
+            fields += hints.todos("Dataset", ["personalData"])
         }
         for key in ["rai:dataCollection", "rai:dataUseCases"] {
             if let text = object.strings(key).first { notes.append("\(key.dropFirst(4)): \(text)") }
         }
-        fields += [
-            .init("dataSubjects", .todo(hint: "where the data subjects are: EU, EEA or country codes", list: true)),
-            .init("specialCategories", .todo(hint: "GDPR Art. 9(1) categories present, or [] for none", list: true)),
-            .init("criminalData", .todo(hint: "true or false: GDPR Art. 10 data present", list: false)),
-            .init("lawfulBasis", .todo(hint: "GDPR Art. 6(1): consent, contract, legalObligation, vitalInterests, publicTask or legitimateInterests", list: false)),
-            .init("dpia", .todo(hint: "notStarted, inProgress or completed (GDPR Art. 35)", list: false)),
-            .init("residency", .todo(hint: "where the data may be placed, or [] for no constraint", list: true)),
-            .init("transferMechanisms", .todo(hint: "scc, bcr, derogation, or [] for none", list: true)),
-            .init("classification", .todo(hint: "public, internal, confidential or restricted", list: false)),
-        ]
+        // Facts of law and contract no catalogue records: a person states each of them.
+        fields += hints.todos("Dataset", [
+            "controller", "dataSubjects", "specialCategories", "criminalData", "lawfulBasis", "dpia", "residency",
+            "transferMechanisms", "transferImpactAssessedFor", "trainingPurposeCompatible", "classification",
+        ])
         return ManifestDraft(kind: "Dataset", id: id ?? "ds-" + slug(name), fields: fields, notes: notes)
     }
 }

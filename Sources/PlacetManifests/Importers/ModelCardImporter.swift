@@ -13,7 +13,7 @@ public enum ModelCardImporter {
         public var warnings: [String]
     }
 
-    public static func draft(from text: String, id: String? = nil) throws(ImportError) -> Result {
+    public static func draft(from text: String, id: String? = nil, hints: SchemaHints) throws(ImportError) -> Result {
         var warnings: [String] = []
         let (frontMatter, body) = split(text)
         var metadata: [MappingEntry] = []
@@ -63,12 +63,9 @@ public enum ModelCardImporter {
         if !tags.isEmpty { notes.append("tags: \(tags.joined(separator: ", "))") }
         let languages = card.strings("language")
         if !languages.isEmpty { notes.append("language: \(languages.joined(separator: ", "))") }
-        fields += [
-            .init("useCase", .todo(hint: "what the system is for: general, transparency.*, annex3.* or prohibited.* (AI Act)" + (pipeline.map { "; the card's pipeline_tag is \($0)" } ?? ""), list: false)),
-            .init("riskTier", .todo(hint: "minimal, limited, high or prohibited, as the provider declares it", list: false)),
-            .init("gpai", .todo(hint: "true or false: a general-purpose AI model (AI Act Art. 3(63))", list: false)),
-            .init("trainingFlops", .todo(hint: "cumulative training compute in FLOPs, e.g. 3e24", list: false)),
-        ]
+        // What the system is for, its tier and its place on the market are the provider's
+        // statements under the AI Act; a card does not make them.
+        fields += hints.todos("Model", ["useCase", "riskTier", "gpai", "trainingFlops", "placedOnMarket"])
         // Training data is what `datasets:` lists. The model-index results name the benchmarks the
         // model was evaluated on, which are not lineage: they are noted, never `trainedOn`.
         let benchmarks = card.evaluationDatasets
@@ -80,7 +77,7 @@ public enum ModelCardImporter {
             fields.append(.init("trainedOn", .list(datasets.map { "ds-" + slug($0) }, quoted: true)))
             notes.append("datasets on the card: \(datasets.joined(separator: ", "))")
         } else {
-            fields.append(.init("trainedOn", .todo(hint: "ids of the Dataset manifests the model was trained on, or [] if none hold personal data", list: true)))
+            fields += hints.todos("Model", ["trainedOn"])
         }
         return Result(draft: ManifestDraft(kind: "Model", id: id ?? "mdl-" + slug(name), fields: fields, notes: notes), warnings: warnings)
     }
