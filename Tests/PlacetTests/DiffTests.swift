@@ -38,7 +38,7 @@ import Testing
     @Test func samePoliciesChangeNothing() throws {
         let assessment = try #require(DiffTests.assess(Fixtures.baselineSources, asOf: "2026-11-29"))
         let impact = PolicyImpact(old: assessment, new: assessment)
-        #expect(impact.placements == 19)
+        #expect(impact.placements == 30)
         #expect(impact.changes.isEmpty)
         #expect(impact.decisionsChanged == 0 && impact.findingsChanged == 0)
     }
@@ -63,20 +63,22 @@ import Testing
         Edit(name: "high-risk obligations brought forward", path: "rules/aiact.placet",
              old: "effective 2027-12-02", new: "effective 2026-01-01", asOf: "2026-11-29",
              changes: [
+                // Conformity and oversight also test today >= highRiskFrom(m) (ANNEX_III_FROM), so they stay silent.
                 "pl-citizen-score-dev block -> block: +block aiact.tier-understated [mdl-citizen-score]",
-                "pl-credit-scoring-batch-onprem approve -> block: +block aiact.high-risk-conformity [mdl-credit-scoring], "
-                    + "+block aiact.high-risk-oversight [mdl-credit-scoring], +block aiact.high-risk-registration [mdl-credit-scoring]",
-                "pl-credit-scoring-prod-eu block -> block: +block aiact.high-risk-conformity [mdl-credit-scoring], "
-                    + "+block aiact.high-risk-oversight [mdl-credit-scoring], +block aiact.high-risk-registration [mdl-credit-scoring]",
-                "pl-cv-screener-prod approve -> block: +block aiact.tier-understated [mdl-cv-screener]",
+                "pl-credit-scoring-batch-onprem block -> block: +block aiact.high-risk-registration [mdl-credit-scoring]",
+                "pl-credit-scoring-prod-eu block -> block: +block aiact.fundamental-rights-assessment [mdl-credit-scoring], "
+                    + "+block aiact.high-risk-registration [mdl-credit-scoring]",
+                "pl-cv-screener-prod approve -> block: +block aiact.high-risk-registration [mdl-cv-screener], "
+                    + "+block aiact.tier-understated [mdl-cv-screener]",
+                "pl-undress-gen-quarantine approve -> block: +block aiact.tier-understated [mdl-hub-undress-gen]",
              ],
-             decisionsChanged: 2, findingsChanged: 2),
+             decisionsChanged: 2, findingsChanged: 3),
         Edit(name: "Brazil's adequacy decision a year later", path: "reference/sets.placet",
-             old: "BR: 2026-01-27", new: "BR: 2027-01-27", asOf: "2026-11-29",
+             old: "BR: {from: 2026-01-26", new: "BR: {from: 2027-01-26", asOf: "2026-11-29",
              changes: ["pl-chatbot-staging-brazil approve -> block: +block gdpr.transfer [ds-nordic-customers], +block gdpr.transfer [ds-support-transcripts]"],
              decisionsChanged: 1, findingsChanged: 0),
         Edit(name: "a reworded message", path: "rules/gdpr.placet",
-             old: "records no lawful basis for processing", new: "has no lawful basis", asOf: "2026-11-29",
+             old: "records no lawful basis:", new: "has no lawful basis:", asOf: "2026-11-29",
              changes: [], decisionsChanged: 0, findingsChanged: 0),
     ]
 
@@ -88,7 +90,7 @@ import Testing
         #expect(impact.changes.map(DiffTests.summary) == edit.changes)
         #expect(impact.decisionsChanged == edit.decisionsChanged)
         #expect(impact.findingsChanged == edit.findingsChanged)
-        #expect(impact.placements == 19)
+        #expect(impact.placements == 30)
         #expect(impact.oldPolicyDigest != impact.newPolicyDigest)
     }
 
@@ -111,7 +113,7 @@ import Testing
             pl-marketing-recs-batch-eu: block -> approve
               - block  gdpr.lawful-basis [ds-marketing-leads]
               + warn   gdpr.lawful-basis [ds-marketing-leads]
-            19 placements: 1 decision changed, 0 with changed findings only (as of 2026-11-29)
+            30 placements: 1 decision changed, 0 with changed findings only (as of 2026-11-29)
 
             """)
     }
@@ -125,7 +127,7 @@ import Testing
         #expect(object["asOf"] as? String == "2026-11-29")
         #expect((object["old"] as? [String: String])?["policyDigest"] == report.oldPolicyDigest)
         #expect((object["new"] as? [String: String])?["policyDigest"] == report.newPolicyDigest)
-        #expect(object["summary"] as? [String: Int] == ["placements": 19, "decisionsChanged": 1, "findingsChanged": 0])
+        #expect(object["summary"] as? [String: Int] == ["placements": 30, "decisionsChanged": 1, "findingsChanged": 0])
         let changes = try #require(object["changes"] as? [[String: Any]])
         #expect(changes.count == 1)
         #expect(changes.first?["placement"] as? String == "pl-marketing-recs-batch-eu")
@@ -150,13 +152,13 @@ import Testing
     @Test func commandExitsZeroWhenNothingChanges() throws {
         let result = try PlacetExecutable.run(["diff", "policies", "--policies", "policies", "policies/examples/acme", "--as-of", "2026-11-29"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout == "19 placements: no decision or finding changes (as of 2026-11-29)\n")
+        #expect(result.stdout == "30 placements: no decision or finding changes (as of 2026-11-29)\n")
         #expect(result.stderr == "")
         let json = try PlacetExecutable.run(["diff", "policies", "--policies", "policies", "policies/examples/acme", "--as-of", "2026-11-29", "--format", "json"])
         #expect(json.status == 0)
         let object = try JSONSerialization.jsonObject(with: json.stdoutData) as? [String: Any]
         #expect((object?["changes"] as? [Any])?.isEmpty == true)
-        #expect(object?["summary"] as? [String: Int] == ["placements": 19, "decisionsChanged": 0, "findingsChanged": 0])
+        #expect(object?["summary"] as? [String: Int] == ["placements": 30, "decisionsChanged": 0, "findingsChanged": 0])
     }
 
     @Test func commandExitsOneWhenADecisionChanges() throws {
@@ -173,7 +175,7 @@ import Testing
             pl-marketing-recs-batch-eu: block -> approve
               - block  gdpr.lawful-basis [ds-marketing-leads]
               + warn   gdpr.lawful-basis [ds-marketing-leads]
-            19 placements: 1 decision changed, 0 with changed findings only (as of 2026-11-29)
+            30 placements: 1 decision changed, 0 with changed findings only (as of 2026-11-29)
 
             """)
         let json = try PlacetExecutable.run(["diff", "policies", "--policies", directory.path, "policies/examples/acme", "--as-of", "2026-11-29",
@@ -194,7 +196,7 @@ import Testing
         for arguments in [["policies", "--policies", directory.path], [directory.path, "--policies", "policies"]] {
             let result = try PlacetExecutable.run(["diff"] + arguments + ["policies/examples/acme", "--as-of", "2026-11-29", "--format", "json"])
             #expect(result.status == 2)
-            #expect(result.stderr.hasPrefix("\(directory.path)/reference/definitions.placet:4:36: error: unknown field 'personalDta' on Dataset"))
+            #expect(result.stderr.hasPrefix("\(directory.path)/reference/definitions.placet:5:36: error: unknown field 'personalDta' on Dataset"))
             let object = try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any]
             #expect((object?["changes"] as? [Any])?.isEmpty == true)
             #expect((object?["errors"] as? [[String: Any]])?.map { $0["id"] as? String } == ["type.unknownField"])

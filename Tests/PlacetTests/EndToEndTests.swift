@@ -18,10 +18,10 @@ import Testing
         let data = try Data(contentsOf: Fixtures.goldenDirectory.appendingPathComponent("acme-2028-01-01.json"))
         let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         let summary = object?["summary"] as? [String: Int]
-        #expect(summary == ["placements": 19, "approved": 6, "blocked": 13, "warnings": 3, "waived": 1])
+        #expect(summary == ["placements": 30, "approved": 8, "blocked": 22, "warnings": 2, "waived": 1])
         let decisions = object?["decisions"] as? [[String: Any]] ?? []
         let fired = Set(decisions.flatMap { ($0["findings"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String } })
-        #expect(fired.count == 17, "the example inventory fires every rule of the baseline pack")
+        #expect(fired.count == 23, "the example inventory fires every rule of the baseline pack")
     }
 
     @Test func textOutputMatchesGolden() throws {
@@ -45,13 +45,15 @@ import Testing
             [{"apiVersion": "placet/v1", "kind": "Placement", "id": "pl-a", "workload": "inference", "model": "mdl-hr-attrition",
               "datasets": ["ds-hr-analytics"], "target": "aws-eu-central-1", "stage": "production"},
              {"apiVersion": "placet/v1", "kind": "Placement", "id": "pl-b", "workload": "batchScoring", "model": "mdl-product-recommender",
-              "datasets": ["ds-clickstream"], "target": "aws-ap-south-1", "stage": "production"}]
+              "datasets": ["ds-clickstream"], "target": "aws-ap-south-1", "stage": "production"},
+             {"apiVersion": "placet/v1", "kind": "Placement", "id": "pl-c", "workload": "fineTuning", "model": "mdl-catalog-imagegen",
+              "datasets": ["ds-product-catalog"], "target": "aws-eu-central-1", "stage": "development"}]
             """#.write(to: file, atomically: true, encoding: .utf8)
         let acme = "policies/examples/acme/"
-        let result = try PlacetExecutable.run(["check", acme + "targets.yaml", acme + "models.yaml", acme + "datasets.yaml", file.path,
+        let result = try PlacetExecutable.run(["check", acme + "controllers.yaml", acme + "targets.yaml", acme + "models.yaml", acme + "datasets.yaml", file.path,
                                                "--as-of", "2028-01-01"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.hasSuffix("2 placements: 2 approved, 0 blocked; 1 warning, 0 waived (as of 2028-01-01)\n"
+        #expect(result.stdout.hasSuffix("3 placements: 3 approved, 0 blocked; 1 warning, 0 waived (as of 2028-01-01)\n"
             + "policies: policies/ (\(Fixtures.baseline.digest))\n"))
     }
 
@@ -59,7 +61,7 @@ import Testing
         let result = try PlacetExecutable.run(["check", Fixtures.acmeDirectory.path, "--as-of", "2028-01-01", "--format", "json"],
                                               in: URL(fileURLWithPath: NSTemporaryDirectory()))
         #expect(result.status == 1)
-        #expect(result.stdout.contains("\"blocked\": 13"))
+        #expect(result.stdout.contains("\"blocked\": 22"))
     }
 
     @Test func badManifestFailsClosedWithExitTwo() throws {
@@ -68,6 +70,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.copyItem(at: Fixtures.acmeDirectory.appendingPathComponent("targets.yaml"),
                                          to: directory.appendingPathComponent("targets.yaml"))
+        try FileManager.default.copyItem(at: Fixtures.acmeDirectory.appendingPathComponent("controllers.yaml"),
+                                         to: directory.appendingPathComponent("controllers.yaml"))
         try "apiVersion: placet/v1\nkind: Target\nid: t-bad\nprovider: aws\ncountry: XX\n"
             .write(to: directory.appendingPathComponent("zz-bad.yaml"), atomically: true, encoding: .utf8)
         let json = try PlacetExecutable.run(["check", directory.path, "--format", "json"])

@@ -161,7 +161,7 @@ import Testing
         let work = try Self.temporaryDirectory("empty")
         defer { try? FileManager.default.removeItem(at: work) }
         try "".write(to: work.appendingPathComponent("empty.yaml"), atomically: true, encoding: .utf8)
-        for path in [work.appendingPathComponent("empty.yaml").path, Self.acme + "/targets.yaml"] {
+        for path in [work.appendingPathComponent("empty.yaml").path, Self.acme + "/controllers.yaml"] {
             let result = try PlacetExecutable.run(["check", path])
             #expect(result.status == 2)
             #expect(result.stderr == "error: no Placement manifests in \(path): nothing to decide; pass --allow-empty if that is intended\n")
@@ -177,7 +177,7 @@ import Testing
     func standardInputIsAManifestFile(format: String, file: String) throws {
         let data = try Data(contentsOf: Fixtures.acmeDirectory.appendingPathComponent(file))
         let acme = Self.acme + "/"
-        let references = ["targets.yaml", "models.yaml", "datasets.yaml"].map { acme + $0 }
+        let references = ["controllers.yaml", "targets.yaml", "models.yaml", "datasets.yaml"].map { acme + $0 }
         for formatArguments in [[], ["--input-format", format]] {
             let result = try PlacetExecutable.run(["check", "-", "--as-of", "2028-01-01"] + formatArguments + references, input: data)
             #expect(result.status == 1 || result.status == 0, "\(result.stderr)")
@@ -190,7 +190,7 @@ import Testing
         let sniffed = try PlacetExecutable.run(["check", "-", "--as-of", "2028-01-01", "--format", "json"], input: xml)
         #expect(sniffed.status == 1, "\(sniffed.stderr)")
         let object = try JSONSerialization.jsonObject(with: sniffed.stdoutData) as? [String: Any]
-        #expect((object?["summary"] as? [String: Int])?["placements"] == 19)
+        #expect((object?["summary"] as? [String: Int])?["placements"] == 30)
         #expect((object?["inputs"] as? [[String: String]])?.first?["file"] == "<stdin>")
 
         // Told it is YAML, the error names <stdin>:line:column and quotes one line, not the document.
@@ -208,7 +208,7 @@ import Testing
         #expect(result.stdout == "")
         #expect(result.stderr == """
             error: --workload: unknown Workload 'infer'; did you mean 'inference'? (valid values: training, fineTuning, inference, batchScoring, storage)
-            error: --model: no Model with id 'mdl-hr-atrition'; did you mean 'mdl-hr-attrition'? (known ids: mdl-acme-foundation, mdl-citizen-score, mdl-credit-scoring, mdl-cv-screener, mdl-hr-attrition, mdl-product-recommender, mdl-sepsis-alert, mdl-shift-planner, mdl-support-chatbot)
+            error: --model: no Model with id 'mdl-hr-atrition'; did you mean 'mdl-hr-attrition'? (known ids: mdl-acme-foundation, mdl-acme-lm-small, mdl-acme-lm-v1, mdl-call-emotion, mdl-catalog-imagegen, mdl-citizen-score, mdl-credit-scoring, mdl-cv-screener, mdl-hr-attrition, mdl-hub-undress-gen, mdl-product-recommender, mdl-sepsis-alert, mdl-shift-planner, mdl-support-chatbot, mdl-telemetry-anomaly)
 
             """)
         let help = try PlacetExecutable.run(["where", "--help"])

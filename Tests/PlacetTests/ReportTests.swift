@@ -85,9 +85,10 @@ enum ReportFixtures {
 
     @Test func junitCountsFailuresPerRegime() throws {
         let xml = String(decoding: try #require(JUnitRenderer().render(ReportFixtures.acmeReport())), as: UTF8.self)
-        #expect(xml.contains(#"<testsuite name="placet.gdpr" tests="7" failures="6" errors="0" skipped="0" time="0">"#))
+        #expect(xml.contains(#"<testsuite name="placet.aiact" tests="22" failures="20" errors="0" skipped="0" time="0">"#))
+        #expect(xml.contains(#"<testsuite name="placet.gdpr" tests="13" failures="13" errors="0" skipped="0" time="0">"#))
         #expect(xml.contains(#"<testsuite name="placet.residency" tests="4" failures="3" errors="0" skipped="1" time="0">"#))
-        #expect(xml.contains(#"<testsuite name="placet.placements" tests="6" failures="0" errors="0" skipped="0" time="0">"#))
+        #expect(xml.contains(#"<testsuite name="placet.placements" tests="8" failures="0" errors="0" skipped="0" time="0">"#))
         #expect(xml.contains(#"<testcase name="pl-chatbot-finetune-gcp: gdpr.transfer [ds-support-transcripts]" classname="placet.gdpr.gdpr.transfer" time="0">"#))
     }
 
@@ -99,9 +100,9 @@ enum ReportFixtures {
 
     @Test func oscalLinksFindingsToObservations() throws {
         let xml = String(decoding: try #require(OSCALRenderer().render(ReportFixtures.acmeReport())), as: UTF8.self)
-        #expect(xml.components(separatedBy: "<observation ").count - 1 == 24)
-        #expect(xml.components(separatedBy: "<finding ").count - 1 == 17)
-        #expect(xml.components(separatedBy: "<related-observation ").count - 1 == 24)
+        #expect(xml.components(separatedBy: "<observation ").count - 1 == 40)
+        #expect(xml.components(separatedBy: "<finding ").count - 1 == 23)
+        #expect(xml.components(separatedBy: "<related-observation ").count - 1 == 40)
         #expect(xml.contains(#"<prop name="citation" ns="https://placet.example/ns/oscal" value="GDPR Art. 44"/>"#))
     }
 
@@ -129,9 +130,9 @@ enum ReportFixtures {
         let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         let run = (object?["runs"] as? [[String: Any]])?.first
         let rules = ((run?["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]]
-        #expect(rules?.count == 17)
+        #expect(rules?.count == 23)
         let results = run?["results"] as? [[String: Any]] ?? []
-        #expect(results.count == 24)
+        #expect(results.count == 40)
         let transfer = results.first { ($0["ruleId"] as? String) == "gdpr.transfer" }
         #expect(transfer?["level"] as? String == "error")
         let location = ((transfer?["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])
@@ -147,8 +148,8 @@ enum ReportFixtures {
 
     @Test func markdownIsShortAndSaysWhatWasBlocked() {
         let text = String(decoding: MarkdownRenderer().render(ReportFixtures.acmeReport()), as: UTF8.self)
-        #expect(text.hasPrefix("## Placet: 13 of 19 placements blocked\n"))
-        #expect(text.contains("| 19 | 6 | 13 | 3 | 1 |"))
+        #expect(text.hasPrefix("## Placet: 22 of 30 placements blocked\n"))
+        #expect(text.contains("| 30 | 8 | 22 | 2 | 1 |"))
         #expect(text.contains("**pl-chatbot-finetune-gcp** → `gcp-us-central1`"))
         #expect(text.contains("- `w-chatbot-transfer-2026`: expired on 2026-10-01"))
         let errors = String(decoding: MarkdownRenderer().render(ReportFixtures.errorReport()), as: UTF8.self)
@@ -164,7 +165,7 @@ enum ReportFixtures {
         #expect(html.contains("@page { size: A4;"))
         #expect(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""))
         #expect(html.contains(Fixtures.baseline.digest))
-        #expect(html.contains("<title>mdl-support-chatbot on gcp-us-central1: block\npl-chatbot-finetune-gcp: block — gdpr.transfer</title>"))
+        #expect(html.contains("<title>mdl-support-chatbot on gcp-us-central1: block\npl-chatbot-finetune-gcp: block — gdpr.purpose-limitation, gdpr.transfer</title>"))
         #expect(html.contains("<td class=\"cite\">GDPR Art. 44</td>"))
         #expect(html.contains("<span class=\"expired\">expired</span>"))
         #expect(html.contains("ignored (unwaivable rule)"))
@@ -245,10 +246,14 @@ enum ReportFixtures {
 
     @Test func legalOrderSortsTheBaselineCitations() {
         let citations = Set(Fixtures.baseline.rules.flatMap(\.citations))
-        let expected = ["AI Act Art. 5", "AI Act Art. 6(2)", "AI Act Art. 6(3)", "AI Act Art. 14", "AI Act Art. 16", "AI Act Art. 26(2)",
-                        "AI Act Art. 43", "AI Act Art. 49", "AI Act Art. 50", "AI Act Art. 51(2)", "AI Act Art. 53(1)", "AI Act Art. 55",
-                        "AI Act Annex III", "GDPR Art. 6(1)", "GDPR Art. 9(1)", "GDPR Art. 9(2)", "GDPR Art. 10", "GDPR Art. 35(1)",
-                        "GDPR Art. 35(3)(b)", "GDPR Art. 44", "GDPR Art. 45", "GDPR Art. 46", "GDPR Art. 49", "CJEU C-311/18"]
+        let expected = ["AI Act Art. 3(63)", "AI Act Art. 5(1)", "AI Act Art. 5(1) as amended by the digital omnibus on AI",
+                        "AI Act Art. 6(2)", "AI Act Art. 6(3)", "AI Act Art. 14", "AI Act Art. 16", "AI Act Art. 26(2)", "AI Act Art. 26(9)",
+                        "AI Act Art. 27(1)", "AI Act Art. 43", "AI Act Art. 49(1)", "AI Act Art. 49(2)", "AI Act Art. 49(5)", "AI Act Art. 50",
+                        "AI Act Art. 51(1)", "AI Act Art. 51(2)", "AI Act Art. 53(1)(a)", "AI Act Art. 53(1)(b)", "AI Act Art. 53(1)(c)",
+                        "AI Act Art. 53(1)(d)", "AI Act Art. 53(2)", "AI Act Art. 55(1)", "AI Act Art. 99(4)(g)", "AI Act Annex III",
+                        "GDPR Art. 5(1)(b)", "GDPR Art. 6(1)", "GDPR Art. 6(4)", "GDPR Art. 9(1)", "GDPR Art. 9(2)", "GDPR Art. 10",
+                        "GDPR Art. 28(1)", "GDPR Art. 28(3)", "GDPR Art. 35(1)", "GDPR Art. 35(3)(a)", "GDPR Art. 35(3)(b)", "GDPR Art. 44",
+                        "GDPR Art. 45", "GDPR Art. 46", "GDPR Art. 46(1)", "GDPR Art. 49", "CJEU C-311/18"]
         #expect(Array(citations.sorted(by: LegalOrder.areInIncreasingOrder).prefix(expected.count)) == expected)
         #expect(citations.sorted(by: LegalOrder.areInIncreasingOrder) == citations.reversed().sorted(by: LegalOrder.areInIncreasingOrder))
     }
@@ -259,7 +264,7 @@ enum ReportFixtures {
         #expect(rows.count == cited.count)
         #expect(Set(rows) == cited)
         #expect(rows == rows.sorted(by: LegalOrder.areInIncreasingOrder))
-        #expect(rows.prefix(4) == ["AI Act Art. 5", "AI Act Art. 6(2)", "AI Act Art. 6(3)", "AI Act Art. 14"])
+        #expect(rows.prefix(4) == ["AI Act Art. 3(63)", "AI Act Art. 5(1)", "AI Act Art. 5(1) as amended by the digital omnibus on AI", "AI Act Art. 6(2)"])
     }
 
     @Test func htmlListsEachFindingOnceUnderItsRule() {
@@ -289,9 +294,9 @@ enum ReportFixtures {
     @Test func htmlListsApprovedPlacementsInThePage() {
         let text = Self.htmlBodyText
         let approved = Self.report.decisions.filter { $0.outcome == .approve }
-        #expect(approved.count == 6)
+        #expect(approved.count == 8)
         for decision in approved { #expect(text.contains(decision.placement), "\(decision.placement)") }
-        #expect(text.contains("pl-chatbot-prod-usmdl-support-chatbot on aws-us-east-1approve with warningsaiact.transparency warn"))
+        #expect(text.contains("pl-imagegen-finetune-eumdl-catalog-imagegen on aws-eu-central-1approve with warningsaiact.gpai-classification warn"))
         #expect(text.contains("pl-patient-archive-backup(no model) on aws-eu-central-1approve under a waiverresidency.sovereign waived"))
         #expect(text.contains("pl-sepsis-alert-prod-onpremmdl-sepsis-alert on onprem-fra-gpuapprove—"))
     }
@@ -329,20 +334,21 @@ enum ReportFixtures {
         }
         // Citations head their rule, once, and are not repeated on the findings.
         #expect(Self.occurrences(of: "GDPR Art. 44", in: Self.markdown) == 1)
-        #expect(Self.occurrences(of: "Art. 14", in: Self.markdown) == 1)
+        #expect(Self.occurrences(of: "AI Act Art. 14", in: Self.markdown) == 1)
         #expect(Self.markdown.contains("#### `aiact.high-risk-oversight` — _AI Act Art. 14; AI Act Art. 26(2)_\n"))
         #expect(!items.contains { $0.contains("_") })
         let headings = Self.markdown.split(separator: "\n").filter { $0.hasPrefix("#### ") }
-        #expect(headings.prefix(3) == ["#### `aiact.prohibited` — _AI Act Art. 5_",
-                                       "#### `aiact.tier-understated` — _AI Act Art. 6(2); AI Act Art. 6(3); AI Act Annex III_",
-                                       "#### `aiact.high-risk-oversight` — _AI Act Art. 14; AI Act Art. 26(2)_"])
+        #expect(headings.prefix(4) == ["#### `aiact.gpai-classification` — _AI Act Art. 3(63); Commission guidelines on general-purpose AI models (July 2025)_",
+                                       "#### `aiact.prohibited` — _AI Act Art. 5(1)_",
+                                       "#### `aiact.prohibited-intimate-imagery` — _AI Act Art. 5(1) as amended by the digital omnibus on AI_",
+                                       "#### `aiact.tier-understated` — _AI Act Art. 6(2); AI Act Art. 6(3); AI Act Annex III_"])
     }
 
     @Test func markdownShowsWarningsAndWaiversOnApprovedPlacements() {
-        #expect(Self.markdown.contains("| pl-chatbot-prod-us | `aws-us-east-1` | `aiact.transparency` (warn) |\n"))
+        #expect(Self.markdown.contains("| pl-imagegen-finetune-eu | `aws-eu-central-1` | `aiact.gpai-classification` (warn) |\n"))
         #expect(Self.markdown.contains("| pl-patient-archive-backup | `aws-eu-central-1` | `residency.sovereign` (waived by `w-patient-backup-sovereign`) |\n"))
         #expect(Self.markdown.contains("| pl-sepsis-alert-prod-onprem | `onprem-fra-gpu` | — |\n"))
-        #expect(Self.markdown.contains("- **pl-recs-batch-india** → `aws-ap-south-1` (warn): "))
+        #expect(Self.markdown.contains("- **pl-imagegen-finetune-eu** → `aws-eu-central-1` (warn): "))
     }
 }
 
@@ -362,7 +368,7 @@ enum ReportFixtures {
         let file = try freshLog()
         defer { try? FileManager.default.removeItem(at: file) }
         let text = try String(contentsOf: file, encoding: .utf8)
-        #expect(DecisionLog.verify(text) == .intact(records: 38))
+        #expect(DecisionLog.verify(text) == .intact(records: 60))
         let first = try lines(file)[0]
         #expect(first.hasPrefix(#"{"seq":1,"time":""#))
         #expect(first.contains(#""previous":"sha256:0000000000000000000000000000000000000000000000000000000000000000","hash":"sha256:"#))
@@ -406,9 +412,9 @@ enum ReportFixtures {
         for process in processes { try process.run() }
         for process in processes { process.waitUntilExit() }
         #expect(processes.allSatisfy { $0.terminationStatus == 1 })
-        #expect(DecisionLog.verify(try String(contentsOf: file, encoding: .utf8)) == .intact(records: 76))
+        #expect(DecisionLog.verify(try String(contentsOf: file, encoding: .utf8)) == .intact(records: 120))
         let verify = try PlacetExecutable.run(["verify-log", file.path])
         #expect(verify.status == 0)
-        #expect(verify.stdout == "\(file.path): intact, 76 records\n")
+        #expect(verify.stdout == "\(file.path): intact, 120 records\n")
     }
 }

@@ -63,7 +63,7 @@ import Testing
         let text = """
             <?xml version="1.0"?>
             <manifests xmlns="\(Self.namespace)">
-              <target id="t-oslo"><country>NO</country><provider>azure</provider><frameworks><item>ray</item></frameworks></target>
+              <target id="t-oslo"><country>NO</country><provider>azure</provider><frameworks><item>ray</item></frameworks><accessFrom><item>NO</item></accessFrom></target>
             </manifests>
             """
         let result = Fixtures.load([ManifestInput(path: "t.xml", text: text)])
