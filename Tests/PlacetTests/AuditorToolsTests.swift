@@ -78,7 +78,8 @@ import Testing
     static let base = """
         fixtures:
           base:
-            - {apiVersion: placet/v1, kind: Target, id: t-fra, provider: aws, country: DE}
+            - {apiVersion: placet/v1, kind: Controller, id: c-1, establishedIn: [DE]}
+            - {apiVersion: placet/v1, kind: Target, id: t-fra, provider: aws, country: DE, accessFrom: [DE], processorAgreement: true}
             - {apiVersion: placet/v1, kind: Model, id: m-1, useCase: general, riskTier: minimal}
         tests:
         """
@@ -98,7 +99,7 @@ import Testing
                 asOf: 2028-01-01
                 use: [base]
                 manifests:
-                  - {apiVersion: placet/v1, kind: Dataset, id: ds-1, personalData: true, dataSubjects: [EU]}
+                  - {apiVersion: placet/v1, kind: Dataset, id: ds-1, personalData: true, controller: c-1, trainingPurposeCompatible: true, dataSubjects: [EU]}
                   - {apiVersion: placet/v1, kind: Placement, id: pl-1, workload: training, model: m-1, datasets: [ds-1], target: t-fra, stage: development}
                 expect:
                   pl-1: {decision: block, findings: ["gdpr.lawful-basis [ds-1]"]}
@@ -106,7 +107,7 @@ import Testing
                 asOf: 2028-01-01
                 use: [base]
                 manifests:
-                  - {apiVersion: placet/v1, kind: Dataset, id: ds-1, personalData: true, dataSubjects: [EU]}
+                  - {apiVersion: placet/v1, kind: Dataset, id: ds-1, personalData: true, controller: c-1, trainingPurposeCompatible: true, dataSubjects: [EU]}
                   - {apiVersion: placet/v1, kind: Placement, id: pl-1, workload: training, model: m-1, datasets: [ds-1], target: t-fra, stage: development}
                 expect:
                   pl-1: {decision: approve, findings: []}
@@ -141,7 +142,7 @@ import Testing
                 asOf: 2028-01-01
                 use: [base]
                 manifests:
-                  - {apiVersion: placet/v1, kind: Dataset, id: ds-1, personalData: true, dataSubjects: [EU]}
+                  - {apiVersion: placet/v1, kind: Dataset, id: ds-1, personalData: true, controller: c-1, trainingPurposeCompatible: true, dataSubjects: [EU]}
                   - {apiVersion: placet/v1, kind: Placement, id: pl-1, workload: training, model: m-1, datasets: [ds-1], target: t-fra, stage: development}
                 expect:
                   pl-1: {decision: block}
@@ -164,7 +165,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let (_, diagnostics) = PolicyTestRunner(policy: Fixtures.baseline, defaultAsOf: CivilDate(iso: "2028-01-01")!).parse(file: file)
         #expect(diagnostics.map(\.message).contains("unknown key 'expct' in a test; did you mean 'expect'?"))
-        #expect(diagnostics.first?.location?.line == 7)
+        #expect(diagnostics.first?.location?.line == 8)
     }
 
     /// The issue's bar for the bundled pack: every rule, branch, date boundary and waiver case tested.
@@ -195,17 +196,18 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let result = try PlacetExecutable.run(["test", directory.path])
         #expect(result.status == 1)
-        #expect(result.stdout.contains("FAIL: \(directory.path)/sample.test.yaml:6: wrong expectation\n  pl-1: expected decision block, got approve\n"))
+        #expect(result.stdout.contains("FAIL: \(directory.path)/sample.test.yaml:7: wrong expectation\n  pl-1: expected decision block, got approve\n"))
         #expect(result.stdout.hasSuffix("0 passed, 1 failed\n"))
     }
 
-    /// One placement where gdpr.lawful-basis blocks and aiact.transparency warns: `rules:` picks which a test is about.
+    /// One placement where gdpr.lawful-basis blocks and aiact.gpai-classification warns: `rules:` picks which a test is about.
     static let twoRules = """
         fixtures:
           base:
-            - {apiVersion: placet/v1, kind: Target, id: t-fra, provider: aws, country: DE}
-            - {apiVersion: placet/v1, kind: Model, id: m-1, useCase: general, riskTier: limited}
-            - {apiVersion: placet/v1, kind: Dataset, id: ds-1, personalData: true, dataSubjects: [EU]}
+            - {apiVersion: placet/v1, kind: Controller, id: c-1, establishedIn: [DE]}
+            - {apiVersion: placet/v1, kind: Target, id: t-fra, provider: aws, country: DE, accessFrom: [DE], processorAgreement: true}
+            - {apiVersion: placet/v1, kind: Model, id: m-1, useCase: general, riskTier: minimal, trainingFlops: 2e23}
+            - {apiVersion: placet/v1, kind: Dataset, id: ds-1, personalData: true, controller: c-1, trainingPurposeCompatible: true, dataSubjects: [EU]}
             - {apiVersion: placet/v1, kind: Placement, id: pl-1, workload: inference, model: m-1, datasets: [ds-1], target: t-fra, stage: production}
         """
 
@@ -223,10 +225,10 @@ import Testing
                 expect:
                   pl-1: {decision: block, findings: ["gdpr.lawful-basis [ds-1]"]}
             """)
-        #expect(run.results.map(\.failures) == [[], ["pl-1: expected findings [gdpr.lawful-basis [ds-1]], got [aiact.transparency [m-1]; gdpr.lawful-basis [ds-1]]"]])
+        #expect(run.results.map(\.failures) == [[], ["pl-1: expected findings [gdpr.lawful-basis [ds-1]], got [aiact.gpai-classification [m-1]; gdpr.lawful-basis [ds-1]]"]])
         #expect(run.results.map(\.test.rules) == [["gdpr.lawful-basis"], nil])
         // Coverage still sees every rule the test evaluated, not only the ones it is about.
-        #expect(run.coverage.rules.first { $0.rule == "aiact.transparency" }?.fired == true)
+        #expect(run.coverage.rules.first { $0.rule == "aiact.gpai-classification" }?.fired == true)
     }
 
     @Test func theDecisionOfAWarnOnlyRuleIsApprove() throws {
@@ -234,12 +236,12 @@ import Testing
 
             tests:
               - name: about the transparency warning
-                rules: aiact.transparency
+                rules: aiact.gpai-classification
                 use: [base]
                 expect:
-                  pl-1: {decision: approve, findings: ["aiact.transparency [m-1]"]}
+                  pl-1: {decision: approve, findings: ["aiact.gpai-classification [m-1]"]}
               - name: a block expected from a warning fails
-                rules: [aiact.transparency]
+                rules: [aiact.gpai-classification]
                 use: [base]
                 expect:
                   pl-1: {decision: block}
@@ -250,12 +252,12 @@ import Testing
     @Test func theFilesRulesAreTheDefaultAndATestsOwnReplaceThem() throws {
         let run = try run(Self.twoRules + """
 
-            rules: [aiact.transparency]
+            rules: [aiact.gpai-classification]
             tests:
               - name: the file's default
                 use: [base]
                 expect:
-                  pl-1: {decision: approve, findings: ["aiact.transparency [m-1]"]}
+                  pl-1: {decision: approve, findings: ["aiact.gpai-classification [m-1]"]}
               - name: its own rules
                 rules: [gdpr.lawful-basis, gdpr.transfer]
                 use: [base]
@@ -266,7 +268,7 @@ import Testing
                 expect:
                   pl-1: {decision: block}
             """)
-        #expect(run.results.map(\.test.rules) == [["aiact.transparency"], ["gdpr.lawful-basis", "gdpr.transfer"], ["aiact.transparency"]])
+        #expect(run.results.map(\.test.rules) == [["aiact.gpai-classification"], ["gdpr.lawful-basis", "gdpr.transfer"], ["aiact.gpai-classification"]])
         #expect(run.results.map(\.failures) == [[], [], ["pl-1: expected decision block, got approve"]])
     }
 
@@ -287,15 +289,15 @@ import Testing
         #expect(diagnostics.map(\.id) == ["test.unknownRule", "test.unknownRule"])
         #expect(diagnostics.map(\.message) == ["unknown rule 'aiact.transparncy' in 'rules'; did you mean 'aiact.transparency'?",
                                                "unknown rule 'gdpr.lawfull-basis' in 'rules'; did you mean 'gdpr.lawful-basis'?"])
-        #expect(diagnostics.map { "\($0.location?.line ?? 0):\($0.location?.column ?? 0)" } == ["7:9", "10:32"])
+        #expect(diagnostics.map { "\($0.location?.line ?? 0):\($0.location?.column ?? 0)" } == ["8:9", "11:32"])
 
         let result = try PlacetExecutable.run(["test", directory.path])
         #expect(result.status == 2)
         #expect(result.stderr.hasPrefix("""
-            \(file):7:9: error: unknown rule 'aiact.transparncy' in 'rules'; did you mean 'aiact.transparency'?
-             7 | rules: [aiact.transparncy]
+            \(file):8:9: error: unknown rule 'aiact.transparncy' in 'rules'; did you mean 'aiact.transparency'?
+             8 | rules: [aiact.transparncy]
                |         ^~~~~~~~~~~~~~~~~
             """), "\(result.stderr)")
-        #expect(result.stderr.contains("\(file):10:32: error: unknown rule 'gdpr.lawfull-basis' in 'rules'; did you mean 'gdpr.lawful-basis'?\n"))
+        #expect(result.stderr.contains("\(file):11:32: error: unknown rule 'gdpr.lawfull-basis' in 'rules'; did you mean 'gdpr.lawful-basis'?\n"))
     }
 }

@@ -281,7 +281,7 @@ import Testing
         let result = ManifestLoader(policy: Fixtures.baseline).load(paths: [Fixtures.acmeDirectory.path])
         #expect(result.diagnostics.map(\.message) == [])
         let placements = result.inventory.tables[Fixtures.baseline.program.placementRecord]
-        #expect(placements.count == 19)
-        #expect(result.inventory.files.count == 7)
+        #expect(placements.count == 30)
+        #expect(result.inventory.files.count == 8)
     }
 }

@@ -39,7 +39,7 @@ import Testing
 
         let test = try PlacetExecutable.run(["test"], in: work, executable: binary)
         #expect(test.status == 0, "\(test.stdout)\(test.stderr)")
-        #expect(test.stdout.hasSuffix("130 passed, 0 failed\n"))
+        #expect(test.stdout.hasSuffix("173 passed, 0 failed\n"))
         let lint = try PlacetExecutable.run(["lint", "--as-of", "2028-01-01"], in: work, executable: binary)
         #expect(lint.status == 0, "\(lint.stdout)\(lint.stderr)")
         let export = try PlacetExecutable.run(["export", Self.acme, "--format", "xml"], in: work, executable: binary)
@@ -98,6 +98,21 @@ import Testing
               message "uncited"
 
             """.write(to: policies.appendingPathComponent("rules/local.placet"), atomically: true, encoding: .utf8)
+        // And a policy test of the repository's own that fails: it expects the baseline's
+        // residency rule to let restricted data onto a non-sovereign target.
+        try """
+            rules: [residency.sovereign]
+            tests:
+              - name: restricted data on a non-sovereign target is approved (wrong on purpose)
+                asOf: 2028-01-01
+                manifests:
+                  - {apiVersion: placet/v1, kind: Dataset, id: ds-r, personalData: false, classification: restricted}
+                  - {apiVersion: placet/v1, kind: Target, id: t-de, provider: aws, country: DE, accessFrom: [DE]}
+                  - {apiVersion: placet/v1, kind: Placement, id: pl-r, workload: storage, datasets: [ds-r], target: t-de, stage: production}
+                expect:
+                  pl-r: {decision: approve}
+
+            """.write(to: policies.appendingPathComponent("tests/local.test.yaml"), atomically: true, encoding: .utf8)
 
         let lint = try PlacetExecutable.run(["lint", "--as-of", "2028-01-01"], in: repo)
         #expect(lint.status == 1)
@@ -106,8 +121,9 @@ import Testing
 
         let test = try PlacetExecutable.run(["test"], in: repo)
         #expect(test.status == 1, "\(test.stdout)")
-        #expect(!test.stdout.hasSuffix("130 passed, 0 failed\n"))
-        #expect(test.stdout.contains("FAIL: policies/tests/"))
+        #expect(!test.stdout.hasSuffix("173 passed, 0 failed\n"))
+        #expect(test.stdout.contains("FAIL: policies/tests/local.test.yaml:3: restricted data on a non-sovereign target is approved (wrong on purpose)"),
+                "\(test.stdout)")
 
         let check = try PlacetExecutable.run(["check", Self.acme, "--as-of", "2028-01-01", "--format", "json"], in: repo)
         let object = try JSONSerialization.jsonObject(with: check.stdoutData) as? [String: Any]
@@ -240,6 +256,6 @@ import Testing
     @Test func coverageBelowThresholdSaysSoLast() throws {
         let result = try PlacetExecutable.run(["test", "--threshold", "100.5"])
         #expect(result.status == 1)
-        #expect(result.stdout.hasSuffix("130 passed, 0 failed\nFAILED: coverage 100.0% is below the threshold of 100.5%\n"), "\(result.stdout.suffix(200))")
+        #expect(result.stdout.hasSuffix("173 passed, 0 failed\nFAILED: coverage 100.0% is below the threshold of 100.5%\n"), "\(result.stdout.suffix(200))")
     }
 }
