@@ -34,8 +34,9 @@ public struct Explanation: Sendable {
 public struct PlacementExplainer: Sendable {
     public let policy: CompiledPolicy
     public let asOf: CivilDate
-    /// How many definition calls deep explanations follow.
-    public var maximumDepth = 3
+    /// How deep explanations follow definition calls (two levels per call): deep enough to reach
+    /// the fields under gdpr.transfer -> restrictedTransfer -> restrictedDestination -> restricted -> adequate.
+    public var maximumDepth = 8
 
     public init(policy: CompiledPolicy, asOf: CivilDate) {
         self.policy = policy

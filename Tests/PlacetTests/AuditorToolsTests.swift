@@ -25,16 +25,17 @@ import Testing
         #expect(explanation.rules.first { $0.rule == "gdpr.transfer" }?.status == .fired)
         let transfer = lines(explanation, rule: "gdpr.transfer")
         #expect(transfer.contains("for each d in located(placement): ds-support-transcripts, ds-product-catalog"))
-        #expect(transfer.contains("(some c in destinations(t): restricted(c, t)) = true  (destinations(t) = [US])"))
+        #expect(transfer.contains("restrictedDestination(t) = true"))
+        #expect(transfer.contains("restricted(c = US, t = gcp-us-central1) because:"))
         #expect(transfer.contains("runByController(d = ds-support-transcripts, t = gcp-us-central1) because:"))
         #expect(transfer.contains("t.operator is present = false  (t.operator = none)"))
         #expect(transfer.contains("safeguarded(d = ds-support-transcripts, t = gcp-us-central1) because:"))
         #expect(transfer.contains("d.transferMechanisms intersect t.transferMechanisms intersect ART46_SAFEGUARDS is not empty = false  "
             + "(d.transferMechanisms = [], t.transferMechanisms = [])"))
-        withKnownIssue("pack v2 tests adequacy inside `some c in destinations(t): restricted(c, t)`, and explain does not descend into a quantifier's body, so the adequacy leaves are not shown") {
-            #expect(transfer.contains("adequate(c = US, t = gcp-us-central1) because:"))
-            #expect(transfer.contains("t.dpfCertified = false"))
-        }
+        // Down to the adequacy decision and the field that decided it.
+        #expect(transfer.contains("adequate(c = US, t = gcp-us-central1) because:"))
+        #expect(transfer.contains("ADEQUACY[c].from <= today = true  (ADEQUACY[c].from = 2023-07-10)"))
+        #expect(transfer.contains("t.dpfCertified = false"))
         #expect(transfer.contains("=> condition holds: finding"))
         #expect(explanation.rules.map(\.rule) == Fixtures.baseline.rules.map(\.id).sorted())
     }
