@@ -67,6 +67,7 @@ struct SyntheticInventory {
     let datasets = 1_000
     let models = 200
     let targets = 60
+    let controllers = 20
 
     func write(to directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -74,14 +75,26 @@ struct SyntheticInventory {
         let countries = ["DE", "FR", "NL", "IE", "SE", "NO", "US", "GB", "CH", "IN", "BR", "JP", "SG", "PL", "ES", "IT"]
         let frameworks = ["spark", "ray", "dask", "mpi", "kubernetes", "slurm"]
         let useCases = ["general", "general", "general", "transparency.chatbot", "annex3.employment", "annex3.education",
-                        "annex3.essentialServices", "transparency.syntheticContent", "prohibited.socialScoring"]
+                        "annex3.creditScoring", "transparency.syntheticContent", "prohibited.socialScoring"]
+        let controllerCountries = ["DE", "FR", "NL", "IE", "US", "IN", "GB", "SE"]
         let tiers = ["minimal", "limited", "high", "high", "minimal"]
 
+        // Schema revision 2: controllers, most established in the EEA, a few outside it.
         var out = ""
+        for index in 0..<controllers {
+            out += "{\"apiVersion\":\"placet/v1\",\"kind\":\"Controller\",\"id\":\"c-\(index)\","
+                + "\"establishedIn\":[\"\(controllerCountries[index % controllerCountries.count])\"]}\n"
+        }
+        try out.write(to: directory.appendingPathComponent("controllers.jsonl"), atomically: true, encoding: .utf8)
+
+        out = ""
         for index in 0..<datasets {
             let personal = generator.next() % 3 != 0
             var fields = ["\"apiVersion\":\"placet/v1\"", "\"kind\":\"Dataset\"", "\"id\":\"ds-\(index)\"", "\"personalData\":\(personal)"]
             if personal {
+                fields.append("\"controller\":\"c-\(index % controllers)\"")
+                if generator.next() % 4 != 0 { fields.append("\"trainingPurposeCompatible\":true") }
+                if generator.next() % 5 == 0 { fields.append("\"transferImpactAssessedFor\":[\"US\",\"IN\"]") }
                 fields.append("\"dataSubjects\":[\"\(["EU", "DE", "US", "EEA", "FR"][Int(generator.next() % 5)])\"]")
                 if generator.next() % 4 != 0 { fields.append("\"lawfulBasis\":\"\(["consent", "contract", "legitimateInterests"][Int(generator.next() % 3)])\"") }
                 if generator.next() % 5 == 0 { fields.append("\"specialCategories\":[\"health\"]") }
@@ -98,11 +111,12 @@ struct SyntheticInventory {
         out = ""
         for index in 0..<models {
             let trained = (0..<Int(generator.next() % 4)).map { _ in "\"ds-\(generator.next() % UInt64(datasets))\"" }
+            let gpai = generator.next() % 10 == 0
             let fields = [
                 "\"apiVersion\":\"placet/v1\"", "\"kind\":\"Model\"", "\"id\":\"m-\(index)\"",
                 "\"useCase\":\"\(useCases[Int(generator.next() % UInt64(useCases.count))])\"",
                 "\"riskTier\":\"\(tiers[Int(generator.next() % UInt64(tiers.count))])\"",
-                "\"gpai\":\(generator.next() % 10 == 0)", "\"trainingFlops\":\(generator.next() % 2 == 0 ? "3e25" : "1e22")",
+                "\"gpai\":\(gpai)", "\"trainingFlops\":\(gpai && generator.next() % 2 == 0 ? "3e25" : "1e22")",
                 "\"trainedOn\":[\(trained.joined(separator: ","))]",
                 "\"anonymityAssessed\":\(generator.next() % 4 == 0)",
                 "\"conformityAssessment\":\"\(["notStarted", "completed"][Int(generator.next() % 2)])\"",
@@ -120,7 +134,9 @@ struct SyntheticInventory {
                 "\"country\":\"\(countries[index % countries.count])\"", "\"sovereign\":\(generator.next() % 3 == 0)",
                 "\"dpfCertified\":\(generator.next() % 2 == 0)", "\"gpuHourCost\":\(1 + generator.next() % 9)",
                 "\"frameworks\":[\(offered.joined(separator: ","))]",
-            ]
+                "\"processorAgreement\":\(generator.next() % 10 != 0)",
+                "\"accessFrom\":[\"\(countries[index % countries.count])\"\(generator.next() % 3 == 0 ? ",\"US\"" : "")]",
+            ] + (generator.next() % 3 == 0 ? ["\"transferMechanisms\":[\"scc\"]"] : [])
             out += "{" + fields.joined(separator: ",") + "}\n"
         }
         try out.write(to: directory.appendingPathComponent("targets.jsonl"), atomically: true, encoding: .utf8)
