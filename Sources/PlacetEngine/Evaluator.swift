@@ -60,6 +60,13 @@ struct Machine {
     /// kept: rules that all ask for `located(placement)` compute it once per placement.
     private var memoArgument: [Value]
     private var memoResult: [Value]
+    /// Calls whose arguments are all manifests (one or two): their results hold for the whole
+    /// run, keyed by function and rows, so `restrictedTransfer(d, t)` is computed once per
+    /// dataset and target however many rules and placements ask.
+    private var recordMemo: [Int: Value] = [:]
+    /// Per function: whether its calls go in `recordMemo` (one or two manifest parameters, none
+    /// a Placement: a run has as many placements as it likes, so those stay per placement).
+    private let memoizedByRecord: [Bool]
 
     init(evaluator: Evaluator, inventory: Inventory?) {
         self.evaluator = evaluator
@@ -68,7 +75,26 @@ struct Machine {
         self.functions = evaluator.program.functions
         self.memoArgument = Array(repeating: .absent, count: evaluator.program.functions.count)
         self.memoResult = Array(repeating: .absent, count: evaluator.program.functions.count)
+        let placement = evaluator.program.placementRecord
+        self.memoizedByRecord = evaluator.program.functions.enumerated().map { index, function in
+            index < 1 << 12 && (1...2).contains(function.parameterTypes.count) && function.parameterTypes.allSatisfy {
+                if case .record(let kind) = $0 { kind != placement } else { false }
+            }
+        }
         stack.reserveCapacity(64)
+    }
+
+    /// The argument count (2 bits), the function (12 bits) and one or two record rows (24 bits
+    /// each) packed in one integer; nil when a row does not fit.
+    private static func recordKey(function: Int, arguments: ArraySlice<Value>) -> Int? {
+        var key = arguments.count << 60 | function << 48
+        var shift = 24
+        for argument in arguments {
+            guard case .record(let row) = argument, row < 1 << 24 else { return nil }
+            key |= row << shift
+            shift -= 24
+        }
+        return key
     }
 
     mutating func evaluate(_ expression: BoundExpression) -> Value {
@@ -92,6 +118,11 @@ struct Machine {
         case .call(let function, let arguments):
             let frame = stack.count
             for argument in arguments { stack.append(evaluate(argument)) }
+            let recordKey = memoizedByRecord[function] ? Self.recordKey(function: function, arguments: stack[frame...]) : nil
+            if let recordKey, let known = recordMemo[recordKey] {
+                stack.removeLast(stack.count - frame)
+                return known
+            }
             let memoizable = arguments.count == 1 && stack[frame] != .absent
             if memoizable, memoArgument[function] == stack[frame] {
                 stack.removeLast()
@@ -103,7 +134,9 @@ struct Machine {
             base = frame
             let result = evaluate(functions[function].body)
             base = savedBase
-            if memoizable {
+            if let recordKey {
+                recordMemo[recordKey] = result
+            } else if memoizable {
                 memoArgument[function] = stack[frame]
                 memoResult[function] = result
             }

@@ -61,7 +61,11 @@ enum PeakMemory {
     }
 }
 
-/// A deterministic inventory: the same counts always give the same bytes.
+/// A deterministic inventory: the same counts always give the same bytes. It draws the same
+/// random facts as the schema revision 1 generator did (same seed, same order of draws) and
+/// adds the revision 2 facts deterministically (controllers, who runs each target and from
+/// where, agreements, training purpose), so pack v1 and pack v2 are measured on the same
+/// inventory and the difference is the law's, not the data's.
 struct SyntheticInventory {
     let placements: Int
     let datasets = 1_000
@@ -79,7 +83,6 @@ struct SyntheticInventory {
         let controllerCountries = ["DE", "FR", "NL", "IE", "US", "IN", "GB", "SE"]
         let tiers = ["minimal", "limited", "high", "high", "minimal"]
 
-        // Schema revision 2: controllers, most established in the EEA, a few outside it.
         var out = ""
         for index in 0..<controllers {
             out += "{\"apiVersion\":\"placet/v1\",\"kind\":\"Controller\",\"id\":\"c-\(index)\","
@@ -93,8 +96,7 @@ struct SyntheticInventory {
             var fields = ["\"apiVersion\":\"placet/v1\"", "\"kind\":\"Dataset\"", "\"id\":\"ds-\(index)\"", "\"personalData\":\(personal)"]
             if personal {
                 fields.append("\"controller\":\"c-\(index % controllers)\"")
-                if generator.next() % 4 != 0 { fields.append("\"trainingPurposeCompatible\":true") }
-                if generator.next() % 5 == 0 { fields.append("\"transferImpactAssessedFor\":[\"US\",\"IN\"]") }
+                fields.append("\"trainingPurposeCompatible\":true")
                 fields.append("\"dataSubjects\":[\"\(["EU", "DE", "US", "EEA", "FR"][Int(generator.next() % 5)])\"]")
                 if generator.next() % 4 != 0 { fields.append("\"lawfulBasis\":\"\(["consent", "contract", "legitimateInterests"][Int(generator.next() % 3)])\"") }
                 if generator.next() % 5 == 0 { fields.append("\"specialCategories\":[\"health\"]") }
@@ -111,12 +113,11 @@ struct SyntheticInventory {
         out = ""
         for index in 0..<models {
             let trained = (0..<Int(generator.next() % 4)).map { _ in "\"ds-\(generator.next() % UInt64(datasets))\"" }
-            let gpai = generator.next() % 10 == 0
             let fields = [
                 "\"apiVersion\":\"placet/v1\"", "\"kind\":\"Model\"", "\"id\":\"m-\(index)\"",
                 "\"useCase\":\"\(useCases[Int(generator.next() % UInt64(useCases.count))])\"",
                 "\"riskTier\":\"\(tiers[Int(generator.next() % UInt64(tiers.count))])\"",
-                "\"gpai\":\(gpai)", "\"trainingFlops\":\(gpai && generator.next() % 2 == 0 ? "3e25" : "1e22")",
+                "\"gpai\":\(generator.next() % 10 == 0)", "\"trainingFlops\":\(generator.next() % 2 == 0 ? "3e25" : "1e22")",
                 "\"trainedOn\":[\(trained.joined(separator: ","))]",
                 "\"anonymityAssessed\":\(generator.next() % 4 == 0)",
                 "\"conformityAssessment\":\"\(["notStarted", "completed"][Int(generator.next() % 2)])\"",
@@ -134,9 +135,9 @@ struct SyntheticInventory {
                 "\"country\":\"\(countries[index % countries.count])\"", "\"sovereign\":\(generator.next() % 3 == 0)",
                 "\"dpfCertified\":\(generator.next() % 2 == 0)", "\"gpuHourCost\":\(1 + generator.next() % 9)",
                 "\"frameworks\":[\(offered.joined(separator: ","))]",
-                "\"processorAgreement\":\(generator.next() % 10 != 0)",
-                "\"accessFrom\":[\"\(countries[index % countries.count])\"\(generator.next() % 3 == 0 ? ",\"US\"" : "")]",
-            ] + (generator.next() % 3 == 0 ? ["\"transferMechanisms\":[\"scc\"]"] : [])
+                "\"processorAgreement\":true", "\"transferMechanisms\":[\"scc\"]",
+                "\"accessFrom\":[\"\(countries[index % countries.count])\"]",
+            ]
             out += "{" + fields.joined(separator: ",") + "}\n"
         }
         try out.write(to: directory.appendingPathComponent("targets.jsonl"), atomically: true, encoding: .utf8)

@@ -768,6 +768,28 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
             == ["residency.sovereign [ds-a]", "residency.sovereign [ds-b]"])
     }
 
+    /// Definitions of two manifests are memoised per (dataset, target) pair for the whole run:
+    /// every pair must still get its own answer, in any order of placements.
+    @Test func memoisedDefinitionsAnswerEachPairOnItsOwn() {
+        let yaml = [
+            RuleYAML.controller,
+            RuleYAML.manifest("Dataset", "ds-eu", RuleYAML.dataset),
+            RuleYAML.manifest("Dataset", "ds-open", RuleYAML.dataset, ["personalData": "false"]),
+            RuleYAML.manifest("Model", "m-1", RuleYAML.model),
+            RuleYAML.manifest("Target", "t-de", RuleYAML.target),
+            RuleYAML.manifest("Target", "t-in", RuleYAML.target, ["country": "IN", "accessFrom": "[IN]"]),
+            RuleYAML.manifest("Placement", "pl-1", RuleYAML.placement, ["datasets": "[ds-eu]", "target": "t-in"]),
+            RuleYAML.manifest("Placement", "pl-2", RuleYAML.placement, ["datasets": "[ds-eu]", "target": "t-de"]),
+            RuleYAML.manifest("Placement", "pl-3", RuleYAML.placement, ["datasets": "[ds-open]", "target": "t-in"]),
+            RuleYAML.manifest("Placement", "pl-4", RuleYAML.placement, ["datasets": "[ds-eu, ds-open]", "target": "t-in"]),
+            RuleYAML.manifest("Placement", "pl-5", RuleYAML.placement, ["datasets": "[ds-open, ds-eu]", "target": "t-de"]),
+        ].joined(separator: "\n---\n")
+        let assessment = Fixtures.assess(yaml: yaml)
+        #expect(assessment?.decisions.map(\.summaries) == [
+            ["gdpr.transfer [ds-eu]"], [], [], ["gdpr.transfer [ds-eu]"], [],
+        ])
+    }
+
     @Test func decisionsAreSortedByPlacementID() {
         let placements = [
             RuleYAML.manifest("Placement", "pl-c", RuleYAML.placement, ["framework": "ray"]),
