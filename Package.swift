@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "placet", targets: ["placet"]),
         .library(name: "PlacetEngine", targets: ["PlacetEngine"]),
+        .library(name: "PlacetWorkflows", targets: ["PlacetWorkflows"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -50,17 +51,23 @@ let package = Package(
             name: "PlacetReports",
             dependencies: ["PlacetEngine", "PlacetLanguage", "PlacetXML", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictFeatures),
+        // The workflows every front end calls (check, where, test, explain, diff): each a function
+        // from inputs to a result value, with no printing and no process exit.
+        .target(
+            name: "PlacetWorkflows",
+            dependencies: ["PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "BaselinePack"],
+            swiftSettings: strictFeatures),
         .executableTarget(
             name: "placet",
             dependencies: [
-                "PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "BaselinePack",
+                "PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "PlacetWorkflows", "BaselinePack",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictFeatures),
         .testTarget(
             name: "PlacetTests",
-            dependencies: ["PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "PlacetXML", "BaselinePack", "placet"],
+            dependencies: ["PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "PlacetXML", "PlacetWorkflows", "BaselinePack", "placet"],
             exclude: ["Golden", "Fixtures"],
             swiftSettings: strictFeatures),
     ]

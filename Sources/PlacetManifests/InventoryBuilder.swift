@@ -7,10 +7,10 @@ import PlacetLanguage
 import PlacetXML
 import Synchronization
 
-struct InventoryBuilder {
-    let policy: CompiledPolicy
-    var inventory: Inventory
-    var bag: DiagnosticBag
+package struct InventoryBuilder {
+    package let policy: CompiledPolicy
+    package var inventory: Inventory
+    package var bag: DiagnosticBag
     private var pending: [PendingReference] = []
     /// Compiled from the policy schema the first time an XML file is read.
     private var xmlValidator: XMLSchemaValidator?
@@ -26,7 +26,7 @@ struct InventoryBuilder {
         let location: SourceLocation
     }
 
-    init(policy: CompiledPolicy, errorLimit: Int) {
+    package init(policy: CompiledPolicy, errorLimit: Int) {
         self.policy = policy
         self.inventory = Inventory(recordKinds: policy.schema.records.count)
         self.bag = DiagnosticBag(limit: errorLimit)
@@ -34,7 +34,7 @@ struct InventoryBuilder {
 
     // MARK: Files
 
-    mutating func read(_ input: ManifestInput) {
+    package mutating func read(_ input: ManifestInput) {
         guard !bag.isFull else { return }
         inventory.files.append(InputFile(path: input.path, digest: Digests.sha256(input.bytes)))
         let file = ManifestFileContext(path: input.path, bytes: input.bytes)
@@ -171,7 +171,7 @@ struct InventoryBuilder {
     }
 
     /// Adds manifests given as a document tree of another file (inline in a policy test).
-    mutating func add(document: DocumentNode, from file: ManifestFileContext) {
+    package mutating func add(document: DocumentNode, from file: ManifestFileContext) {
         addTopLevel(document, file)
     }
 
@@ -219,7 +219,7 @@ struct InventoryBuilder {
 
     // MARK: After every file
 
-    mutating func finish() -> ManifestLoadResult {
+    package mutating func finish() -> ManifestLoadResult {
         resolveReferences()
         if !bag.hasErrors { checkConditionalRequirements() }
         var diagnostics = bag.diagnostics
@@ -301,12 +301,12 @@ extension PlacetType {
 
 /// A file being read: its path and bytes, with a line index built only when an error needs
 /// the source line. Chunks of one file are converted on several threads, hence the lock.
-final class ManifestFileContext: Sendable {
-    let path: String
-    let bytes: [UInt8]
+package final class ManifestFileContext: Sendable {
+    package let path: String
+    package let bytes: [UInt8]
     private let lineStarts = Mutex<[Int]?>(nil)
 
-    init(path: String, bytes: [UInt8]) {
+    package init(path: String, bytes: [UInt8]) {
         self.path = path
         self.bytes = bytes
     }
@@ -316,7 +316,7 @@ final class ManifestFileContext: Sendable {
     }
 
     /// The location with the offending line attached, for diagnostics.
-    func diagnosticLocation(_ position: Position, length: Int = 1) -> SourceLocation {
+    package func diagnosticLocation(_ position: Position, length: Int = 1) -> SourceLocation {
         SourceLocation(file: path, line: position.line, column: position.column, length: length, sourceLine: line(position.line))
     }
 

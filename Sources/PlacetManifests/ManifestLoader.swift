@@ -148,7 +148,7 @@ public struct ManifestLoader: Sendable {
     }
 
     /// Reads every file under `paths` (and standard input for `-`) into a builder, within the size limits.
-    func read(paths: [String], standardInput: StandardInput? = nil, into builder: inout InventoryBuilder) {
+    package func read(paths: [String], standardInput: StandardInput? = nil, into builder: inout InventoryBuilder) {
         let (files, discoveryDiagnostics) = ManifestLoader.discover(paths: paths)
         builder.bag.add(contentsOf: discoveryDiagnostics)
         for file in files {

@@ -4,14 +4,14 @@
 
 import Yams
 
-enum YAMLReader {
+package enum YAMLReader {
     /// At most this many nodes per file after alias expansion.
     static let nodeBudget = 2_000_000
     /// Flow or block nesting deeper than this is refused before Yams recurses into it.
     static let maximumDepth = 64
 
     /// Reads every document of a YAML stream.
-    static func read(_ text: String) throws(ReadError) -> [DocumentNode] {
+    package static func read(_ text: String) throws(ReadError) -> [DocumentNode] {
         try checkNesting(text)
         var documents: [DocumentNode] = []
         var budget = nodeBudget

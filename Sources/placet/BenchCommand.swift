@@ -9,6 +9,7 @@ import PlacetEngine
 import PlacetLanguage
 import PlacetManifests
 import PlacetReports
+import PlacetWorkflows
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,8 +35,8 @@ struct BenchCommand: ParsableCommand {
             let directory = root.appendingPathComponent("n\(count)")
             try SyntheticInventory(placements: count).write(to: directory)
             let start = Date()
-            var timings = CheckPipeline.Timings()
-            let report = CheckPipeline.run(pack: try policyOptions.pack(), paths: [directory.path], asOf: asOf, allowEmpty: true, timings: &timings)
+            var timings = CheckWorkflow.Timings()
+            let report = CheckWorkflow.run(pack: try policyOptions.pack(), paths: [directory.path], asOf: asOf, allowEmpty: true, timings: &timings)
             let checked = Date()
             let bytes = JSONRenderer().render(report)
             let rendered = Date()

@@ -6,6 +6,7 @@ import PlacetEngine
 import PlacetLanguage
 import PlacetManifests
 import PlacetReports
+import PlacetWorkflows
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json, junit, sarif, markdown, html, oscal
@@ -58,7 +59,7 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let asOf = try policyOptions.evaluationDate()
-        let report = CheckPipeline.run(pack: try policyOptions.pack(), paths: paths, asOf: asOf,
+        let report = CheckWorkflow.run(pack: try policyOptions.pack(), paths: paths, asOf: asOf,
                                        standardInput: inputOptions.standardInput, allowEmpty: allowEmpty)
         let colored = output == nil && Terminal.isColorTerminal(fileDescriptor: STDOUT_FILENO)
         Terminal.printDiagnostics(report.diagnostics)
@@ -75,65 +76,6 @@ struct CheckCommand: ParsableCommand {
                 throw ExitCode(2)
             }
         }
-        throw ExitCode(CheckPipeline.exitStatus(report))
-    }
-}
-
-/// The path every command that decides takes: policies, manifests, assessment.
-enum CheckPipeline {
-    /// Seconds spent in each phase, for `placet bench`.
-    struct Timings {
-        var load = 0.0
-        var assess = 0.0
-    }
-
-    static func run(pack: PolicyPack, paths: [String], asOf: CivilDate, standardInput: StandardInput? = nil,
-                    allowEmpty: Bool = false) -> Report {
-        var timings = Timings()
-        return run(pack: pack, paths: paths, asOf: asOf, standardInput: standardInput, allowEmpty: allowEmpty, timings: &timings)
-    }
-
-    static func run(pack: PolicyPack, paths: [String], asOf: CivilDate, standardInput: StandardInput? = nil,
-                    allowEmpty: Bool = false, timings: inout Timings) -> Report {
-        let started = Date()
-        let (compiled, policyDiagnostics) = CompiledPolicy.compile(pack: pack)
-        guard let policy = compiled else {
-            return Report(engineVersion: Placet.version, policyDigest: "", policyPack: pack.name, asOf: asOf, inputs: [],
-                          assessment: nil, diagnostics: policyDiagnostics)
-        }
-        let loaded = ManifestLoader(policy: policy).load(paths: paths, standardInput: standardInput)
-        var diagnostics = policyDiagnostics + loaded.diagnostics
-        if !allowEmpty, !diagnostics.contains(where: \.isError),
-           loaded.inventory.tables[policy.program.placementRecord].ids.isEmpty {
-            // A pipeline pointed at the wrong folder must not pass with nothing decided.
-            diagnostics.append(Diagnostic(
-                id: "check.noPlacements",
-                message: "no Placement manifests in \(paths.joined(separator: ", ")): nothing to decide; pass --allow-empty if that is intended"))
-        }
-        let assessing = Date()
-        timings.load = assessing.timeIntervalSince(started)
-        let assessment = diagnostics.contains(where: \.isError)
-            ? nil : PlacementAssessor(policy: policy, asOf: asOf).assess(loaded.inventory)
-        timings.assess = Date().timeIntervalSince(assessing)
-        return Report(engineVersion: Placet.version, policyDigest: policy.digest, policyPack: policy.packName, asOf: asOf,
-                      inputs: loaded.inventory.files, assessment: assessment, diagnostics: diagnostics,
-                      rules: policy.rules.map(RuleDescriptor.init))
-    }
-
-    static func failed(asOf: CivilDate, _ diagnostic: Diagnostic) -> Report {
-        Report(engineVersion: Placet.version, policyDigest: "", asOf: asOf, inputs: [], assessment: nil, diagnostics: [diagnostic])
-    }
-
-    /// 2 on any error (fail closed), else 1 when anything is blocked, else 0.
-    static func exitStatus(_ report: Report) -> Int32 {
-        if !report.errors.isEmpty || report.assessment == nil { return 2 }
-        return report.summary.blocked > 0 ? 1 : 0
-    }
-}
-
-extension CivilDate {
-    /// Today in UTC.
-    static func today() -> CivilDate {
-        CivilDate(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
+        throw ExitCode(CheckWorkflow.exitStatus(report))
     }
 }

@@ -1,12 +1,12 @@
 // `placet diff OLD [--policies NEW] PATH...`: the impact of a policy change before it is merged. The same
-// manifests are checked with both policy directories; PolicyImpact compares the outcomes.
+// manifests are checked with both policy directories (`DiffWorkflow`); PolicyImpact compares the outcomes.
 
 import ArgumentParser
-import BaselinePack
 import Foundation
 import PlacetEngine
 import PlacetLanguage
 import PlacetReports
+import PlacetWorkflows
 
 struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,7 +45,7 @@ struct DiffCommand: ParsableCommand {
         if paths.isEmpty { throw ValidationError("give the old policy folder and at least one manifest file or directory") }
         // The old form was `diff OLD NEW PATH...`: a policy folder among the PATHs would be read as
         // manifests (its tests and examples), so it is refused with the new form.
-        for path in paths where (try? PolicyPack(directory: path)) != nil {
+        if let path = DiffWorkflow.policyFolder(among: paths) {
             throw ValidationError("'\(path)' is a policy folder, not manifests: the new policies are given as --policies \(path) (placet diff OLD --policies NEW PATH...)")
         }
         try Terminal.checkOutputPath(output)
@@ -53,9 +53,7 @@ struct DiffCommand: ParsableCommand {
 
     func run() throws {
         let date = try policyOptions.evaluationDate()
-        let old = run(policies: oldPolicies, asOf: date)
-        let new = run(policies: policyOptions.policies, asOf: date)
-        let report = DiffReport(old: old, new: new)
+        let report = DiffWorkflow.run(oldPolicies: oldPolicies, newPolicies: policyOptions.policies, paths: paths, asOf: date)
         Terminal.printDiagnostics(report.errors)
         let bytes: [UInt8] = switch format {
         case .text: DiffTextRenderer(colored: output == nil && Terminal.isColorTerminal(fileDescriptor: STDOUT_FILENO)).render(report)
@@ -65,14 +63,4 @@ struct DiffCommand: ParsableCommand {
         throw ExitCode(report.exitStatus)
     }
 
-    /// One side; a pack that cannot be read is that side's error, so both sides are still reported.
-    private func run(policies: String?, asOf: CivilDate) -> Report {
-        do {
-            let pack = try PolicyPack.resolve(option: policies, bundled: BaselinePack.pack)
-            return CheckPipeline.run(pack: pack, paths: paths, asOf: asOf)
-        } catch {
-            let message = (error as? PolicyLoadError)?.message ?? "\(error)"
-            return CheckPipeline.failed(asOf: asOf, Diagnostic(id: "policy.unreadable", message: message))
-        }
-    }
 }

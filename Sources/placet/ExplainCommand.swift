@@ -6,6 +6,7 @@ import PlacetEngine
 import PlacetLanguage
 import PlacetManifests
 import PlacetReports
+import PlacetWorkflows
 
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,15 +34,10 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         let asOf = try policyOptions.evaluationDate()
         let policy = try policyOptions.compile()
-        let loaded = ManifestLoader(policy: policy).load(paths: paths, standardInput: inputOptions.standardInput)
-        Terminal.printDiagnostics(loaded.diagnostics)
-        guard !loaded.hasErrors else { throw ExitCode(2) }
-        guard let explanation = PlacementExplainer(policy: policy, asOf: asOf).explain(placement: placement, in: loaded.inventory) else {
-            let known = loaded.inventory.tables[policy.program.placementRecord].ids
-            Terminal.printDiagnostics([Diagnostic(id: "explain.unknownPlacement",
-                                                  message: "no placement '\(placement)'\(Suggestion.didYouMean(placement, in: known))")])
-            throw ExitCode(2)
-        }
+        let (explanation, diagnostics) = ExplainWorkflow.run(policy: policy, placement: placement, paths: paths,
+                                                             standardInput: inputOptions.standardInput, asOf: asOf)
+        Terminal.printDiagnostics(diagnostics)
+        guard let explanation else { throw ExitCode(2) }
         let footer = "policies: \(policy.packName) (\(policy.digest))\n"
         try Terminal.write(ExplanationRenderer().render(explanation) + Array(footer.utf8), to: output)
         throw ExitCode(explanation.decision.outcome == .block ? 1 : 0)

@@ -3,11 +3,10 @@
 
 import ArgumentParser
 import Foundation
+import PlacetWorkflows
 
 @main
 struct Placet: ParsableCommand {
-    static let version = "0.1.0"
-
     static let configuration = CommandConfiguration(
         commandName: "placet",
         abstract: "Decide where machine-learning data and models may run, citing the law behind every decision.",
@@ -15,7 +14,7 @@ struct Placet: ParsableCommand {
             Exit codes: 0 every placement approved, 1 at least one blocked, 2 a policy, manifest or usage error \
             (nothing is approved while an error stands).
             """,
-        version: version,
+        version: PlacetVersion.current,
         subcommands: [CheckCommand.self, WhereCommand.self, ExportCommand.self, ImportCommand.self, ExplainCommand.self, TestCommand.self, VerifyLogCommand.self, SchemaCommand.self, BenchCommand.self, LintCommand.self, DiffCommand.self, FmtCommand.self, RulesCommand.self])
 
     /// Usage errors exit 2, like every other error that stops a check (argument-parser's default is 64).

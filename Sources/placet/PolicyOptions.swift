@@ -7,6 +7,7 @@ import Foundation
 import PlacetEngine
 import PlacetLanguage
 import PlacetManifests
+import PlacetWorkflows
 
 struct PolicyOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Directory of policy files (*.placet); default: ./policies if it exists, else the bundled baseline pack.", valueName: "dir"))

@@ -5,7 +5,7 @@ import ArgumentParser
 import Foundation
 import PlacetEngine
 import PlacetLanguage
-import PlacetManifests
+import PlacetWorkflows
 
 struct TestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,36 +34,11 @@ struct TestCommand: ParsableCommand {
     func run() throws {
         let defaultAsOf = try policyOptions.evaluationDate()
         // DIR that holds policy files is a pack of its own, tested against itself.
-        let pack: PolicyPack
-        if policyOptions.policies == nil, let directory, (try? PolicyPack(directory: directory)) != nil {
-            pack = try PolicyOptions.pack(directory)
-        } else {
-            pack = try policyOptions.pack()
-        }
+        let pack = try PolicyOptions.pack(PolicyTestWorkflow.policies(option: policyOptions.policies, testDirectory: directory))
         let policy = try PolicyOptions.compile(pack)
-        let runner: PolicyTestRunner
-        let files: [String]
-        let place: String
-        switch (directory, pack.origin) {
-        case (let directory?, _):
-            runner = PolicyTestRunner(policy: policy, defaultAsOf: defaultAsOf)
-            files = PolicyTestRunner.discover(directory: directory)
-            place = directory
-        case (nil, .directory(let root)):
-            runner = PolicyTestRunner(policy: policy, defaultAsOf: defaultAsOf)
-            files = PolicyTestRunner.discover(directory: root)
-            place = root
-        case (nil, .bundled):
-            runner = PolicyTestRunner(policy: policy, defaultAsOf: defaultAsOf, pack: pack)
-            files = pack.bundledTestFiles.map { pack.displayPrefix + $0.path }
-            place = pack.name
-        }
-        guard !files.isEmpty else {
-            Terminal.printDiagnostics([Diagnostic(id: "test.noTests", message: "\(place): no test files (*.test.yaml)")])
-            throw ExitCode(2)
-        }
-        let (run, diagnostics) = runner.run(files: files)
+        let (testRun, diagnostics) = PolicyTestWorkflow.run(testDirectory: directory, pack: pack, policy: policy, defaultAsOf: defaultAsOf)
         Terminal.printDiagnostics(diagnostics)
+        guard let run = testRun else { throw ExitCode(2) }
         var out = ""
         for result in run.results where !result.passed || verbose {
             out += "\(result.passed ? "PASS" : "FAIL"): \(result.test.file):\(result.test.line): \(result.test.name)\n"

@@ -6,6 +6,7 @@ import Foundation
 import PlacetEngine
 import PlacetLanguage
 import PlacetManifests
+import PlacetWorkflows
 
 struct WhereCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

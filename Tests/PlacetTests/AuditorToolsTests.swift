@@ -6,6 +6,7 @@ import PlacetEngine
 import PlacetLanguage
 import PlacetManifests
 import PlacetReports
+import PlacetWorkflows
 import Testing
 
 @Suite struct ExplainTests {

@@ -4,6 +4,7 @@ import Foundation
 import PlacetEngine
 import PlacetLanguage
 import PlacetManifests
+import PlacetWorkflows
 import Testing
 
 @Suite struct WhereTests {

@@ -28,6 +28,7 @@
 import Foundation
 import PlacetEngine
 import PlacetLanguage
+import PlacetManifests
 
 public struct PolicyTest: Sendable {
     public struct Expectation: Sendable {

@@ -6,6 +6,7 @@
 import Foundation
 import PlacetEngine
 import PlacetLanguage
+import PlacetManifests
 
 public struct TargetSearch: Sendable {
     public struct Request: Sendable {
