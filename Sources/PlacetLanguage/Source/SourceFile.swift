@@ -8,41 +8,25 @@ public struct SourceFile: Sendable {
     public let path: String
     public let text: String
     public let bytes: [UInt8]
-    /// UTF-8 offset of the first byte of each line.
-    let lineStarts: [Int]
+    /// Where each line starts; manifest files use the same table.
+    package let lines: LineTable
 
     public init(path: String, text: String) {
         self.path = path
         self.text = text
         self.bytes = Array(text.utf8)
-        var starts = [0]
-        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            starts.append(offset + 1)
-        }
-        self.lineStarts = starts
+        self.lines = LineTable(bytes)
     }
 
     /// 1-based line and column (columns count characters, not bytes) of a UTF-8 offset.
     public func lineAndColumn(of offset: Int) -> (line: Int, column: Int) {
-        let clamped = min(max(0, offset), bytes.count)
-        var low = 0, high = lineStarts.count - 1
-        while low < high {
-            let mid = (low + high + 1) / 2
-            if lineStarts[mid] <= clamped { low = mid } else { high = mid - 1 }
-        }
-        let start = lineStarts[low]
-        let prefix = bytes[start..<clamped]
-        let column = String(decoding: prefix, as: UTF8.self).count + 1
-        return (low + 1, column)
+        lines.lineAndColumn(of: offset, in: bytes, counting: .characters)
     }
 
     /// The text of a 1-based line, without its newline.
     public func lineText(_ line: Int) -> String {
-        guard line >= 1, line <= lineStarts.count else { return "" }
-        let start = lineStarts[line - 1]
-        var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
-        if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-        return String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
+        guard let range = lines.range(ofLine: line, in: bytes) else { return "" }
+        return String(decoding: bytes[range], as: UTF8.self)
     }
 
     public func text(of span: Span) -> String {

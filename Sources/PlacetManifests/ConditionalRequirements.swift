@@ -1,0 +1,32 @@
+// Conditional requirements: fields the schema requires only when a condition holds, checked after references resolve.
+
+import PlacetEngine
+import PlacetLanguage
+
+extension InventoryBuilder {
+    /// Reports every row missing (or holding an empty collection in) a field whose
+    /// `requiredWhen` condition holds for that row.
+    mutating func checkConditionalRequirements() {
+        let evaluator = Evaluator(program: policy.program, today: CivilDate(daysSinceEpoch: 0))
+        for (kind, record) in schema.records.enumerated() {
+            for (index, field) in record.fields.enumerated() {
+                guard let condition = field.requiredWhen else { continue }
+                let table = inventory.tables[kind]
+                for row in table.rows.indices {
+                    let value = table.rows[row][index]
+                    let missing: Bool = switch value {
+                    case .absent: true
+                    case .collection(let items): items.isEmpty
+                    default: false
+                    }
+                    if missing, evaluator.evaluate(condition, record: row, inventory: inventory).boolValue {
+                        bag.add(Diagnostic(
+                            id: "manifest.conditionallyRequired",
+                            message: "\(record.name) '\(table.ids[row])': field '\(field.name)' is required (and may not be empty) when \(field.requiredWhenText)",
+                            location: table.origins[row]))
+                    }
+                }
+            }
+        }
+    }
+}
