@@ -29,7 +29,7 @@ public struct Parser {
     private var commentLines: [Int: String] = [:]
 
     /// Deeper nesting than this is refused, so hostile input cannot exhaust the stack.
-    public static let maximumDepth = 200
+    public static let maximumDepth = 64
 
     struct Failure: Error {}
 
