@@ -160,11 +160,10 @@ public struct TypeChecker {
 
         declareEnumerations(enums)
         declareRecords(records, valueRecords: valueRecords)
-        guard let placementRecord = schema.recordIndex["Placement"] else {
-            bag.add(Diagnostic(id: "type.missingPlacement",
-                               message: "the policies declare no 'record Placement': there is nothing to evaluate"))
-            return nil
-        }
+        let (resolved, contractDiagnostics) = SchemaContract.resolve(schema)
+        for diagnostic in contractDiagnostics { bag.add(diagnostic) }
+        guard let contract = resolved else { return nil }
+        let placementRecord = contract.placement.record
         checkFieldDefaults(records, valueRecords: false)
         checkFieldDefaults(valueRecords, valueRecords: true)
 
@@ -187,12 +186,11 @@ public struct TypeChecker {
             ruleIDs[rule.id.name] = rule.id.span
             if let checked = checkRule(rule, placementRecord: placementRecord) { checkedRules.append(checked) }
         }
-        let waiverRecord = checkWaiverRecord(placementRecord: placementRecord)
 
         guard !bag.hasErrors else { return nil }
         return CheckedProgram(
             sources: sources, schema: schema, constants: checkedConstants.map { $0! }, constantOrder: constantOrder,
-            functions: functions, rules: checkedRules, placementRecord: placementRecord, waiverRecord: waiverRecord)
+            functions: functions, rules: checkedRules, contract: contract)
     }
 
     private mutating func declareEnumerations(_ declarations: [EnumDeclaration]) {
@@ -278,7 +276,7 @@ public struct TypeChecker {
                 error("type.valueRecordField",
                       "a manifest kind's field cannot be a value record; '\(describe(field.type))' has no manifest form", syntax.type.span)
             }
-            if let id = index["id"] {
+            if let id = index[SchemaContract.id] {
                 if fields[id].type != .string {
                     error("type.badIdField", "the 'id' field of record '\(declaration.name.name)' must be of type string", declaration.fields[id].type.span)
                 }
@@ -490,21 +488,6 @@ public struct TypeChecker {
             forEachText: rule.forEach.map { "\($0.variable.name) in \(text($0.collection.span))" })
         definition.documentation = rule.documentation
         return definition
-    }
-
-    /// The waiver kind needs `rule: string`, `placement: Placement` and `expires: date`.
-    private mutating func checkWaiverRecord(placementRecord: Int) -> Int? {
-        guard let index = schema.recordIndex["Waiver"] else { return nil }
-        let record = schema.records[index]
-        let needed: [(String, PlacetType)] = [("rule", .string), ("placement", .record(placementRecord)), ("expires", .date)]
-        for (name, type) in needed {
-            guard let field = record.fieldIndex[name], record.fields[field].type == type else {
-                bag.add(Diagnostic(id: "type.badWaiverRecord",
-                                   message: "record 'Waiver' needs a field '\(name): \(describe(type))'", location: record.location))
-                continue
-            }
-        }
-        return index
     }
 
     // MARK: Condition trees
@@ -842,7 +825,14 @@ public struct TypeChecker {
                 let type = checkedConstants[index]?.type ?? .error
                 return (.constant(index), narrowed(type, expression, scope))
             }
-            if name == "today" { return (.today, .date) }
+            if name == "today" {
+                // Manifests are read without an evaluation date: `today` would be no date at all.
+                if scope.implicitRecord != nil {
+                    bag.add(.todayInRequiredWhen(at: location(span)))
+                    return (.literal(.absent), .error)
+                }
+                return (.today, .date)
+            }
             if schema.enumerationIndex[name] != nil || schema.recordIndex[name] != nil {
                 error("type.typeAsValue", "'\(name)' is a type, not a value", span)
                 return (.literal(.absent), .error)
