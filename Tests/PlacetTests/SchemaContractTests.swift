@@ -94,16 +94,40 @@ import Testing
         #expect([contract.model, contract.dataset, contract.controller].allSatisfy { $0 != nil })
     }
 
-    @Test func requiredWhenRejectsToday() {
-        let source = "record Operator {\n  id: string\n  since: date? required when today > 2020-01-01\n}"
+    /// `today` directly, through a constant, and through a constant of a constant.
+    @Test(arguments: [
+        ("", "today", "'today'", 3),
+        ("const now: date = today\n", "now", "'today' (through the constant 'now')", 4),
+        ("const now: date = today\nconst later: date = now\n", "later", "'today' (through the constant 'later')", 5),
+    ])
+    func requiredWhenRejectsToday(constants: String, name: String, use: String, line: Int) {
+        let source = constants + "record Operator {\n  id: string\n  since: date? required when \(name) > 2020-01-01\n}"
+        let column = 30
         let (policy, diagnostics) = Fixtures.compile(adding: source)
         #expect(policy == nil)
         let errors = diagnostics.filter(\.isError)
         #expect(errors.map(\.id) == ["type.todayInRequiredWhen"])
         #expect(errors.first?.message
-            == "'required when' cannot use 'today': whether a field is required cannot depend on the evaluation date")
+            == "'required when' cannot use \(use): whether a field is required cannot depend on the evaluation date")
         #expect(errors.first?.location?.file == "test.placet")
-        #expect(errors.first?.location?.line == 3)
-        #expect(errors.first?.location?.column == 30)
+        #expect(errors.first?.location?.line == line)
+        #expect(errors.first?.location?.column == column)
+    }
+
+    /// Constants without `today` stay allowed in `required when` and in field defaults (both are
+    /// checked before the constants' own pass, which once made them crash).
+    @Test func requiredWhenAndDefaultsMayUseConstants() {
+        let source = """
+            const STRICT: bool = true
+            const HOME: Country = DE
+            record Operator {
+              id: string
+              home: Country = HOME
+              registeredIn: Country? required when STRICT and home == DE
+            }
+            """
+        let (policy, diagnostics) = Fixtures.compile(adding: source)
+        #expect(diagnostics.filter(\.isError).map(\.message) == [])
+        #expect(policy != nil)
     }
 }

@@ -12,6 +12,10 @@ public struct TypeChecker {
     private var constantState: [ConstantState] = []
     private var constantOrder: [Int] = []
     private var checkedConstants: [ConstantDefinition?] = []
+    /// Constants whose value depends on `today` (directly or through other constants), and how
+    /// many times `today` has been bound so far: `required when` may use neither.
+    private var todayConstants: Set<Int> = []
+    private var todayUses = 0
 
     private var functionDeclarations: [FunctionDeclaration] = []
     private var functionIndex: [String: Int] = [:]
@@ -164,11 +168,12 @@ public struct TypeChecker {
         for diagnostic in contractDiagnostics { bag.add(diagnostic) }
         guard let contract = resolved else { return nil }
         let placementRecord = contract.placement.record
+        // Constants are checked on first use, and field defaults and `required when` may use them.
+        constantState = Array(repeating: .unchecked, count: constantDeclarations.count)
+        checkedConstants = Array(repeating: nil, count: constantDeclarations.count)
         checkFieldDefaults(records, valueRecords: false)
         checkFieldDefaults(valueRecords, valueRecords: true)
 
-        constantState = Array(repeating: .unchecked, count: constantDeclarations.count)
-        checkedConstants = Array(repeating: nil, count: constantDeclarations.count)
         for index in constantDeclarations.indices { checkConstant(index) }
 
         declareFunctions()
@@ -377,7 +382,9 @@ public struct TypeChecker {
         let savedFlag = checkingConstant
         checkingConstant = true
         resetFrame(reserving: 0)
+        let usesBefore = todayUses
         let bound = checkExpression(declaration.value, expected: type, scope: Scope())
+        if todayUses > usesBefore { todayConstants.insert(index) }
         checkingConstant = savedFlag
         if maxSlot > 0 {
             error("type.nonConstant", "a constant cannot use 'some' or 'all'; write a definition instead", declaration.value.span)
@@ -822,6 +829,13 @@ public struct TypeChecker {
             }
             if let index = constantIndex[name] {
                 checkConstant(index)
+                if todayConstants.contains(index) {
+                    if scope.implicitRecord != nil {
+                        bag.add(.todayInRequiredWhen(through: name, at: location(span)))
+                        return (.literal(.absent), .error)
+                    }
+                    todayUses += 1
+                }
                 let type = checkedConstants[index]?.type ?? .error
                 return (.constant(index), narrowed(type, expression, scope))
             }
@@ -831,6 +845,7 @@ public struct TypeChecker {
                     bag.add(.todayInRequiredWhen(at: location(span)))
                     return (.literal(.absent), .error)
                 }
+                todayUses += 1
                 return (.today, .date)
             }
             if schema.enumerationIndex[name] != nil || schema.recordIndex[name] != nil {
