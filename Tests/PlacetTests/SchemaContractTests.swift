@@ -94,11 +94,14 @@ import Testing
         #expect([contract.model, contract.dataset, contract.controller].allSatisfy { $0 != nil })
     }
 
-    /// `today` directly, through a constant, and through a constant of a constant.
+    /// `today` directly, and through constants and definitions however deep.
     @Test(arguments: [
         ("", "today", "'today'", 3),
         ("const now: date = today\n", "now", "'today' (through the constant 'now')", 4),
         ("const now: date = today\nconst later: date = now\n", "later", "'today' (through the constant 'later')", 5),
+        ("def current(): date = today\n", "current()", "'today' (through the definition 'current')", 4),
+        ("def current(): date = now\nconst now: date = today\ndef latest(): date = current()\n", "latest()",
+         "'today' (through the definition 'latest')", 6),
     ])
     func requiredWhenRejectsToday(constants: String, name: String, use: String, line: Int) {
         let source = constants + "record Operator {\n  id: string\n  since: date? required when \(name) > 2020-01-01\n}"
@@ -114,8 +117,8 @@ import Testing
         #expect(errors.first?.location?.column == column)
     }
 
-    /// Constants without `today` stay allowed in `required when` and in field defaults (both are
-    /// checked before the constants' own pass, which once made them crash).
+    /// Constants and definitions without `today` are allowed in `required when`, and constants in
+    /// field defaults (these are checked before constants and definitions, which made them crash).
     @Test func requiredWhenAndDefaultsMayUseConstants() {
         let source = """
             const STRICT: bool = true
@@ -123,8 +126,9 @@ import Testing
             record Operator {
               id: string
               home: Country = HOME
-              registeredIn: Country? required when STRICT and home == DE
+              registeredIn: Country? required when STRICT and local(home)
             }
+            def local(c: Country): bool = c == HOME
             """
         let (policy, diagnostics) = Fixtures.compile(adding: source)
         #expect(diagnostics.filter(\.isError).map(\.message) == [])

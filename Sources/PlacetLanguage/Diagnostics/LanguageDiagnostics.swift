@@ -38,10 +38,10 @@ extension Diagnostic {
                           location: location)
     }
 
-    /// `today` in a `required when` condition, directly or through a constant: manifests are
-    /// read without an evaluation date.
-    static func todayInRequiredWhen(through constant: String? = nil, at location: SourceLocation?) -> Diagnostic {
-        let use = constant.map { "'today' (through the constant '\($0)')" } ?? "'today'"
+    /// `today` in a `required when` condition, directly or through a constant or definition
+    /// (`through`: "the constant 'now'"): manifests are read without an evaluation date.
+    static func todayInRequiredWhen(through: String? = nil, at location: SourceLocation?) -> Diagnostic {
+        let use = through.map { "'today' (through \($0))" } ?? "'today'"
         return Diagnostic(id: "type.todayInRequiredWhen",
                           message: "'required when' cannot use \(use): whether a field is required cannot depend on the evaluation date",
                           location: location)

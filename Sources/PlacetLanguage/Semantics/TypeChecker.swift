@@ -16,6 +16,10 @@ public struct TypeChecker {
     /// many times `today` has been bound so far: `required when` may use neither.
     private var todayConstants: Set<Int> = []
     private var todayUses = 0
+    /// Definitions whose body uses `today` directly or through a constant, and the calls made
+    /// from `required when` conditions, checked once every body is (`reportTodayInRequiredWhen`).
+    private var todayFunctions: Set<Int> = []
+    private var requiredWhenCalls: [(function: Int, name: String, span: Span)] = []
 
     private var functionDeclarations: [FunctionDeclaration] = []
     private var functionIndex: [String: Int] = [:]
@@ -168,17 +172,19 @@ public struct TypeChecker {
         for diagnostic in contractDiagnostics { bag.add(diagnostic) }
         guard let contract = resolved else { return nil }
         let placementRecord = contract.placement.record
-        // Constants are checked on first use, and field defaults and `required when` may use them.
+        // Constants are checked on first use, and field defaults and `required when` may use
+        // them; `required when` may call definitions, whose signatures are declared first.
         constantState = Array(repeating: .unchecked, count: constantDeclarations.count)
         checkedConstants = Array(repeating: nil, count: constantDeclarations.count)
+        declareFunctions()
         checkFieldDefaults(records, valueRecords: false)
         checkFieldDefaults(valueRecords, valueRecords: true)
 
         for index in constantDeclarations.indices { checkConstant(index) }
 
-        declareFunctions()
         for index in functionDeclarations.indices { checkFunctionBody(index) }
         reportRecursion()
+        reportTodayInRequiredWhen()
 
         var checkedRules: [RuleDefinition] = []
         var ruleIDs: [String: Span] = [:]
@@ -411,6 +417,27 @@ public struct TypeChecker {
                 location: location(declaration.name.span), bodyTree: nil, documentation: declaration.documentation))
         }
         callEdges = Array(repeating: [], count: functionDeclarations.count)
+    }
+
+    private mutating func noteTodayUse() {
+        todayUses += 1
+        if let function = currentFunction { todayFunctions.insert(function) }
+    }
+
+    /// A definition called from `required when` that uses `today`, itself or through the
+    /// definitions it calls.
+    private mutating func reportTodayInRequiredWhen() {
+        var usesToday: [Int: Bool] = [:]
+        func uses(_ index: Int) -> Bool {
+            if let known = usesToday[index] { return known }
+            usesToday[index] = todayFunctions.contains(index)  // also ends cycles, reported as recursion
+            let result = todayFunctions.contains(index) || callEdges[index].contains(where: uses)
+            usesToday[index] = result
+            return result
+        }
+        for call in requiredWhenCalls where uses(call.function) {
+            bag.add(.todayInRequiredWhen(through: "the definition '\(call.name)'", at: location(call.span)))
+        }
     }
 
     private mutating func checkFunctionBody(_ index: Int) {
@@ -831,10 +858,10 @@ public struct TypeChecker {
                 checkConstant(index)
                 if todayConstants.contains(index) {
                     if scope.implicitRecord != nil {
-                        bag.add(.todayInRequiredWhen(through: name, at: location(span)))
+                        bag.add(.todayInRequiredWhen(through: "the constant '\(name)'", at: location(span)))
                         return (.literal(.absent), .error)
                     }
-                    todayUses += 1
+                    noteTodayUse()
                 }
                 let type = checkedConstants[index]?.type ?? .error
                 return (.constant(index), narrowed(type, expression, scope))
@@ -845,7 +872,7 @@ public struct TypeChecker {
                     bag.add(.todayInRequiredWhen(at: location(span)))
                     return (.literal(.absent), .error)
                 }
-                todayUses += 1
+                noteTodayUse()
                 return (.today, .date)
             }
             if schema.enumerationIndex[name] != nil || schema.recordIndex[name] != nil {
@@ -995,6 +1022,7 @@ public struct TypeChecker {
                 error("type.nonConstant", "a constant cannot call a definition; make it a definition instead", name.span)
             }
             if let caller = currentFunction { callEdges[caller].insert(index) }
+            if scope.implicitRecord != nil { requiredWhenCalls.append((index, name.name, name.span)) }
             guard arguments.count == function.parameterTypes.count else {
                 let noun = function.parameterTypes.count == 1 ? "argument" : "arguments"
                 error("type.argumentCount", "wrong number of arguments: '\(name.name)' takes \(function.parameterTypes.count) \(noun), got \(arguments.count)", span)
