@@ -24,18 +24,10 @@ public struct PlacementAssessor: Sendable {
         self.policy = policy
         self.asOf = asOf
         self.evaluator = Evaluator(program: policy.program, today: asOf)
-        let placement = policy.schema.records[policy.program.placementRecord]
-        func reference(_ name: String) -> (slot: Int, kind: Int)? {
-            guard let slot = placement.fieldIndex[name] else { return nil }
-            let type = placement.fields[slot].type.unwrapped
-            switch type.elementType ?? type {
-            case .record(let kind): return (slot, kind)
-            default: return nil
-            }
-        }
-        modelField = reference("model")
-        targetField = reference("target")
-        datasetsField = reference("datasets")
+        let placement = policy.program.contract.placement
+        modelField = placement.model.map { ($0.field, $0.kind) }
+        targetField = placement.target.map { ($0.field, $0.kind) }
+        datasetsField = placement.datasets.map { ($0.field, $0.kind) }
         self.rules = policy.rules.enumerated().compactMap { index, rule in
             if let effective = rule.effective, asOf < effective { return nil }
             return ActiveRule(index: index, definition: rule)

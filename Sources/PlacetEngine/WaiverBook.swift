@@ -15,29 +15,27 @@ struct WaiverBook: Sendable {
     private(set) var statuses: [WaiverStatus] = []
 
     init(policy: CompiledPolicy, inventory: Inventory, asOf: CivilDate) {
-        guard let kind = policy.program.waiverRecord else { return }
-        let record = policy.schema.records[kind]
-        guard let ruleField = record.fieldIndex["rule"], let placementField = record.fieldIndex["placement"],
-              let expiresField = record.fieldIndex["expires"] else { return }
+        guard let waiver = policy.program.contract.waiver else { return }
+        let kind = waiver.record
         let table = inventory.tables[kind]
         let order = table.ids.indices.sorted { table.ids[$0] < table.ids[$1] }
         for row in order {
             let fields = table.rows[row]
             let id = table.ids[row]
             // The manifest loader has already rejected unknown rules and placements.
-            guard case .string(let ruleID) = fields[ruleField], let ruleIndex = policy.ruleIndex[ruleID],
-                  case .record(let placement) = fields[placementField],
-                  case .date(let expires) = fields[expiresField] else { continue }
+            guard case .string(let ruleID) = fields[waiver.rule], let ruleIndex = policy.ruleIndex[ruleID],
+                  case .record(let placement) = fields[waiver.placement],
+                  case .date(let expires) = fields[waiver.expires] else { continue }
             let rule = policy.rules[ruleIndex]
-            func text(_ name: String) -> String {
-                if let field = record.fieldIndex[name], case .string(let value) = fields[field] { return value }
+            func text(_ field: Int?) -> String {
+                if let field, case .string(let value) = fields[field] { return value }
                 return ""
             }
             let state: WaiverStatus.State = rule.unwaivable ? .ignoredUnwaivable
                 : rule.effect == .warn ? .ignoredWarning : asOf >= expires ? .expired : .active
             statuses.append(WaiverStatus(
                 id: id, rule: ruleID, placement: inventory.tables[policy.program.placementRecord].ids[placement],
-                expires: expires, approvedBy: text("approvedBy"), justification: text("justification"), state: state))
+                expires: expires, approvedBy: text(waiver.approvedBy), justification: text(waiver.justification), state: state))
             if rule.unwaivable {
                 notices.append(Notice(waiver: id, reason: .unwaivableRule, message: "rule \(ruleID) is unwaivable; the waiver is ignored"))
             } else if rule.effect == .warn {

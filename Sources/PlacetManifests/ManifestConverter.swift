@@ -68,7 +68,7 @@ struct ManifestConverter: Sendable {
         let packNote = policy.packName.isEmpty ? "" : " (schema of the policies in use: \(policy.packName))"
         var values = policy.defaults[kind].map { $0 ?? .absent }
         var given = Array(repeating: false, count: record.fields.count)
-        let idText: String? = entries.first { $0.key == "id" }.flatMap {
+        let idText: String? = entries.first { $0.key == SchemaContract.id }.flatMap {
             if case .scalar(let text, let style, _) = $0.value, style == .plain || style == .text { return text }
             return nil
         }
@@ -92,9 +92,9 @@ struct ManifestConverter: Sendable {
         for (index, field) in record.fields.enumerated() where field.isRequired && !given[index] {
             error("manifest.missingField", "\(context): missing required field '\(field.name)' (\(schema.describe(field.type)))", position)
         }
-        if kind == policy.program.waiverRecord, let ruleField = record.fieldIndex["rule"],
-           case .string(let ruleID) = values[ruleField], policy.ruleIndex[ruleID] == nil,
-           let entry = entries.first(where: { $0.key == "rule" }) {
+        if let waiver = policy.program.contract.waiver, kind == waiver.record,
+           case .string(let ruleID) = values[waiver.rule], policy.ruleIndex[ruleID] == nil,
+           let entry = entries.first(where: { $0.key == SchemaContract.WaiverField.rule }) {
             error("manifest.unknownRule", "\(context): waiver names unknown rule '\(ruleID)'\(Suggestion.didYouMean(ruleID, in: policy.rules.map(\.id)))",
                   entry.value.position, length: ruleID.count)
         }
@@ -104,7 +104,7 @@ struct ManifestConverter: Sendable {
         }
         result.kind = kind
         result.id = id
-        result.idPosition = entries.first { $0.key == "id" }?.value.position
+        result.idPosition = entries.first { $0.key == SchemaContract.id }?.value.position
         result.values = values
         return result
     }

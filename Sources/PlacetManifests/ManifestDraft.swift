@@ -3,6 +3,7 @@
 // source cannot know is the placeholder `TODO`, which no schema type accepts: a draft with
 // a TODO left in it fails validation, so `check` never approves a half-filled manifest.
 
+import PlacetLanguage
 import PlacetXML
 
 public struct ManifestDraft: Sendable, Equatable {
@@ -90,7 +91,7 @@ public enum DraftRenderer {
         writer.attribute("xmlns", XSDGenerator.namespace)
         for draft in drafts {
             writer.startElement(XSDGenerator.elementName(of: draft.kind))
-            writer.attribute("id", draft.id)
+            writer.attribute(SchemaContract.id, draft.id)
             for field in draft.fields {
                 switch field.value {
                 case .scalar(let text, _): writer.element(field.name, text: text)

@@ -52,8 +52,8 @@ public struct TargetSearch: Sendable {
     static let prefix = "where:"
 
     public func search(_ request: Request, inputs: [ManifestInput], paths: [String]) -> (Result?, [Diagnostic]) {
-        let schema = policy.schema
-        let targetKind = schema.recordIndex["Target"]
+        let contract = policy.program.contract
+        let targetKind = contract.target?.record
         var builder = InventoryBuilder(policy: policy, errorLimit: 500)
         // The one manifest loader reads the files, with its size limits.
         ManifestLoader(policy: policy).read(paths: paths, into: &builder)
@@ -71,13 +71,15 @@ public struct TargetSearch: Sendable {
         let targetIDs = builder.inventory.tables[targetKind].ids
         var lines: [String] = []
         for target in targetIDs {
-            var members = ["\"apiVersion\": \"placet/v1\"", "\"kind\": \"Placement\"",
-                           "\"id\": \(DraftRenderer.quote(Self.prefix + target))",
-                           "\"workload\": \(DraftRenderer.quote(request.workload))", "\"stage\": \(DraftRenderer.quote(request.stage))",
-                           "\"target\": \(DraftRenderer.quote(target))",
-                           "\"datasets\": [\(request.datasets.map(DraftRenderer.quote).joined(separator: ", "))]"]
-            if let model = request.model { members.append("\"model\": \(DraftRenderer.quote(model))") }
-            if let framework = request.framework { members.append("\"framework\": \(DraftRenderer.quote(framework))") }
+            typealias Field = SchemaContract.PlacementField
+            func member(_ name: String, _ json: String) -> String { "\(DraftRenderer.quote(name)): \(json)" }
+            var members = [member("apiVersion", "\"placet/v1\""), member("kind", DraftRenderer.quote(SchemaContract.placement)),
+                           member(SchemaContract.id, DraftRenderer.quote(Self.prefix + target)),
+                           member(Field.workload, DraftRenderer.quote(request.workload)), member(Field.stage, DraftRenderer.quote(request.stage)),
+                           member(Field.target, DraftRenderer.quote(target)),
+                           member(Field.datasets, "[\(request.datasets.map(DraftRenderer.quote).joined(separator: ", "))]")]
+            if let model = request.model { members.append(member(Field.model, DraftRenderer.quote(model))) }
+            if let framework = request.framework { members.append(member(Field.framework, DraftRenderer.quote(framework))) }
             lines.append("{" + members.joined(separator: ", ") + "}")
         }
         if targetIDs.isEmpty {
@@ -88,7 +90,7 @@ public struct TargetSearch: Sendable {
         guard !loaded.hasErrors else { return (nil, loaded.diagnostics) }
 
         let assessment = PlacementAssessor(policy: policy, asOf: asOf).assess(loaded.inventory)
-        let costField = schema.records[targetKind].fieldIndex["gpuHourCost"]
+        let costField = contract.target?.gpuHourCost
         var compliant: [Candidate] = []
         var excluded: [Candidate] = []
         for decision in assessment.decisions where decision.placement.hasPrefix(Self.prefix) {
@@ -110,7 +112,8 @@ public struct TargetSearch: Sendable {
     /// valid values and a did-you-mean, as usage errors (`where.badArgument`).
     func validate(_ request: Request, inventory: Inventory) -> [Diagnostic] {
         let schema = policy.schema
-        guard let placement = schema.recordIndex["Placement"] else { return [] }
+        let contract = policy.program.contract
+        let placement = contract.placement.record
         var problems: [Diagnostic] = []
         func problem(_ flag: String, _ message: String) {
             problems.append(Diagnostic(id: "where.badArgument", message: "--\(flag): \(message)"))
@@ -121,27 +124,28 @@ public struct TargetSearch: Sendable {
             if value.count >= 2, completions.count == 1 { return "; did you mean '\(completions[0])'?" }
             return Suggestion.didYouMean(value, in: candidates)
         }
-        func checkEnumeration(_ flag: String, field: String, value: String?) {
-            guard let value, let index = schema.records[placement].fieldIndex[field] else { return }
+        func checkEnumeration(_ flag: String, field: Int?, value: String?) {
+            guard let value, let index = field else { return }
             guard case .enumeration(let enumeration) = schema.records[placement].fields[index].type.unwrapped else { return }
             let cases = schema.enumerations[enumeration].cases
             if schema.enumerations[enumeration].caseIndex[value] == nil {
                 problem(flag, "unknown \(schema.enumerations[enumeration].name) '\(value)'\(suggestion(value, in: cases)) (valid values: \(cases.joined(separator: ", ")))")
             }
         }
-        func checkID(_ flag: String, kind: String, id: String) {
-            guard let table = schema.recordIndex[kind] else { return }
+        func checkID(_ flag: String, kind table: Int?, id: String) {
+            guard let table else { return }
+            let kind = schema.records[table].name
             let known = inventory.tables[table].ids
             if inventory.tables[table].indexByID[id] == nil {
                 let listing = known.isEmpty ? "the manifests define no \(kind)" : known.count <= 20 ? "known ids: \(known.sorted().joined(separator: ", "))" : "\(known.count) are defined"
                 problem(flag, "no \(kind) with id '\(id)'\(suggestion(id, in: known)) (\(listing))")
             }
         }
-        checkEnumeration("workload", field: "workload", value: request.workload)
-        checkEnumeration("stage", field: "stage", value: request.stage)
-        checkEnumeration("framework", field: "framework", value: request.framework)
-        if let model = request.model { checkID("model", kind: "Model", id: model) }
-        for dataset in request.datasets { checkID("datasets", kind: "Dataset", id: dataset) }
+        checkEnumeration("workload", field: contract.placement.workload, value: request.workload)
+        checkEnumeration("stage", field: contract.placement.stage, value: request.stage)
+        checkEnumeration("framework", field: contract.placement.framework, value: request.framework)
+        if let model = request.model { checkID("model", kind: contract.model, id: model) }
+        for dataset in request.datasets { checkID("datasets", kind: contract.dataset, id: dataset) }
         return problems
     }
 }

@@ -86,7 +86,7 @@ struct SyntheticInventory {
 
         var out = ""
         for index in 0..<controllers {
-            out += "{\"apiVersion\":\"placet/v1\",\"kind\":\"Controller\",\"id\":\"c-\(index)\","
+            out += "{\"apiVersion\":\"placet/v1\",\"kind\":\"\(SchemaContract.controller)\",\"id\":\"c-\(index)\","
                 + "\"establishedIn\":[\"\(controllerCountries[index % controllerCountries.count])\"]}\n"
         }
         try out.write(to: directory.appendingPathComponent("controllers.jsonl"), atomically: true, encoding: .utf8)
@@ -94,7 +94,7 @@ struct SyntheticInventory {
         out = ""
         for index in 0..<datasets {
             let personal = generator.next() % 3 != 0
-            var fields = ["\"apiVersion\":\"placet/v1\"", "\"kind\":\"Dataset\"", "\"id\":\"ds-\(index)\"", "\"personalData\":\(personal)"]
+            var fields = ["\"apiVersion\":\"placet/v1\"", "\"kind\":\"\(SchemaContract.dataset)\"", "\"id\":\"ds-\(index)\"", "\"personalData\":\(personal)"]
             if personal {
                 fields.append("\"controller\":\"c-\(index % controllers)\"")
                 fields.append("\"trainingPurposeCompatible\":true")
@@ -115,7 +115,7 @@ struct SyntheticInventory {
         for index in 0..<models {
             let trained = (0..<Int(generator.next() % 4)).map { _ in "\"ds-\(generator.next() % UInt64(datasets))\"" }
             let fields = [
-                "\"apiVersion\":\"placet/v1\"", "\"kind\":\"Model\"", "\"id\":\"m-\(index)\"",
+                "\"apiVersion\":\"placet/v1\"", "\"kind\":\"\(SchemaContract.model)\"", "\"id\":\"m-\(index)\"",
                 "\"useCase\":\"\(useCases[Int(generator.next() % UInt64(useCases.count))])\"",
                 "\"riskTier\":\"\(tiers[Int(generator.next() % UInt64(tiers.count))])\"",
                 "\"gpai\":\(generator.next() % 10 == 0)", "\"trainingFlops\":\(generator.next() % 2 == 0 ? "3e25" : "1e22")",
@@ -132,7 +132,7 @@ struct SyntheticInventory {
         for index in 0..<targets {
             let offered = frameworks.filter { _ in generator.next() % 2 == 0 }.map { "\"\($0)\"" }
             let fields = [
-                "\"apiVersion\":\"placet/v1\"", "\"kind\":\"Target\"", "\"id\":\"t-\(index)\"", "\"provider\":\"cloud\(index % 5)\"",
+                "\"apiVersion\":\"placet/v1\"", "\"kind\":\"\(SchemaContract.target)\"", "\"id\":\"t-\(index)\"", "\"provider\":\"cloud\(index % 5)\"",
                 "\"country\":\"\(countries[index % countries.count])\"", "\"sovereign\":\(generator.next() % 3 == 0)",
                 "\"dpfCertified\":\(generator.next() % 2 == 0)", "\"gpuHourCost\":\(1 + generator.next() % 9)",
                 "\"frameworks\":[\(offered.joined(separator: ","))]",
@@ -150,7 +150,7 @@ struct SyntheticInventory {
         for index in 0..<placements {
             let datasetList = (0..<(1 + Int(generator.next() % 3))).map { _ in "\"ds-\(generator.next() % UInt64(datasets))\"" }
             var fields = [
-                "\"apiVersion\":\"placet/v1\"", "\"kind\":\"Placement\"", "\"id\":\"pl-\(index)\"",
+                "\"apiVersion\":\"placet/v1\"", "\"kind\":\"\(SchemaContract.placement)\"", "\"id\":\"pl-\(index)\"",
                 "\"workload\":\"\(workloads[Int(generator.next() % 4)])\"", "\"model\":\"m-\(generator.next() % UInt64(models))\"",
                 "\"datasets\":[\(datasetList.joined(separator: ","))]", "\"target\":\"t-\(generator.next() % UInt64(targets))\"",
                 "\"stage\":\"\(stages[Int(generator.next() % 3)])\"",

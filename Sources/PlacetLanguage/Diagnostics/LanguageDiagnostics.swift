@@ -26,4 +26,24 @@ extension Diagnostic {
     static func firstDeclaration(_ name: String, at location: SourceLocation?) -> Diagnostic {
         Diagnostic(id: "type.duplicateDeclaration", severity: .note, message: "'\(name)' is first declared here", location: location)
     }
+
+    /// A name the engine relies on (`SchemaContract`) that the pack's schema does not declare,
+    /// or declares with another type.
+    static func contractMissing(record: String, field: String? = nil, type: String? = nil, purpose: String,
+                                at location: SourceLocation?) -> Diagnostic {
+        let what = field.map { name in "record '\(record)' with field '\(name)'" + (type.map { " (\($0))" } ?? "") }
+            ?? "record '\(record)'"
+        return Diagnostic(id: "type.contractMissing",
+                          message: "the policies declare no \(what), which the engine needs \(purpose); add it to the schema",
+                          location: location)
+    }
+
+    /// `today` in a `required when` condition, directly or through a constant or definition
+    /// (`through`: "the constant 'now'"): manifests are read without an evaluation date.
+    static func todayInRequiredWhen(through: String? = nil, at location: SourceLocation?) -> Diagnostic {
+        let use = through.map { "'today' (through \($0))" } ?? "'today'"
+        return Diagnostic(id: "type.todayInRequiredWhen",
+                          message: "'required when' cannot use \(use): whether a field is required cannot depend on the evaluation date",
+                          location: location)
+    }
 }

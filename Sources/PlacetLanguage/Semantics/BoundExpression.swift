@@ -134,8 +134,11 @@ public struct CheckedProgram: Sendable {
     public let constantOrder: [Int]
     public let functions: [FunctionDefinition]
     public let rules: [RuleDefinition]
+    /// The names the engine relies on, resolved against `schema` once by the type checker.
+    public let contract: ResolvedSchemaContract
+
     /// The record kind whose manifests are evaluated (`Placement`).
-    public let placementRecord: Int
+    public var placementRecord: Int { contract.placement.record }
     /// The record kind of waivers (`Waiver`), when the schema declares one.
-    public let waiverRecord: Int?
+    public var waiverRecord: Int? { contract.waiver?.record }
 }

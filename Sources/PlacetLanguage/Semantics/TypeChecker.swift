@@ -12,6 +12,14 @@ public struct TypeChecker {
     private var constantState: [ConstantState] = []
     private var constantOrder: [Int] = []
     private var checkedConstants: [ConstantDefinition?] = []
+    /// Constants whose value depends on `today` (directly or through other constants), and how
+    /// many times `today` has been bound so far: `required when` may use neither.
+    private var todayConstants: Set<Int> = []
+    private var todayUses = 0
+    /// Definitions whose body uses `today` directly or through a constant, and the calls made
+    /// from `required when` conditions, checked once every body is (`reportTodayInRequiredWhen`).
+    private var todayFunctions: Set<Int> = []
+    private var requiredWhenCalls: [(function: Int, name: String, span: Span)] = []
 
     private var functionDeclarations: [FunctionDeclaration] = []
     private var functionIndex: [String: Int] = [:]
@@ -160,21 +168,23 @@ public struct TypeChecker {
 
         declareEnumerations(enums)
         declareRecords(records, valueRecords: valueRecords)
-        guard let placementRecord = schema.recordIndex["Placement"] else {
-            bag.add(Diagnostic(id: "type.missingPlacement",
-                               message: "the policies declare no 'record Placement': there is nothing to evaluate"))
-            return nil
-        }
+        let (resolved, contractDiagnostics) = SchemaContract.resolve(schema)
+        for diagnostic in contractDiagnostics { bag.add(diagnostic) }
+        guard let contract = resolved else { return nil }
+        let placementRecord = contract.placement.record
+        // Constants are checked on first use, and field defaults and `required when` may use
+        // them; `required when` may call definitions, whose signatures are declared first.
+        constantState = Array(repeating: .unchecked, count: constantDeclarations.count)
+        checkedConstants = Array(repeating: nil, count: constantDeclarations.count)
+        declareFunctions()
         checkFieldDefaults(records, valueRecords: false)
         checkFieldDefaults(valueRecords, valueRecords: true)
 
-        constantState = Array(repeating: .unchecked, count: constantDeclarations.count)
-        checkedConstants = Array(repeating: nil, count: constantDeclarations.count)
         for index in constantDeclarations.indices { checkConstant(index) }
 
-        declareFunctions()
         for index in functionDeclarations.indices { checkFunctionBody(index) }
         reportRecursion()
+        reportTodayInRequiredWhen()
 
         var checkedRules: [RuleDefinition] = []
         var ruleIDs: [String: Span] = [:]
@@ -187,12 +197,11 @@ public struct TypeChecker {
             ruleIDs[rule.id.name] = rule.id.span
             if let checked = checkRule(rule, placementRecord: placementRecord) { checkedRules.append(checked) }
         }
-        let waiverRecord = checkWaiverRecord(placementRecord: placementRecord)
 
         guard !bag.hasErrors else { return nil }
         return CheckedProgram(
             sources: sources, schema: schema, constants: checkedConstants.map { $0! }, constantOrder: constantOrder,
-            functions: functions, rules: checkedRules, placementRecord: placementRecord, waiverRecord: waiverRecord)
+            functions: functions, rules: checkedRules, contract: contract)
     }
 
     private mutating func declareEnumerations(_ declarations: [EnumDeclaration]) {
@@ -278,7 +287,7 @@ public struct TypeChecker {
                 error("type.valueRecordField",
                       "a manifest kind's field cannot be a value record; '\(describe(field.type))' has no manifest form", syntax.type.span)
             }
-            if let id = index["id"] {
+            if let id = index[SchemaContract.id] {
                 if fields[id].type != .string {
                     error("type.badIdField", "the 'id' field of record '\(declaration.name.name)' must be of type string", declaration.fields[id].type.span)
                 }
@@ -379,7 +388,9 @@ public struct TypeChecker {
         let savedFlag = checkingConstant
         checkingConstant = true
         resetFrame(reserving: 0)
+        let usesBefore = todayUses
         let bound = checkExpression(declaration.value, expected: type, scope: Scope())
+        if todayUses > usesBefore { todayConstants.insert(index) }
         checkingConstant = savedFlag
         if maxSlot > 0 {
             error("type.nonConstant", "a constant cannot use 'some' or 'all'; write a definition instead", declaration.value.span)
@@ -406,6 +417,27 @@ public struct TypeChecker {
                 location: location(declaration.name.span), bodyTree: nil, documentation: declaration.documentation))
         }
         callEdges = Array(repeating: [], count: functionDeclarations.count)
+    }
+
+    private mutating func noteTodayUse() {
+        todayUses += 1
+        if let function = currentFunction { todayFunctions.insert(function) }
+    }
+
+    /// A definition called from `required when` that uses `today`, itself or through the
+    /// definitions it calls.
+    private mutating func reportTodayInRequiredWhen() {
+        var usesToday: [Int: Bool] = [:]
+        func uses(_ index: Int) -> Bool {
+            if let known = usesToday[index] { return known }
+            usesToday[index] = todayFunctions.contains(index)  // also ends cycles, reported as recursion
+            let result = todayFunctions.contains(index) || callEdges[index].contains(where: uses)
+            usesToday[index] = result
+            return result
+        }
+        for call in requiredWhenCalls where uses(call.function) {
+            bag.add(.todayInRequiredWhen(through: "the definition '\(call.name)'", at: location(call.span)))
+        }
     }
 
     private mutating func checkFunctionBody(_ index: Int) {
@@ -490,21 +522,6 @@ public struct TypeChecker {
             forEachText: rule.forEach.map { "\($0.variable.name) in \(text($0.collection.span))" })
         definition.documentation = rule.documentation
         return definition
-    }
-
-    /// The waiver kind needs `rule: string`, `placement: Placement` and `expires: date`.
-    private mutating func checkWaiverRecord(placementRecord: Int) -> Int? {
-        guard let index = schema.recordIndex["Waiver"] else { return nil }
-        let record = schema.records[index]
-        let needed: [(String, PlacetType)] = [("rule", .string), ("placement", .record(placementRecord)), ("expires", .date)]
-        for (name, type) in needed {
-            guard let field = record.fieldIndex[name], record.fields[field].type == type else {
-                bag.add(Diagnostic(id: "type.badWaiverRecord",
-                                   message: "record 'Waiver' needs a field '\(name): \(describe(type))'", location: record.location))
-                continue
-            }
-        }
-        return index
     }
 
     // MARK: Condition trees
@@ -839,10 +856,25 @@ public struct TypeChecker {
             }
             if let index = constantIndex[name] {
                 checkConstant(index)
+                if todayConstants.contains(index) {
+                    if scope.implicitRecord != nil {
+                        bag.add(.todayInRequiredWhen(through: "the constant '\(name)'", at: location(span)))
+                        return (.literal(.absent), .error)
+                    }
+                    noteTodayUse()
+                }
                 let type = checkedConstants[index]?.type ?? .error
                 return (.constant(index), narrowed(type, expression, scope))
             }
-            if name == "today" { return (.today, .date) }
+            if name == "today" {
+                // Manifests are read without an evaluation date: `today` would be no date at all.
+                if scope.implicitRecord != nil {
+                    bag.add(.todayInRequiredWhen(at: location(span)))
+                    return (.literal(.absent), .error)
+                }
+                noteTodayUse()
+                return (.today, .date)
+            }
             if schema.enumerationIndex[name] != nil || schema.recordIndex[name] != nil {
                 error("type.typeAsValue", "'\(name)' is a type, not a value", span)
                 return (.literal(.absent), .error)
@@ -990,6 +1022,7 @@ public struct TypeChecker {
                 error("type.nonConstant", "a constant cannot call a definition; make it a definition instead", name.span)
             }
             if let caller = currentFunction { callEdges[caller].insert(index) }
+            if scope.implicitRecord != nil { requiredWhenCalls.append((index, name.name, name.span)) }
             guard arguments.count == function.parameterTypes.count else {
                 let noun = function.parameterTypes.count == 1 ? "argument" : "arguments"
                 error("type.argumentCount", "wrong number of arguments: '\(name.name)' takes \(function.parameterTypes.count) \(noun), got \(arguments.count)", span)

@@ -87,9 +87,17 @@ public struct RecordType: Sendable {
     public internal(set) var fields: [Field]
     public let fieldIndex: [String: Int]
     public let location: SourceLocation
+    /// The slot of the `id` field (every record has one; `type.missingIdField` otherwise),
+    /// resolved once rather than looked up by name for every manifest.
+    public let idField: Int
 
-    /// The slot of the `id` field (every record has one).
-    public var idField: Int { fieldIndex["id"] ?? 0 }
+    init(name: String, fields: [Field], fieldIndex: [String: Int], location: SourceLocation) {
+        self.name = name
+        self.fields = fields
+        self.fieldIndex = fieldIndex
+        self.location = location
+        self.idField = fieldIndex[SchemaContract.id] ?? 0
+    }
 }
 
 public struct Schema: Sendable {

@@ -4,6 +4,8 @@
 // location, lawful basis, residency...) becomes a TODO placeholder that fails validation
 // until a person fills it. An importer never invents a legal fact.
 
+import PlacetLanguage
+
 public struct ImportError: Error, Sendable, Equatable {
     public var message: String
     public var position: Position?
@@ -62,17 +64,17 @@ public enum CroissantImporter {
             fields.append(.init("personalData", .scalar("true", quoted: false)))
         } else {
             notes.append("Croissant's RAI section does not say whether the data is personal.")
-            fields += hints.todos("Dataset", ["personalData"])
+            fields += hints.todos(SchemaContract.dataset, ["personalData"])
         }
         for key in ["rai:dataCollection", "rai:dataUseCases"] {
             if let text = object.strings(key).first { notes.append("\(key.dropFirst(4)): \(text)") }
         }
         // Facts of law and contract no catalogue records: a person states each of them.
-        fields += hints.todos("Dataset", [
+        fields += hints.todos(SchemaContract.dataset, [
             "controller", "dataSubjects", "specialCategories", "criminalData", "lawfulBasis", "dpia", "residency",
             "transferMechanisms", "transferImpactAssessedFor", "trainingPurposeCompatible", "classification",
         ])
-        return ManifestDraft(kind: "Dataset", id: id ?? "ds-" + slug(name), fields: fields, notes: notes)
+        return ManifestDraft(kind: SchemaContract.dataset, id: id ?? "ds-" + slug(name), fields: fields, notes: notes)
     }
 }
 

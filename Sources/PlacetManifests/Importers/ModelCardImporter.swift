@@ -4,6 +4,7 @@
 // and a card does not state (use case, risk tier, general-purpose status, training compute)
 // becomes a TODO placeholder.
 
+import PlacetLanguage
 import Yams
 
 public enum ModelCardImporter {
@@ -65,7 +66,7 @@ public enum ModelCardImporter {
         if !languages.isEmpty { notes.append("language: \(languages.joined(separator: ", "))") }
         // What the system is for, its tier and its place on the market are the provider's
         // statements under the AI Act; a card does not make them.
-        fields += hints.todos("Model", ["useCase", "riskTier", "gpai", "trainingFlops", "placedOnMarket"])
+        fields += hints.todos(SchemaContract.model, ["useCase", "riskTier", "gpai", "trainingFlops", "placedOnMarket"])
         // Training data is what `datasets:` lists. The model-index results name the benchmarks the
         // model was evaluated on, which are not lineage: they are noted, never `trainedOn`.
         let benchmarks = card.evaluationDatasets
@@ -77,9 +78,9 @@ public enum ModelCardImporter {
             fields.append(.init("trainedOn", .list(datasets.map { "ds-" + slug($0) }, quoted: true)))
             notes.append("datasets on the card: \(datasets.joined(separator: ", "))")
         } else {
-            fields += hints.todos("Model", ["trainedOn"])
+            fields += hints.todos(SchemaContract.model, ["trainedOn"])
         }
-        return Result(draft: ManifestDraft(kind: "Model", id: id ?? "mdl-" + slug(name), fields: fields, notes: notes), warnings: warnings)
+        return Result(draft: ManifestDraft(kind: SchemaContract.model, id: id ?? "mdl-" + slug(name), fields: fields, notes: notes), warnings: warnings)
     }
 
     /// The front matter between a first line `---` and the next `---`, and the rest.

@@ -60,8 +60,8 @@ enum XMLManifestReader {
                 MappingEntry(key: "apiVersion", keyPosition: position, value: .scalar("placet/v1", .text, position)),
                 MappingEntry(key: "kind", keyPosition: position, value: .scalar(record.name, .text, position)),
             ]
-            if let id = element.attribute("id") {
-                entries.append(MappingEntry(key: "id", keyPosition: position, value: .scalar(id, .text, position)))
+            if let id = element.attribute(SchemaContract.id) {
+                entries.append(MappingEntry(key: SchemaContract.id, keyPosition: position, value: .scalar(id, .text, position)))
             }
             for field in element.children {
                 let fieldPosition = Position(line: field.line, column: 0)

@@ -32,7 +32,7 @@ public enum XSDGenerator {
         var listTypes: [String: String] = [:]
         for record in schema.records {
             out += "  <xs:complexType name=\"\(record.name)\">\n    <xs:all>\n"
-            for field in record.fields where field.name != "id" {
+            for field in record.fields where field.name != SchemaContract.id {
                 let (typeName, list) = xsdType(field.type, schema: schema)
                 if let list { listTypes[list.name] = list.itemType }
                 let minimum = field.isRequired ? "" : " minOccurs=\"0\""
