@@ -49,7 +49,7 @@ public struct RuleDescriptor: Sendable {
         location = rule.location
     }
 
-    public var regime: String { String(id.split(separator: ".").first ?? Substring(id)) }
+    public var regime: String { RuleDefinition.regime(of: id) }
 }
 
 /// A waiver as reports show it, with what became of it on the evaluation date.

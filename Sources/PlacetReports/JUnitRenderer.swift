@@ -24,7 +24,7 @@ public struct JUnitRenderer: Sendable {
         var byRegime: [String: [Case]] = [:]
         for decision in report.decisions {
             for finding in decision.findings {
-                let regime = String(finding.rule.split(separator: ".").first ?? "")
+                let regime = RuleDefinition.regime(of: finding.rule)
                 let detail = "\(finding.message)\nsubjects: \(finding.subjects.joined(separator: ", "))\ncites: \(finding.citations.joined(separator: "; "))"
                 let kind: Case.Kind
                 if finding.waived {

@@ -204,8 +204,10 @@ import Testing
         let missing = try PlacetExecutable.run(["diff", "policies", "--policies", directory.path + "-missing", "policies/examples/acme"])
         #expect(missing.status == 2)
         #expect(missing.stdout == "1 error: nothing was compared (the errors are on standard error)\n")
+        #expect(missing.stderr.hasPrefix("error: policy directory '\(directory.path)-missing' does not exist\n"), "\(missing.stderr)")
         let usage = try PlacetExecutable.run(["diff", "policies"])
         #expect(usage.status == 2)
+        #expect(usage.stderr.hasPrefix("Error: give the old policy folder and at least one manifest file or directory\n"), "\(usage.stderr)")
     }
 
     /// The old form `diff OLD NEW PATH...` would read NEW's tests and examples as manifests.

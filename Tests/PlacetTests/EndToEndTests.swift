@@ -88,6 +88,7 @@ import Testing
         let text = try PlacetExecutable.run(["check", directory.path])
         #expect(text.status == 2)
         #expect(!text.stdout.contains("APPROVE"))
+        #expect(text.stderr.contains("zz-bad.yaml:5:10: error: Target 't-bad', field 'country': unknown Country 'XX'"), "\(text.stderr)")
     }
 
     @Test func brokenPolicyFailsClosed() throws {
@@ -103,16 +104,16 @@ import Testing
     }
 
     @Test(arguments: [
-        ["check"],
-        ["check", "policies/examples/acme", "--as-of", "2026-13-01"],
-        ["check", "policies/examples/acme", "--format", "pdf"],
-        ["check", "/nonexistent/manifests"],
-        ["frobnicate"],
+        (["check"], "Error: Missing expected argument '<path> ...'\n"),
+        (["check", "policies/examples/acme", "--as-of", "2026-13-01"], "Error: --as-of: '2026-13-01' is not a real date\n"),
+        (["check", "policies/examples/acme", "--format", "pdf"], "Error: The value 'pdf' is invalid for '--format <format>'."),
+        (["check", "/nonexistent/manifests"], "error: /nonexistent/manifests: no such file or directory\n"),
+        (["frobnicate"], "Error: Unexpected argument 'frobnicate'\n"),
     ])
-    func usageAndInputErrorsExitTwo(arguments: [String]) throws {
+    func usageAndInputErrorsExitTwo(arguments: [String], message: String) throws {
         let result = try PlacetExecutable.run(arguments)
         #expect(result.status == 2, "stderr: \(result.stderr)")
-        #expect(!result.stderr.isEmpty)
+        #expect(result.stderr.hasPrefix(message), "stderr: \(result.stderr)")
     }
 
     @Test func outputOptionWritesTheFile() throws {

@@ -504,8 +504,15 @@ struct Respacer {
         var comments = lexer.comments[...]
         var out = ""
         var added = 0
+        // Inside a string (its text and interpolations) the spacing is part of the string.
+        var stringDepth = 0
         for (index, token) in tokens.enumerated() {
-            if index > 0 {
+            let insideString = stringDepth > 0
+            if token.kind == .stringStart { stringDepth += 1 }
+            if token.kind == .stringEnd { stringDepth -= 1 }
+            if index > 0, insideString {
+                out += source.text(of: Span(file: 0, start: tokens[index - 1].span.end, end: token.span.start))
+            } else if index > 0 {
                 let gap = tokens[index - 1].span.end..<token.span.start
                 var gapComments: [SourceComment] = []
                 while let comment = comments.first, gap.contains(comment.offset) {

@@ -5,7 +5,7 @@ extension Diagnostic {
     /// A word where a rule clause should be: `efect block`, `wen ...`, `mesage "x"`.
     static func unknownClause(_ word: String, suggestion: String?, at location: SourceLocation?) -> Diagnostic {
         let hint = suggestion.map { "; did you mean '\($0)'?" }
-            ?? "; expected effect, cites, effective, for each, when, subject or message"
+            ?? "; expected \(RuleClause.alternatives)"
         return Diagnostic(id: "syntax.unknownClause", message: "unknown rule clause '\(word)'\(hint)", location: location)
     }
 

@@ -2,29 +2,22 @@
 // parser's precedence allows, so that parsing the text gives back the same tree.
 
 enum ExpressionPrinter {
-    /// Binding strength, mirroring `Parser.parseBinary`: 0 or, 1 and, 2 not, 3 comparison / in / is,
-    /// 4 + - union except, 5 * / intersect, 6 unary minus, 7 postfix and primary.
-    /// `if` and `some`/`all` are -1: they reach as far right as they can, so as an operand they
-    /// are always parenthesised.
+    /// Binding strength, the parser's `Precedence` as a number (`or` is 0, postfix and primary
+    /// the highest). `if` and `some`/`all` are -1: they reach as far right as they can, so as an
+    /// operand they are always parenthesised.
     static func precedence(of expression: Expression) -> Int {
         switch expression.kind {
         case .conditional, .quantifier: -1
         case .binary(let op, _, _): precedence(of: op)
-        case .unary(.not, _): 2
-        case .unary(.negate, _): 6
-        case .test: 3
-        default: 7
+        case .unary(.not, _): Precedence.not.rawValue
+        case .unary(.negate, _): Precedence.negation.rawValue
+        case .test: Precedence.comparison.rawValue
+        default: Precedence.postfix.rawValue
         }
     }
 
     static func precedence(of op: BinaryOperator) -> Int {
-        switch op {
-        case .or: 0
-        case .and: 1
-        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .in, .notIn: 3
-        case .plus, .minus, .union, .except: 4
-        case .times, .divide, .intersect: 5
-        }
+        Precedence(of: op).rawValue
     }
 
     /// The expression in a place that takes any expression (a clause, an argument, a key).
@@ -33,13 +26,13 @@ enum ExpressionPrinter {
         case .name(let name):
             return name
         case .member(let base, let member):
-            return operand(base, atLeast: 7) + "." + member.name
+            return operand(base, atLeast: Precedence.postfix.rawValue) + "." + member.name
         case .caseGroup(let base):
-            return operand(base, atLeast: 7) + ".*"
+            return operand(base, atLeast: Precedence.postfix.rawValue) + ".*"
         case .call(let name, let arguments):
             return name.name + "(" + arguments.map(print).joined(separator: ", ") + ")"
         case .index(let base, let key):
-            return operand(base, atLeast: 7) + "[" + print(key) + "]"
+            return operand(base, atLeast: Precedence.postfix.rawValue) + "[" + print(key) + "]"
         case .bool(let value):
             return value ? "true" : "false"
         case .number(let value):
@@ -55,18 +48,18 @@ enum ExpressionPrinter {
         case .recordLiteral(let fields):
             return "{" + fields.map { $0.name.name + ": " + print($0.value) }.joined(separator: ", ") + "}"
         case .unary(.not, let operand):
-            return "not " + self.operand(operand, atLeast: 2)
+            return "not " + self.operand(operand, atLeast: Precedence.not.rawValue)
         case .unary(.negate, let operand):
-            let text = self.operand(operand, atLeast: 6)
+            let text = self.operand(operand, atLeast: Precedence.negation.rawValue)
             return text.hasPrefix("-") ? "- " + text : "-" + text
         case .binary(let op, let lhs, let rhs):
             return operand(lhs, of: op, isRight: false) + " " + op.rawValue + " " + operand(rhs, of: op, isRight: true)
         case .test(let operand, let test):
-            return self.operand(operand, atLeast: 4) + " " + test.rawValue
+            return self.operand(operand, atLeast: Precedence.additive.rawValue) + " " + test.rawValue
         case .conditional(let condition, let thenBranch, let elseBranch):
             return "if " + branch(condition) + " then " + branch(thenBranch) + " else " + print(elseBranch)
         case .quantifier(let kind, let variable, let collection, let body):
-            return kind.rawValue + " " + variable.name + " in " + operand(collection, atLeast: 3) + ": " + print(body)
+            return kind.rawValue + " " + variable.name + " in " + operand(collection, atLeast: Precedence.comparison.rawValue) + ": " + print(body)
         }
     }
 
@@ -85,14 +78,14 @@ enum ExpressionPrinter {
     static func needsParentheses(_ expression: Expression, of op: BinaryOperator, isRight: Bool) -> Bool {
         let level = precedence(of: op)
         if op == .or, case .binary(.and, _, _) = expression.kind { return true }
-        let required = level == 3 ? 4 : (isRight ? level + 1 : level)
+        let required = level == Precedence.comparison.rawValue ? Precedence.additive.rawValue : (isRight ? level + 1 : level)
         return precedence(of: expression) < required
     }
 
     /// `key: value` in a map literal; a quantifier key is parenthesised because its own `:` would
     /// read like the pair's.
     static func entry(_ pair: (key: Expression, value: Expression)) -> String {
-        operand(pair.key, atLeast: 0) + ": " + print(pair.value)
+        operand(pair.key, atLeast: Precedence.or.rawValue) + ": " + print(pair.value)
     }
 
     /// A nested `if` in the condition or `then` branch of another parses without parentheses but

@@ -24,7 +24,8 @@ public enum PolicyFormatter {
         let tokens = SourceTokens(tokens: lexer.tokenize())
         // A `#` inside `{...}` in a string is a comment to the parser, but a layout printed from
         // the tree has nowhere to keep it.
-        let inStrings = comments.filter { tokens.token(containing: $0.offset)?.kind == .string }
+        let strings = tokens.stringRanges
+        let inStrings = comments.filter { comment in strings.contains { $0.contains(comment.offset) } }
         guard inStrings.isEmpty else {
             return (nil, inStrings.map { comment in
                 Diagnostic(

@@ -110,30 +110,30 @@ struct LayoutBuilder {
         let effectEnd = r.unwaivable ? tokens.first(atOrAfter: r.effectSpan.end).span.end : r.effectSpan.end
         item.children.append(LayoutItem(
             range: effectWord.span.start..<effectEnd,
-            header: "effect " + r.effect.rawValue + (r.unwaivable ? " unwaivable" : "")))
+            header: RuleClause.effect.spelling + " " + r.effect.rawValue + (r.unwaivable ? " " + RuleClause.unwaivable.spelling : "")))
 
         if !r.citations.isEmpty {
             let range = tokens.citesClause(in: ruleRange) ?? r.id.span.end..<r.id.span.end
-            item.children.append(LayoutItem(range: range, header: "cites " + r.citations.map(ExpressionPrinter.quoted).joined(separator: ", ")))
+            item.children.append(LayoutItem(range: range, header: RuleClause.cites.spelling + " " + r.citations.map(ExpressionPrinter.quoted).joined(separator: ", ")))
         }
         if let effective = r.effective {
             let range = tokens.effectiveClause(in: ruleRange) ?? r.id.span.end..<r.id.span.end
-            item.children.append(LayoutItem(range: range, header: "effective " + effective.description))
+            item.children.append(LayoutItem(range: range, header: RuleClause.effective.spelling + " " + effective.description))
         }
         if let forEach = r.forEach {
             let each = tokens.last(endingAtOrBefore: forEach.variable.span.start)
             let keyword = tokens.last(endingAtOrBefore: each.span.start)
             item.children.append(line(
-                keyword.span.start..<forEach.collection.span.end, "for each " + forEach.variable.name + " in ",
+                keyword.span.start..<forEach.collection.span.end, RuleClause.forEach.spelling + " " + forEach.variable.name + " in ",
                 forEach.collection, indent: 2))
         }
         if let condition = r.condition {
-            item.children.append(clause("when", condition))
+            item.children.append(clause(RuleClause.when.spelling, condition))
         }
         if let subject = r.subject {
-            item.children.append(clause("subject", subject))
+            item.children.append(clause(RuleClause.subject.spelling, subject))
         }
-        item.children.append(clause("message", r.message))
+        item.children.append(clause(RuleClause.message.spelling, r.message))
         return item
     }
 
@@ -346,10 +346,34 @@ struct SourceTokens {
         tokens[indexOfLast(endingAtOrBefore: offset)]
     }
 
-    /// The token whose text covers `offset`, if any.
-    func token(containing offset: Int) -> Token? {
-        let token = tokens[indexOfLast(startingAtOrBefore: offset)]
-        return token.span.start <= offset && offset < token.span.end ? token : nil
+    /// The source ranges of the outermost string literals, quote to quote.
+    var stringRanges: [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var index = 0
+        while index < tokens.count {
+            if tokens[index].kind == .stringStart {
+                let end = endOfString(from: index)
+                ranges.append(tokens[index].span.start..<tokens[end].span.end)
+                index = end
+            }
+            index += 1
+        }
+        return ranges
+    }
+
+    /// The index of the `stringEnd` that closes the string opened at `start`.
+    private func endOfString(from start: Int) -> Int {
+        var nesting = 0
+        for index in start..<tokens.count {
+            switch tokens[index].kind {
+            case .stringStart: nesting += 1
+            case .stringEnd:
+                nesting -= 1
+                if nesting == 0 { return index }
+            default: break
+            }
+        }
+        return tokens.count - 1
     }
 
     func last(endingAtOrBefore offset: Int, kind: TokenKind) -> Token {
@@ -367,15 +391,6 @@ struct SourceTokens {
         return low
     }
 
-    private func indexOfLast(startingAtOrBefore offset: Int) -> Int {
-        var low = 0, high = tokens.count - 1
-        while low < high {
-            let mid = (low + high + 1) / 2
-            if tokens[mid].span.start <= offset { low = mid } else { high = mid - 1 }
-        }
-        return low
-    }
-
     private func indexOfLast(endingAtOrBefore offset: Int) -> Int {
         var low = 0, high = tokens.count - 1
         while low < high {
@@ -389,10 +404,10 @@ struct SourceTokens {
     func citesClause(in range: Range<Int>) -> Range<Int>? {
         var index = indexOfFirst(atOrAfter: range.lowerBound)
         while index + 1 < tokens.count, tokens[index].span.start < range.upperBound {
-            if tokens[index].kind == .identifier("cites"), tokens[index + 1].kind == .string {
-                var last = index + 1
-                while last + 2 < tokens.count, tokens[last + 1].kind == .symbol(.comma), tokens[last + 2].kind == .string {
-                    last += 2
+            if tokens[index].kind == .identifier(RuleClause.cites.rawValue), tokens[index + 1].kind == .stringStart {
+                var last = endOfString(from: index + 1)
+                while last + 2 < tokens.count, tokens[last + 1].kind == .symbol(.comma), tokens[last + 2].kind == .stringStart {
+                    last = endOfString(from: last + 2)
                 }
                 return tokens[index].span.start..<tokens[last].span.end
             }
@@ -405,7 +420,7 @@ struct SourceTokens {
     func effectiveClause(in range: Range<Int>) -> Range<Int>? {
         var index = indexOfFirst(atOrAfter: range.lowerBound)
         while index + 1 < tokens.count, tokens[index].span.start < range.upperBound {
-            if tokens[index].kind == .identifier("effective"), case .date = tokens[index + 1].kind {
+            if tokens[index].kind == .identifier(RuleClause.effective.rawValue), case .date = tokens[index + 1].kind {
                 return tokens[index].span.start..<tokens[index + 1].span.end
             }
             index += 1

@@ -119,10 +119,15 @@ public struct RuleDefinition: Sendable {
     public let conditionTree: ConditionTree?
     /// `d in located(placement)`, as written.
     public let forEachText: String?
-    /// The regime is the first component of the id: `gdpr`, `aiact`, `residency`, `platform`.
     /// The `#` comment lines directly above the rule.
     public internal(set) var documentation: String = ""
-    public var regime: String { String(id.split(separator: ".").first ?? Substring(id)) }
+    public var regime: String { RuleDefinition.regime(of: id) }
+
+    /// The regime is the first component of a rule id: `gdpr`, `aiact`, `residency`, `platform`.
+    /// Every report that groups or tags rules by regime asks here.
+    public static func regime(of id: String) -> String {
+        String(id.split(separator: ".").first ?? Substring(id))
+    }
 }
 
 /// A type-checked policy program: schema, constants (with an evaluation order that respects

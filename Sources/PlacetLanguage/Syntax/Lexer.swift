@@ -1,4 +1,8 @@
 // The lexer: a cursor over UTF-8 bytes that yields tokens with their spans.
+// A string literal is read into segments: `stringStart`, text (escapes read), interpolations
+// (`interpolationStart`, the tokens of the expression, `interpolationEnd`) and `stringEnd`, so
+// the parser reads interpolations as ordinary expressions and strings nest inside them.
+// A string, with its interpolations, stays on one line.
 // Comments run from `#` to the end of the line; the parser never sees them, but the lexer
 // records them so a tool that prints source back (`placet fmt`) can keep them.
 
@@ -31,6 +35,15 @@ public struct Lexer {
     /// Where the last token ended, to tell a trailing comment from one on a line of its own.
     private var lastTokenEnd: Int?
     private let source: SourceFile
+    private var output: [Token] = []
+
+    /// What the lexer is inside: the string whose text it reads, or the interpolation whose
+    /// expression it reads (with how many record-literal braces are open in it).
+    private enum Context {
+        case string(start: Int, tokenIndex: Int)
+        case interpolation(open: Int, braces: Int)
+    }
+    private var contexts: [Context] = []
 
     public init(source: SourceFile, fileID: Int, range: Range<Int>? = nil) {
         self.source = source
@@ -41,14 +54,15 @@ public struct Lexer {
     }
 
     public mutating func tokenize() -> [Token] {
-        var tokens: [Token] = []
-        while true {
-            let token = next()
-            tokens.append(token)
-            lastTokenEnd = token.span.end
-            if token.kind == .endOfFile { break }
+        output = []
+        while output.last?.kind != .endOfFile {
+            if case .string? = contexts.last {
+                lexStringBody()
+            } else {
+                lexToken()
+            }
         }
-        return tokens
+        return output
     }
 
     private func peek(_ ahead: Int = 0) -> UInt8? {
@@ -56,13 +70,22 @@ public struct Lexer {
         return index < end ? bytes[index] : nil
     }
 
+    private var inInterpolation: Bool {
+        if case .interpolation? = contexts.last { return true }
+        return false
+    }
+
+    /// Skips blanks and comments; inside an interpolation it stops at a line break (the string
+    /// is left open) and a comment ends at the `}` that closes the interpolation.
     private mutating func skipTrivia() {
+        let inString = inInterpolation
         while let byte = peek() {
-            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
+                || (byte == UInt8(ascii: "\n") && !inString) {
                 position += 1
             } else if byte == UInt8(ascii: "#") {
                 let start = position
-                while let c = peek(), c != UInt8(ascii: "\n") { position += 1 }
+                while let c = peek(), c != UInt8(ascii: "\n"), !(inString && c == UInt8(ascii: "}")) { position += 1 }
                 recordComment(from: start)
             } else {
                 break
@@ -80,48 +103,138 @@ public struct Lexer {
         Span(file: fileID, start: start, end: position)
     }
 
-    private mutating func error(_ message: String, _ span: Span) {
-        diagnostics.append(Diagnostic(id: "syntax.invalidToken", message: message, location: source.location(of: span)))
+    private mutating func error(_ message: String, _ span: Span, id: String = "syntax.invalidToken") {
+        diagnostics.append(Diagnostic(id: id, message: message, location: source.location(of: span)))
     }
 
-    mutating func next() -> Token {
+    private mutating func emit(_ kind: TokenKind, from start: Int) {
+        output.append(Token(kind: kind, span: span(from: start)))
+        lastTokenEnd = position
+    }
+
+    /// One token outside string text: at the top level or inside an interpolation.
+    private mutating func lexToken() {
         skipTrivia()
         let start = position
         guard let byte = peek() else {
-            return Token(kind: .endOfFile, span: span(from: start))
+            if !contexts.isEmpty { return closeOpenStrings() }
+            return emit(.endOfFile, from: start)
         }
+        if byte == UInt8(ascii: "\n") { return closeOpenStrings() }
         if Lexer.isIdentifierStart(byte) {
             while let c = peek(), Lexer.isIdentifierPart(c) { position += 1 }
             let word = String(decoding: bytes[start..<position], as: UTF8.self)
             if let keyword = Keyword(rawValue: word) {
-                return Token(kind: .keyword(keyword), span: span(from: start))
+                return emit(.keyword(keyword), from: start)
             }
-            return Token(kind: .identifier(word), span: span(from: start))
+            return emit(.identifier(word), from: start)
         }
         if Lexer.isDigit(byte) {
-            return lexNumberOrDate(start: start)
+            let token = lexNumberOrDate(start: start)
+            return emit(token.kind, from: start)
         }
         if byte == UInt8(ascii: "\"") {
-            return lexString(start: start)
+            contexts.append(.string(start: start, tokenIndex: output.count))
+            position += 1
+            return emit(.stringStart, from: start)
+        }
+        if case .interpolation(let open, let braces)? = contexts.last {
+            if byte == UInt8(ascii: "{") {
+                contexts[contexts.count - 1] = .interpolation(open: open, braces: braces + 1)
+            } else if byte == UInt8(ascii: "}") {
+                position += 1
+                if braces == 0 {
+                    contexts.removeLast()
+                    return emit(.interpolationEnd, from: start)
+                }
+                contexts[contexts.count - 1] = .interpolation(open: open, braces: braces - 1)
+                return emit(.symbol(.rightBrace), from: start)
+            }
         }
         // Two-character symbols first.
         if let second = peek(1) {
             let pair = String(decoding: [byte, second], as: UTF8.self)
             if let symbol = Symbol(rawValue: pair) {
                 position += 2
-                return Token(kind: .symbol(symbol), span: span(from: start))
+                return emit(.symbol(symbol), from: start)
             }
         }
         if byte < 0x80, let symbol = Symbol(rawValue: String(UnicodeScalar(byte))) {
             position += 1
-            return Token(kind: .symbol(symbol), span: span(from: start))
+            return emit(.symbol(symbol), from: start)
         }
         // Skip one whole UTF-8 character so the message names it.
         position += 1
         while let c = peek(), c & 0xC0 == 0x80 { position += 1 }
         let text = String(decoding: bytes[start..<position], as: UTF8.self)
         error("unexpected character '\(text)'", span(from: start))
-        return next()
+    }
+
+    /// Inside a string: a text segment, then what ended it (the closing quote, an interpolation's
+    /// `{`, or the end of the line).
+    private mutating func lexStringBody() {
+        let start = position
+        var text: [UInt8] = []
+        while let byte = peek(), byte != UInt8(ascii: "\""), byte != UInt8(ascii: "{"), byte != UInt8(ascii: "\n") {
+            guard byte == UInt8(ascii: "\\"), let escaped = peek(1), escaped != UInt8(ascii: "\n") else {
+                text.append(byte)
+                position += 1
+                continue
+            }
+            switch escaped {
+            case UInt8(ascii: "n"): text.append(10)
+            case UInt8(ascii: "t"): text.append(9)
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "{"), UInt8(ascii: "}"): text.append(escaped)
+            default:
+                error("unknown escape '\\\(String(UnicodeScalar(escaped)))' in string",
+                      Span(file: fileID, start: position, end: position + 2), id: "syntax.badEscape")
+            }
+            position += 2
+        }
+        if !text.isEmpty { emit(.stringText(String(decoding: text, as: UTF8.self)), from: start) }
+        let mark = position
+        switch peek() {
+        case UInt8(ascii: "\"")?:
+            position += 1
+            contexts.removeLast()
+            emit(.stringEnd, from: mark)
+        case UInt8(ascii: "{")?:
+            position += 1
+            contexts.append(.interpolation(open: mark, braces: 0))
+            emit(.interpolationStart, from: mark)
+        default:
+            closeOpenStrings()
+        }
+    }
+
+    /// The line (or input) ended inside a string: report it, then close every open string and
+    /// interpolation with zero-width end tokens. A quote inside an interpolation that opens a
+    /// string running to the end of the line was most likely meant to close the outer string:
+    /// the interpolation's `}` is what is missing, and the tokens from that quote on are dropped.
+    private mutating func closeOpenStrings() {
+        switch contexts.last {
+        case .string(_, let tokenIndex)? where contexts.count > 1:
+            if case .interpolation(let open, _) = contexts[contexts.count - 2] {
+                error("unclosed '{' in string interpolation", Span(file: fileID, start: open, end: open + 1), id: "syntax.unexpectedToken")
+            }
+            output.removeSubrange(tokenIndex...)
+            contexts.removeLast()
+        case .string(let start, _)?:
+            error("unterminated string", span(from: start))
+        case .interpolation(let open, _)?:
+            if case .string(let start, _) = contexts[contexts.count - 2] {
+                error("unterminated string", span(from: start))
+            }
+            error("unclosed '{' in string interpolation", Span(file: fileID, start: open, end: open + 1), id: "syntax.unexpectedToken")
+        case nil:
+            break
+        }
+        while let context = contexts.popLast() {
+            switch context {
+            case .string: emit(.stringEnd, from: position)
+            case .interpolation: emit(.interpolationEnd, from: position)
+            }
+        }
     }
 
     private mutating func lexNumberOrDate(start: Int) -> Token {
@@ -162,24 +275,6 @@ public struct Lexer {
             return Token(kind: .number(0), span: span(from: start))
         }
         return Token(kind: .number(value), span: span(from: start))
-    }
-
-    private mutating func lexString(start: Int) -> Token {
-        position += 1
-        while let c = peek() {
-            if c == UInt8(ascii: "\\") {
-                position += 2
-                continue
-            }
-            if c == UInt8(ascii: "\n") { break }
-            position += 1
-            if c == UInt8(ascii: "\"") {
-                return Token(kind: .string, span: span(from: start))
-            }
-        }
-        position = min(position, end)
-        error("unterminated string", span(from: start))
-        return Token(kind: .string, span: span(from: start))
     }
 
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }

@@ -12,9 +12,16 @@ public enum TokenKind: Sendable, Equatable, CustomStringConvertible {
     case keyword(Keyword)
     case number(Double)
     case date(CivilDate)
-    /// A string literal; its raw body (between the quotes) is re-read by the parser for escapes
-    /// and `{interpolation}`.
-    case string
+    /// A string literal is read as `stringStart`, then text segments and interpolations, then
+    /// `stringEnd`; an interpolation is `interpolationStart`, the tokens of its expression (which
+    /// may hold strings of their own), then `interpolationEnd`. When a string or interpolation is
+    /// left open, the lexer reports it and closes it with zero-width end tokens.
+    case stringStart
+    /// Text between the quotes, with escapes already read (`\n` is a line break).
+    case stringText(String)
+    case interpolationStart
+    case interpolationEnd
+    case stringEnd
     case symbol(Symbol)
     case endOfFile
 
@@ -24,7 +31,11 @@ public enum TokenKind: Sendable, Equatable, CustomStringConvertible {
         case .keyword(let keyword): "'\(keyword.rawValue)'"
         case .number: "number"
         case .date: "date"
-        case .string: "string"
+        case .stringStart: "string"
+        case .stringText: "string text"
+        case .interpolationStart: "'{'"
+        case .interpolationEnd: "'}'"
+        case .stringEnd: "end of string"
         case .symbol(let symbol): "'\(symbol.rawValue)'"
         case .endOfFile: "end of file"
         }
@@ -47,4 +58,7 @@ public struct Token: Sendable, Equatable {
         self.kind = kind
         self.span = span
     }
+
+    /// An end token the lexer added to close a string or interpolation left open (already reported).
+    public var isSynthetic: Bool { span.start == span.end && kind != .endOfFile }
 }

@@ -91,7 +91,7 @@ public enum XSDGenerator {
         case .optional(let inner): return xsdType(inner, schema: schema)
         case .set(let element), .list(let element):
             let (item, _) = xsdType(element, schema: schema)
-            let name = item.replacingOccurrences(of: "xs:", with: "") + "List"
+            let name = item.replacingPrefix("xs:", with: "") + "List"
             return (name, (name, item))
         case .bool: return ("Bool", nil)
         case .number: return ("Number", nil)
@@ -104,7 +104,8 @@ public enum XSDGenerator {
 }
 
 extension String {
-    fileprivate func replacingOccurrences(of prefix: String, with replacement: String) -> String {
+    /// The string with `prefix` at its start replaced (unchanged if it does not start with it).
+    fileprivate func replacingPrefix(_ prefix: String, with replacement: String) -> String {
         hasPrefix(prefix) ? replacement + dropFirst(prefix.count) : self
     }
 }
