@@ -75,8 +75,8 @@ public struct PolicyPack: Sendable {
         case .bundled: "bundled:"
         }
         var sources: [SourceFile] = []
-        for path in files.keys.sorted() where path.hasSuffix(".placet") {
-            guard let text = String(validatingUTF8Bytes: files[path]!) else {
+        for (path, bytes) in files.sorted(by: { $0.key < $1.key }) where path.hasSuffix(".placet") {
+            guard let text = String(validatingUTF8Bytes: bytes) else {
                 throw PolicyLoadError(message: "\(prefix)\(path): policy file is not valid UTF-8")
             }
             sources.append(SourceFile(path: prefix + path, text: text))
@@ -101,7 +101,7 @@ public struct PolicyPack: Sendable {
     /// Test files (`*.test.yaml`) of an in-memory pack, by path relative to its root.
     public var bundledTestFiles: [(path: String, bytes: [UInt8])] {
         guard isBundled else { return [] }
-        return files.keys.sorted().filter { $0.hasSuffix(".test.yaml") }.map { ($0, files[$0]!) }
+        return files.sorted { $0.key < $1.key }.filter { $0.key.hasSuffix(".test.yaml") }.map { ($0.key, $0.value) }
     }
 
     /// A file of an in-memory pack by path relative to its root (for tests that name example files).

@@ -195,7 +195,7 @@ public struct HTMLRenderer: Sendable {
         guard !rulesByCitation.isEmpty else { return "" }
         var html = "<h2>Findings by legal article</h2>\n<table><tr><th>article</th><th>rules citing it</th><th class=\"num\">placements blocked</th><th class=\"num\">warned</th><th class=\"num\">waived</th></tr>\n"
         for citation in rulesByCitation.keys.sorted(by: LegalOrder.areInIncreasingOrder) {
-            let rules = rulesByCitation[citation]!
+            let rules = rulesByCitation[citation] ?? []
             let findings = rules.flatMap(\.findings)
             func count(_ status: String) -> Int { Set(findings.filter { $0.status == status }.map(\.decision.placement)).count }
             let links = rules.map { "<a href=\"#rule-\(escape($0.rule))\"><code>\(escape($0.rule))</code></a>" }.joined(separator: ", ")

@@ -38,7 +38,7 @@ public struct JUnitRenderer: Sendable {
                                                           className: "placet.\(regime).\(finding.rule)", kind: kind, detail: detail))
             }
         }
-        for regime in byRegime.keys.sorted() { suites.append(("placet.\(regime)", byRegime[regime]!)) }
+        for (regime, cases) in byRegime.sorted(by: { $0.key < $1.key }) { suites.append(("placet.\(regime)", cases)) }
         let approved = report.decisions.filter { $0.outcome == .approve }.map {
             Case(name: $0.placement, className: "placet.placements", kind: .passed,
                  detail: "approved" + ($0.findings.isEmpty ? "" : " with \($0.findings.count) warning or waived finding(s)"))

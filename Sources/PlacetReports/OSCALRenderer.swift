@@ -95,7 +95,7 @@ public struct OSCALRenderer: Sendable {
             }
         }
         for rule in observationsByRule.keys.sorted() {
-            let observations = observationsByRule[rule]!
+            let observations = observationsByRule[rule] ?? []
             let descriptor = report.rules.first { $0.id == rule }
             let blocking = observations.contains { $0.finding.effect == .block && !$0.finding.waived }
             writer.startElement("finding")
