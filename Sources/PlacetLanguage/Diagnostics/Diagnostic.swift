@@ -8,15 +8,55 @@ public struct SourceLocation: Sendable, Hashable {
     public var column: Int
     /// Characters to underline; 1 for a caret alone.
     public var length: Int
+    /// Where the offending line comes from: text given as is, or a range of a source's bytes
+    /// (shared, not copied), decoded only when the line is read for the caret display.
+    private var quote: Quote?
+
+    private enum Quote: Sendable {
+        case text(String)
+        case slice([UInt8], Range<Int>)
+    }
+
     /// The offending line, when the source text is known, for the caret display.
-    public var sourceLine: String?
+    public var sourceLine: String? {
+        get {
+            switch quote {
+            case .text(let text)?: text
+            case .slice(let bytes, let range)?: String(decoding: bytes[range], as: UTF8.self)
+            case nil: nil
+            }
+        }
+        set { quote = newValue.map(Quote.text) }
+    }
 
     public init(file: String, line: Int, column: Int, length: Int = 1, sourceLine: String? = nil) {
         self.file = file
         self.line = line
         self.column = column
         self.length = length
-        self.sourceLine = sourceLine
+        self.quote = sourceLine.map(Quote.text)
+    }
+
+    /// A location whose line is `range` of `bytes`: many diagnostics on one long line share
+    /// the source's bytes instead of each holding a copy of the line.
+    package init(file: String, line: Int, column: Int, length: Int, lineOf bytes: [UInt8], range: Range<Int>?) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.length = length
+        self.quote = range.map { .slice(bytes, $0) } ?? .text("")
+    }
+
+    public static func == (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
+        lhs.file == rhs.file && lhs.line == rhs.line && lhs.column == rhs.column && lhs.length == rhs.length
+            && lhs.sourceLine == rhs.sourceLine
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(file)
+        hasher.combine(line)
+        hasher.combine(column)
+        hasher.combine(length)
     }
 }
 
@@ -47,6 +87,9 @@ public struct DiagnosticBag: Sendable {
     public private(set) var dropped = 0
     public let limit: Int
 
+    /// The limit of the language's bags: the lexer's and parser's (one per file) and the type checker's.
+    public static let languageLimit = 200
+
     public init(limit: Int = 500) {
         self.limit = limit
     }
@@ -54,6 +97,16 @@ public struct DiagnosticBag: Sendable {
     public mutating func add(_ diagnostic: Diagnostic) {
         if diagnostics.count < limit {
             diagnostics.append(diagnostic)
+        } else {
+            dropped += 1
+        }
+    }
+
+    /// Adds the diagnostic `make` builds, building it only if there is room: locating a
+    /// diagnostic costs a scan of its line, which a flood of dropped ones should not pay.
+    public mutating func add(_ make: () -> Diagnostic) {
+        if diagnostics.count < limit {
+            diagnostics.append(make())
         } else {
             dropped += 1
         }

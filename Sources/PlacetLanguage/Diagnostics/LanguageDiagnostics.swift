@@ -22,6 +22,11 @@ extension Diagnostic {
         return Diagnostic(id: "type.ambiguousCase", message: "'\(name)' is ambiguous; write \(choices)", location: location)
     }
 
+    /// A file with more syntax errors than the parser's bag holds: how many are not shown.
+    static func tooManySyntaxErrors(_ dropped: Int, in file: String) -> Diagnostic {
+        Diagnostic(id: "syntax.tooManyErrors", message: "\(dropped) more syntax errors in \(file) not shown")
+    }
+
     /// Points at the first declaration of a name declared again.
     static func firstDeclaration(_ name: String, at location: SourceLocation?) -> Diagnostic {
         Diagnostic(id: "type.duplicateDeclaration", severity: .note, message: "'\(name)' is first declared here", location: location)

@@ -7,7 +7,7 @@
 
 public struct TypeChecker {
     let sources: [SourceFile]
-    var bag = DiagnosticBag(limit: 200)
+    var bag = DiagnosticBag(limit: DiagnosticBag.languageLimit)
     var schema = Schema()
 
     var constantDeclarations: [ConstantDeclaration] = []
