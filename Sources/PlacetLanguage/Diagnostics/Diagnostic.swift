@@ -70,15 +70,48 @@ public struct Diagnostic: Sendable, Hashable, Error {
     public var severity: Severity
     public var message: String
     public var location: SourceLocation?
+    /// More to say, each at its own place: rendered after the diagnostic as `note:` lines.
+    public var notes: [Note]
+    /// Edits that would fix the problem, such as a "did you mean" suggestion; data for tools,
+    /// not rendered.
+    public var fixIts: [FixIt]
 
-    public init(id: String, severity: Severity = .error, message: String, location: SourceLocation? = nil) {
+    public init(id: String, severity: Severity = .error, message: String, location: SourceLocation? = nil,
+                notes: [Note] = [], fixIts: [FixIt] = []) {
         self.id = id
         self.severity = severity
         self.message = message
         self.location = location
+        self.notes = notes
+        self.fixIts = fixIts
     }
 
     public var isError: Bool { severity == .error }
+
+    /// A note attached to a diagnostic: a message and, usually, the place it points at.
+    public struct Note: Sendable, Hashable {
+        public var message: String
+        public var location: SourceLocation?
+
+        public init(message: String, location: SourceLocation? = nil) {
+            self.message = message
+            self.location = location
+        }
+    }
+
+    /// A suggested edit: `replacement` in place of the `location.length` characters at
+    /// `location` (line and column), and of the UTF-8 range `range` when the edit is in policy source.
+    public struct FixIt: Sendable, Hashable {
+        public var location: SourceLocation
+        public var range: Span?
+        public var replacement: String
+
+        public init(replacing location: SourceLocation, range: Span? = nil, with replacement: String) {
+            self.location = location
+            self.range = range
+            self.replacement = replacement
+        }
+    }
 }
 
 /// Collects diagnostics up to a limit, so one bad input cannot flood memory or output.
@@ -145,6 +178,10 @@ public struct DiagnosticRenderer: Sendable {
             let underline = "^" + String(repeating: "~", count: max(0, location.length - 1))
             out += "\n \(pad) | " + String(repeating: " ", count: location.column - 1) + paint(underline, "32")
         }
+        for note in diagnostic.notes {
+            // Exactly as a separate note diagnostic would be rendered after this one.
+            out += "\n" + render(Diagnostic(id: diagnostic.id, severity: .note, message: note.message, location: note.location))
+        }
         return out
     }
 
@@ -184,7 +221,12 @@ public enum Suggestion {
     }
 
     public static func didYouMean(_ word: String, in candidates: some Sequence<String>) -> String {
-        closest(to: word, in: candidates).map { "; did you mean '\($0)'?" } ?? ""
+        hint(closest(to: word, in: candidates))
+    }
+
+    /// The message's ending for a suggestion found with `closest`: `; did you mean 'x'?`, or nothing.
+    public static func hint(_ suggestion: String?) -> String {
+        suggestion.map { "; did you mean '\($0)'?" } ?? ""
     }
 
     static func editDistance(_ a: [Character], _ b: [Character]) -> Int {

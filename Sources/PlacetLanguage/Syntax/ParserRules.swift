@@ -54,7 +54,7 @@ extension Parser {
                 var valid = RuleClause.words.subtracting(seen)
                 if previousClause == RuleClause.effect.rawValue, !unwaivable { valid.insert(RuleClause.unwaivable.rawValue) }
                 bag.add(.unknownClause(word, suggestion: Suggestion.closest(to: word, in: valid.sorted()),
-                                                  at: source.location(of: clauseSpan)))
+                                       at: source.location(of: clauseSpan), range: clauseSpan))
                 skippedClause = true
                 previousClause = nil
                 skipToNextClause()
