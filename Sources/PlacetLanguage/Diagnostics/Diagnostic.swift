@@ -8,15 +8,55 @@ public struct SourceLocation: Sendable, Hashable {
     public var column: Int
     /// Characters to underline; 1 for a caret alone.
     public var length: Int
+    /// Where the offending line comes from: text given as is, or a range of a source's bytes
+    /// (shared, not copied), decoded only when the line is read for the caret display.
+    private var quote: Quote?
+
+    private enum Quote: Sendable {
+        case text(String)
+        case slice([UInt8], Range<Int>)
+    }
+
     /// The offending line, when the source text is known, for the caret display.
-    public var sourceLine: String?
+    public var sourceLine: String? {
+        get {
+            switch quote {
+            case .text(let text)?: text
+            case .slice(let bytes, let range)?: String(decoding: bytes[range], as: UTF8.self)
+            case nil: nil
+            }
+        }
+        set { quote = newValue.map(Quote.text) }
+    }
 
     public init(file: String, line: Int, column: Int, length: Int = 1, sourceLine: String? = nil) {
         self.file = file
         self.line = line
         self.column = column
         self.length = length
-        self.sourceLine = sourceLine
+        self.quote = sourceLine.map(Quote.text)
+    }
+
+    /// A location whose line is `range` of `bytes`: many diagnostics on one long line share
+    /// the source's bytes instead of each holding a copy of the line.
+    package init(file: String, line: Int, column: Int, length: Int, lineOf bytes: [UInt8], range: Range<Int>?) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.length = length
+        self.quote = range.map { .slice(bytes, $0) } ?? .text("")
+    }
+
+    public static func == (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
+        lhs.file == rhs.file && lhs.line == rhs.line && lhs.column == rhs.column && lhs.length == rhs.length
+            && lhs.sourceLine == rhs.sourceLine
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(file)
+        hasher.combine(line)
+        hasher.combine(column)
+        hasher.combine(length)
     }
 }
 
@@ -30,15 +70,48 @@ public struct Diagnostic: Sendable, Hashable, Error {
     public var severity: Severity
     public var message: String
     public var location: SourceLocation?
+    /// More to say, each at its own place: rendered after the diagnostic as `note:` lines.
+    public var notes: [Note]
+    /// Edits that would fix the problem, such as a "did you mean" suggestion; data for tools,
+    /// not rendered.
+    public var fixIts: [FixIt]
 
-    public init(id: String, severity: Severity = .error, message: String, location: SourceLocation? = nil) {
+    public init(id: String, severity: Severity = .error, message: String, location: SourceLocation? = nil,
+                notes: [Note] = [], fixIts: [FixIt] = []) {
         self.id = id
         self.severity = severity
         self.message = message
         self.location = location
+        self.notes = notes
+        self.fixIts = fixIts
     }
 
     public var isError: Bool { severity == .error }
+
+    /// A note attached to a diagnostic: a message and, usually, the place it points at.
+    public struct Note: Sendable, Hashable {
+        public var message: String
+        public var location: SourceLocation?
+
+        public init(message: String, location: SourceLocation? = nil) {
+            self.message = message
+            self.location = location
+        }
+    }
+
+    /// A suggested edit: `replacement` in place of the `location.length` characters at
+    /// `location` (line and column), and of the UTF-8 range `range` when the edit is in policy source.
+    public struct FixIt: Sendable, Hashable {
+        public var location: SourceLocation
+        public var range: Span?
+        public var replacement: String
+
+        public init(replacing location: SourceLocation, range: Span? = nil, with replacement: String) {
+            self.location = location
+            self.range = range
+            self.replacement = replacement
+        }
+    }
 }
 
 /// Collects diagnostics up to a limit, so one bad input cannot flood memory or output.
@@ -47,6 +120,9 @@ public struct DiagnosticBag: Sendable {
     public private(set) var dropped = 0
     public let limit: Int
 
+    /// The limit of the language's bags: the lexer's and parser's (one per file) and the type checker's.
+    public static let languageLimit = 200
+
     public init(limit: Int = 500) {
         self.limit = limit
     }
@@ -54,6 +130,16 @@ public struct DiagnosticBag: Sendable {
     public mutating func add(_ diagnostic: Diagnostic) {
         if diagnostics.count < limit {
             diagnostics.append(diagnostic)
+        } else {
+            dropped += 1
+        }
+    }
+
+    /// Adds the diagnostic `make` builds, building it only if there is room: locating a
+    /// diagnostic costs a scan of its line, which a flood of dropped ones should not pay.
+    public mutating func add(_ make: () -> Diagnostic) {
+        if diagnostics.count < limit {
+            diagnostics.append(make())
         } else {
             dropped += 1
         }
@@ -91,6 +177,10 @@ public struct DiagnosticRenderer: Sendable {
             out += "\n \(gutter) | \(visible)"
             let underline = "^" + String(repeating: "~", count: max(0, location.length - 1))
             out += "\n \(pad) | " + String(repeating: " ", count: location.column - 1) + paint(underline, "32")
+        }
+        for note in diagnostic.notes {
+            // Exactly as a separate note diagnostic would be rendered after this one.
+            out += "\n" + render(Diagnostic(id: diagnostic.id, severity: .note, message: note.message, location: note.location))
         }
         return out
     }
@@ -131,7 +221,12 @@ public enum Suggestion {
     }
 
     public static func didYouMean(_ word: String, in candidates: some Sequence<String>) -> String {
-        closest(to: word, in: candidates).map { "; did you mean '\($0)'?" } ?? ""
+        hint(closest(to: word, in: candidates))
+    }
+
+    /// The message's ending for a suggestion found with `closest`: `; did you mean 'x'?`, or nothing.
+    public static func hint(_ suggestion: String?) -> String {
+        suggestion.map { "; did you mean '\($0)'?" } ?? ""
     }
 
     static func editDistance(_ a: [Character], _ b: [Character]) -> Int {

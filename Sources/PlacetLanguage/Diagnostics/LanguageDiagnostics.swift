@@ -3,10 +3,12 @@
 
 extension Diagnostic {
     /// A word where a rule clause should be: `efect block`, `wen ...`, `mesage "x"`.
-    static func unknownClause(_ word: String, suggestion: String?, at location: SourceLocation?) -> Diagnostic {
+    /// With a suggestion, a fix-it puts it in place of the word (`range`, at `location`).
+    static func unknownClause(_ word: String, suggestion: String?, at location: SourceLocation, range: Span) -> Diagnostic {
         let hint = suggestion.map { "; did you mean '\($0)'?" }
             ?? "; expected \(RuleClause.alternatives)"
-        return Diagnostic(id: "syntax.unknownClause", message: "unknown rule clause '\(word)'\(hint)", location: location)
+        let fixIts = suggestion.map { [FixIt(replacing: location, range: range, with: $0)] } ?? []
+        return Diagnostic(id: "syntax.unknownClause", message: "unknown rule clause '\(word)'\(hint)", location: location, fixIts: fixIts)
     }
 
     /// `a and` with nothing after it.
@@ -20,6 +22,11 @@ extension Diagnostic {
         let last = qualified.popLast() ?? name
         let choices = qualified.isEmpty ? last : qualified.joined(separator: ", ") + " or " + last
         return Diagnostic(id: "type.ambiguousCase", message: "'\(name)' is ambiguous; write \(choices)", location: location)
+    }
+
+    /// A file with more syntax errors than the parser's bag holds: how many are not shown.
+    static func tooManySyntaxErrors(_ dropped: Int, in file: String) -> Diagnostic {
+        Diagnostic(id: "syntax.tooManyErrors", message: "\(dropped) more syntax errors in \(file) not shown")
     }
 
     /// Points at the first declaration of a name declared again.

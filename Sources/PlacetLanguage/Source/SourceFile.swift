@@ -40,7 +40,8 @@ public struct SourceFile: Sendable {
         let (line, column) = lineAndColumn(of: span.start)
         let (endLine, endColumn) = lineAndColumn(of: span.end)
         let length = endLine == line ? max(1, endColumn - column) : 1
-        return SourceLocation(file: path, line: line, column: column, length: length, sourceLine: lineText(line))
+        return SourceLocation(file: path, line: line, column: column, length: length,
+                              lineOf: bytes, range: lines.range(ofLine: line, in: bytes))
     }
 }
 

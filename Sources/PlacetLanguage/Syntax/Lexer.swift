@@ -29,7 +29,9 @@ public struct Lexer {
     private let fileID: Int
     private var position: Int
     private let end: Int
-    public private(set) var diagnostics: [Diagnostic] = []
+    /// Bounded like the parser's and the type checker's, so a file of garbage cannot flood memory.
+    package private(set) var bag = DiagnosticBag(limit: DiagnosticBag.languageLimit)
+    public var diagnostics: [Diagnostic] { bag.diagnostics }
     /// Every comment read so far, in source order.
     public private(set) var comments: [SourceComment] = []
     /// Where the last token ended, to tell a trailing comment from one on a line of its own.
@@ -104,7 +106,7 @@ public struct Lexer {
     }
 
     private mutating func error(_ message: String, _ span: Span, id: String = "syntax.invalidToken") {
-        diagnostics.append(Diagnostic(id: id, message: message, location: source.location(of: span)))
+        bag.add { Diagnostic(id: id, message: message, location: source.location(of: span)) }
     }
 
     private mutating func emit(_ kind: TokenKind, from start: Int) {
@@ -163,11 +165,60 @@ public struct Lexer {
             position += 1
             return emit(.symbol(symbol), from: start)
         }
-        // Skip one whole UTF-8 character so the message names it.
-        position += 1
-        while let c = peek(), c & 0xC0 == 0x80 { position += 1 }
-        let text = String(decoding: bytes[start..<position], as: UTF8.self)
-        error("unexpected character '\(text)'", span(from: start))
+        lexStrayRun(from: start)
+    }
+
+    /// Characters the language has no use for, reported once per run (blanks between them
+    /// included) rather than once each, so a line of garbage is one diagnostic. The lexer
+    /// moves on by iterating; the message names the run, shortened when it is long.
+    private mutating func lexStrayRun(from start: Int) {
+        // The first character is stray (no token starts with it), whatever `strayLength` says.
+        position = start + 1
+        while position < end, bytes[position] & 0xC0 == 0x80 { position += 1 }
+        var count = 1
+        var next = position
+        while next < end, bytes[next] == UInt8(ascii: " ") || bytes[next] == UInt8(ascii: "\t") { next += 1 }
+        while let length = strayLength(at: next) {
+            position = next + length
+            count += 1
+            next = position
+            while next < end, bytes[next] == UInt8(ascii: " ") || bytes[next] == UInt8(ascii: "\t") { next += 1 }
+        }
+        guard count > 1 else {
+            let text = String(decoding: bytes[start..<position], as: UTF8.self)
+            return error("unexpected character '\(text)'", span(from: start))
+        }
+        let shownBytes = Self.prefixLength(of: bytes[start..<position], characters: 20)
+        let shown = String(decoding: bytes[start..<start + shownBytes], as: UTF8.self)
+        let text = start + shownBytes < position ? "'\(shown)…' (\(count) in all)" : "'\(shown)'"
+        error("unexpected characters \(text)", span(from: start))
+    }
+
+    /// The byte length of the character at `offset` if no token can start with it, else nil.
+    private func strayLength(at offset: Int) -> Int? {
+        guard offset < end else { return nil }
+        let byte = bytes[offset]
+        if Lexer.isIdentifierStart(byte) || Lexer.isDigit(byte) || byte == UInt8(ascii: "\"")
+            || byte == UInt8(ascii: "#") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
+            || byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
+            return nil
+        }
+        if offset + 1 < end, Symbol(rawValue: String(decoding: [byte, bytes[offset + 1]], as: UTF8.self)) != nil { return nil }
+        if byte < 0x80, Symbol(rawValue: String(UnicodeScalar(byte))) != nil { return nil }
+        // One whole UTF-8 character, so the message names it.
+        var length = 1
+        while offset + length < end, bytes[offset + length] & 0xC0 == 0x80 { length += 1 }
+        return length
+    }
+
+    /// How many bytes of `slice` hold its first `characters` UTF-8 characters (scalars).
+    private static func prefixLength(of slice: ArraySlice<UInt8>, characters: Int) -> Int {
+        var seen = 0
+        for (index, byte) in zip(slice.indices, slice) where byte & 0xC0 != 0x80 {
+            if seen == characters { return index - slice.startIndex }
+            seen += 1
+        }
+        return slice.count
     }
 
     /// Inside a string: a text segment, then what ended it (the closing quote, an interpolation's

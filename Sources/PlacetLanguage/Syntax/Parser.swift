@@ -26,7 +26,13 @@ public struct Parser {
     var tokens: [Token]
     var index = 0
     var depth = 0
-    public internal(set) var diagnostics: [Diagnostic] = []
+    /// The lexer's diagnostics and then the parser's, bounded like the type checker's; what
+    /// does not fit is counted and reported as `syntax.tooManyErrors`.
+    var bag: DiagnosticBag
+    public var diagnostics: [Diagnostic] {
+        guard bag.dropped > 0 else { return bag.diagnostics }
+        return bag.diagnostics + [.tooManySyntaxErrors(bag.dropped, in: source.path)]
+    }
     /// The file's `#` comments in source order; the syntax tree does not hold them.
     public private(set) var comments: [SourceComment] = []
     /// Comments alone on their line, by line number: the source of documentation.
@@ -42,7 +48,7 @@ public struct Parser {
         self.fileID = fileID
         var lexer = Lexer(source: source, fileID: fileID)
         self.tokens = lexer.tokenize()
-        self.diagnostics = lexer.diagnostics
+        self.bag = lexer.bag
         self.comments = lexer.comments
         for comment in comments where !comment.isTrailing {
             commentLines[source.lineAndColumn(of: comment.offset).line] = comment.text
@@ -119,7 +125,7 @@ public struct Parser {
     }
 
     mutating func report(_ message: String, _ span: Span, id: String = "syntax.unexpectedToken") {
-        diagnostics.append(Diagnostic(id: id, message: message, location: source.location(of: span)))
+        bag.add { Diagnostic(id: id, message: message, location: source.location(of: span)) }
     }
 
     mutating func fail(_ message: String) -> Failure {

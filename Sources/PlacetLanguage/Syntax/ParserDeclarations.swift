@@ -39,9 +39,13 @@ extension Parser {
             return .record(record)
         }
         guard case .identifier(let word) = current.kind, Parser.declarationWords.contains(word) else {
-            var hint = ""
-            if case .identifier(let word) = current.kind { hint = Suggestion.didYouMean(word, in: Parser.declarationWords.sorted()) }
-            throw fail("expected a declaration (enum, record, const, def or rule), found \(current.kind)\(hint)")
+            var suggestion: String?
+            if case .identifier(let word) = current.kind { suggestion = Suggestion.closest(to: word, in: Parser.declarationWords.sorted()) }
+            let location = source.location(of: current.span)
+            let fixIts = suggestion.map { [Diagnostic.FixIt(replacing: location, range: current.span, with: $0)] } ?? []
+            let message = "expected a declaration (enum, record, const, def or rule), found \(current.kind)\(Suggestion.hint(suggestion))"
+            bag.add(Diagnostic(id: "syntax.unexpectedToken", message: message, location: location, fixIts: fixIts))
+            throw Failure()
         }
         switch word {
         case "enum", "ordered": return .enumeration(try parseEnum())

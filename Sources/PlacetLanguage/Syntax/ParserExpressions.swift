@@ -79,7 +79,7 @@ extension Parser {
                 let operatorToken = advance()
                 if level <= .and, operandIsMissing() {
                     // Keep the left side, so the rest of the rule is still read.
-                    diagnostics.append(.missingOperand(after: op.rawValue, at: source.location(of: operatorToken.span)))
+                    bag.add(.missingOperand(after: op.rawValue, at: source.location(of: operatorToken.span)))
                     return lhs
                 }
                 let rhs = try parseOperand(level.tighter)
@@ -90,7 +90,7 @@ extension Parser {
             if isKeyword(.not) {
                 let start = advance().span
                 if operandIsMissing() {
-                    diagnostics.append(.missingOperand(after: "not", at: source.location(of: start)))
+                    bag.add(.missingOperand(after: "not", at: source.location(of: start)))
                     throw Failure()
                 }
                 let operand = try parseOperand(.not)

@@ -53,8 +53,8 @@ extension Parser {
                 // A misspelt clause: say so where it is, skip to the next clause and keep reading the rule.
                 var valid = RuleClause.words.subtracting(seen)
                 if previousClause == RuleClause.effect.rawValue, !unwaivable { valid.insert(RuleClause.unwaivable.rawValue) }
-                diagnostics.append(.unknownClause(word, suggestion: Suggestion.closest(to: word, in: valid.sorted()),
-                                                  at: source.location(of: clauseSpan)))
+                bag.add(.unknownClause(word, suggestion: Suggestion.closest(to: word, in: valid.sorted()),
+                                       at: source.location(of: clauseSpan), range: clauseSpan))
                 skippedClause = true
                 previousClause = nil
                 skipToNextClause()

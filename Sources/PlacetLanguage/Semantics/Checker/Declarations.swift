@@ -25,7 +25,7 @@ extension TypeChecker {
                     includes = baseIndex
                     cases = checker.schema.enumerations[baseIndex].cases
                 } else if byName[base.name] == nil {
-                    checker.error("type.unknownType", "unknown enum '\(base.name)'\(Suggestion.didYouMean(base.name, in: byName.keys))", base.span)
+                    checker.unknownName("type.unknownType", "unknown enum '\(base.name)'", word: base.name, in: byName.keys, base.span)
                 }
             }
             var index: [String: Int] = [:]
@@ -185,7 +185,7 @@ extension TypeChecker {
                 if let index = schema.valueRecordIndex[name.name] { return .valueRecord(index) }
                 let candidates = ["bool", "number", "string", "date"] + schema.enumerationIndex.keys + schema.recordIndex.keys
                     + schema.valueRecordIndex.keys
-                error("type.unknownType", "unknown type '\(name.name)'\(Suggestion.didYouMean(name.name, in: candidates))", name.span)
+                unknownName("type.unknownType", "unknown type '\(name.name)'", word: name.name, in: candidates, name.span)
                 return .error
             }
         case .set(let element, _): return .set(resolveType(element))

@@ -105,7 +105,8 @@ extension TypeChecker {
             return (.count(bound), .number)
         }
         guard let index = functionIndex[name.name] else {
-            error("type.unknownFunction", "unknown definition '\(name.name)'\(Suggestion.didYouMean(name.name, in: Array(functionIndex.keys) + ["count"]))", name.span)
+            unknownName("type.unknownFunction", "unknown definition '\(name.name)'", word: name.name,
+                        in: Array(functionIndex.keys) + ["count"], name.span)
             return (.literal(.absent), .error)
         }
         let function = functions[index]

@@ -83,19 +83,21 @@ extension TypeChecker {
             error("type.removedCase", guidance, span)
             return
         }
-        error("type.unknownCase", "unknown case '\(caseName)' of \(enumeration.name)\(Suggestion.didYouMean(caseName, in: enumeration.cases))", span)
+        unknownName("type.unknownCase", "unknown case '\(caseName)' of \(enumeration.name)", word: caseName, in: enumeration.cases, span)
     }
 
     mutating func reportUnknownValueRecordField(_ member: Identifier, valueRecord index: Int) {
         let record = schema.valueRecords[index]
         if redeclaredFields[record.name]?.contains(member.name) == true { return }
-        error("type.unknownField", "unknown field '\(member.name)' on \(record.name)\(Suggestion.didYouMean(member.name, in: record.fields.map(\.name)))", member.span)
+        unknownName("type.unknownField", "unknown field '\(member.name)' on \(record.name)", word: member.name,
+                    in: record.fields.map(\.name), member.span)
     }
 
     mutating func reportUnknownField(_ member: Identifier, record recordIndex: Int) {
         let record = schema.records[recordIndex]
         if redeclaredFields[record.name]?.contains(member.name) == true { return }
-        error("type.unknownField", "unknown field '\(member.name)' on \(record.name)\(Suggestion.didYouMean(member.name, in: record.fields.map(\.name)))", member.span)
+        unknownName("type.unknownField", "unknown field '\(member.name)' on \(record.name)", word: member.name,
+                    in: record.fields.map(\.name), member.span)
     }
 
     /// A bare name: a local, a field in `required when`, a case the context expects, a constant, `today`,
@@ -155,9 +157,9 @@ extension TypeChecker {
         var candidates = scope.locals.map(\.name) + Array(constantIndex.keys) + ["today"]
         if let record = scope.implicitRecord { candidates += schema.records[record].fields.map(\.name) }
         if scope.inInterpolation {
-            error("type.unknownInterpolation", "unknown name '\(name)' in interpolation\(Suggestion.didYouMean(name, in: candidates))", span)
+            unknownName("type.unknownInterpolation", "unknown name '\(name)' in interpolation", word: name, in: candidates, span)
         } else {
-            error("type.unknownIdentifier", "unknown identifier '\(name)'\(Suggestion.didYouMean(name, in: candidates))", span)
+            unknownName("type.unknownIdentifier", "unknown identifier '\(name)'", word: name, in: candidates, span)
         }
         return (.literal(.absent), .error)
     }

@@ -7,7 +7,7 @@
 
 public struct TypeChecker {
     let sources: [SourceFile]
-    var bag = DiagnosticBag(limit: 200)
+    var bag = DiagnosticBag(limit: DiagnosticBag.languageLimit)
     var schema = Schema()
 
     var constantDeclarations: [ConstantDeclaration] = []
@@ -74,6 +74,19 @@ public struct TypeChecker {
 
     mutating func error(_ id: String, _ message: String, _ span: Span) {
         bag.add(Diagnostic(id: id, message: message, location: location(span)))
+    }
+
+    /// An error for a word that names nothing: the message ends "; did you mean 'x'?" when a
+    /// candidate is close, and the diagnostic carries a fix-it putting 'x' in place of the word
+    /// (the end of `span`, which may be a qualified name such as `Progress.stalld`).
+    mutating func unknownName(_ id: String, _ message: String, word: String, in candidates: some Sequence<String>, _ span: Span) {
+        let suggestion = Suggestion.closest(to: word, in: candidates)
+        var diagnostic = Diagnostic(id: id, message: message + Suggestion.hint(suggestion), location: location(span))
+        if let suggestion, text(span).hasSuffix(word) {
+            let range = Span(file: span.file, start: span.end - word.utf8.count, end: span.end)
+            diagnostic.fixIts = [Diagnostic.FixIt(replacing: location(range), range: range, with: suggestion)]
+        }
+        bag.add(diagnostic)
     }
 
     func text(_ span: Span) -> String {
