@@ -95,9 +95,10 @@ import Testing
         let first = source.location(of: Span(file: 0, start: 5, end: 6))
         let again = source.location(of: Span(file: 0, start: 18, end: 19))
         let error = Diagnostic(id: "type.duplicateDeclaration", message: "type 'A' is already declared at n.placet:1", location: again)
-        let note = Diagnostic.firstDeclaration("A", at: first)
+        let attached = Diagnostic.Note.firstDeclaration("A", at: first)
+        let note = Diagnostic(id: "type.duplicateDeclaration", severity: .note, message: attached.message, location: attached.location)
         var withNote = error
-        withNote.notes = [Diagnostic.Note(message: note.message, location: note.location)]
+        withNote.notes = [attached]
         for colored in [false, true] {
             let renderer = DiagnosticRenderer(colored: colored)
             #expect(renderer.render(withNote) == [error, note].map(renderer.render).joined(separator: "\n"))

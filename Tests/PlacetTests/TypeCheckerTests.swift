@@ -187,9 +187,11 @@ import Testing
         #expect(errors.map(\.message) == [testCase.error])
         #expect(errors.map(\.id) == ["type.duplicateDeclaration"])
         #expect(errors.map(place) == [testCase.errorAt])
-        let notes = diagnostics.filter { $0.severity == .note }
+        // The note travels with the error, as data.
+        #expect(diagnostics.filter { $0.severity == .note }.isEmpty)
+        let notes = errors.flatMap(\.notes)
         #expect(notes.map(\.message) == ["'\(testCase.error.split(separator: "'")[1])' is first declared here"])
-        #expect(notes.map(place) == [testCase.noteAt])
+        #expect(notes.map { $0.location.map { "\($0.file):\($0.line):\($0.column)" } ?? "" } == [testCase.noteAt])
     }
 
     @Test func reportsSeveralErrorsInOneRun() {

@@ -29,10 +29,16 @@ extension Diagnostic {
         Diagnostic(id: "syntax.tooManyErrors", message: "\(dropped) more syntax errors in \(file) not shown")
     }
 
+}
+
+extension Diagnostic.Note {
     /// Points at the first declaration of a name declared again.
-    static func firstDeclaration(_ name: String, at location: SourceLocation?) -> Diagnostic {
-        Diagnostic(id: "type.duplicateDeclaration", severity: .note, message: "'\(name)' is first declared here", location: location)
+    static func firstDeclaration(_ name: String, at location: SourceLocation?) -> Diagnostic.Note {
+        Diagnostic.Note(message: "'\(name)' is first declared here", location: location)
     }
+}
+
+extension Diagnostic {
 
     /// A name the engine relies on (`SchemaContract`) that the pack's schema does not declare,
     /// or declares with another type.

@@ -113,8 +113,10 @@ public struct TypeChecker {
             }
             if let first = typeNames[name.name] {
                 let at = checker.location(first)
-                checker.error("type.duplicateDeclaration", "type '\(name.name)' is already declared at \(at.file):\(at.line)", name.span)
-                checker.bag.add(.firstDeclaration(name.name, at: at))
+                checker.bag.add(Diagnostic(id: "type.duplicateDeclaration",
+                                           message: "type '\(name.name)' is already declared at \(at.file):\(at.line)",
+                                           location: checker.location(name.span),
+                                           notes: [.firstDeclaration(name.name, at: at)]))
                 return false
             }
             typeNames[name.name] = name.span
