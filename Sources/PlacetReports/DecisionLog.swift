@@ -83,7 +83,10 @@ public enum DecisionLog {
         var bytes = Array(text.utf8)
         var written = 0
         while written < bytes.count {
-            let result = bytes.withUnsafeMutableBytes { write(descriptor, $0.baseAddress! + written, $0.count - written) }
+            let result = bytes.withUnsafeMutableBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return write(descriptor, base + written, raw.count - written)
+            }
             if result < 0 {
                 if errno == EINTR { continue }
                 throw LogError(message: "\(path): cannot write the log: \(String(cString: strerror(errno)))")

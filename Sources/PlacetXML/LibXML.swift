@@ -72,7 +72,11 @@ public final class XMLDocument {
         defer { xmlFreeParserCtxt(context) }
         let document = collector.capture {
             bytes.withUnsafeBufferPointer { buffer in
-                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { base in
+                // No storage at all (an empty array may have none): libxml2 gets an empty string.
+                guard let address = buffer.baseAddress else {
+                    return xmlCtxtReadMemory(context, "", 0, url, nil, XMLDocument.parseOptions)
+                }
+                return address.withMemoryRebound(to: CChar.self, capacity: buffer.count) { base in
                     xmlCtxtReadMemory(context, base, Int32(buffer.count), url, nil, XMLDocument.parseOptions)
                 }
             }
@@ -152,7 +156,8 @@ public final class XMLSchemaValidator {
         let bytes = Array(xsd.utf8)
         let parsed: xmlSchemaPtr? = collector.capture {
             let context = bytes.withUnsafeBufferPointer { buffer in
-                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                guard let address = buffer.baseAddress else { return xmlSchemaNewMemParserCtxt("", 0) }
+                return address.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
                     xmlSchemaNewMemParserCtxt($0, Int32(buffer.count))
                 }
             }

@@ -25,7 +25,7 @@ struct BenchCommand: ParsableCommand {
     var keep: String?
 
     func run() throws {
-        let asOf = policyOptions.asOf == nil ? CivilDate(iso: "2028-01-01")! : try policyOptions.evaluationDate()
+        let asOf = try policyOptions.asOf.map { _ in try policyOptions.evaluationDate() } ?? CivilDate(daysSinceEpoch: 21184)  // 2028-01-01
         let root = keep.map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("placet-bench-\(ProcessInfo.processInfo.processIdentifier)")
         defer { if keep == nil { try? FileManager.default.removeItem(at: root) } }

@@ -213,9 +213,10 @@ public enum Suggestion {
             let distance = editDistance(target, Array(candidate.lowercased()))
             // Two-letter codes are all one edit apart: only suggest a change of case there.
             let allowed = target.count == 2 && candidate.count == 2 ? 0 : max(1, min(3, max(target.count, candidate.count) / 3))
-            if distance <= allowed, best == nil || distance < best!.1 || (distance == best!.1 && candidate < best!.0) {
-                best = (candidate, distance)
-            }
+            guard distance <= allowed else { continue }
+            // Nearest first; among equals, the first in alphabetical order.
+            if let current = best, distance > current.1 || (distance == current.1 && candidate >= current.0) { continue }
+            best = (candidate, distance)
         }
         return best?.0
     }

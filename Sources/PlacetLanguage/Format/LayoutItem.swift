@@ -158,7 +158,7 @@ struct LayoutRenderer {
                 continue
             }
             let run = settled[index..<end]
-            let column = run.map { $0.indent + $0.text.count }.max()! + 2
+            let column = (run.map { $0.indent + $0.text.count }.max() ?? 0) + 2
             for line in run {
                 let code = String(repeating: " ", count: line.indent) + line.text
                 out += code + String(repeating: " ", count: column - code.count) + LayoutRenderer.commentText(line.trailing[0]) + "\n"

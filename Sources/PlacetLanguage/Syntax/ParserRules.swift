@@ -19,7 +19,7 @@ enum RuleClause: String, CaseIterable {
     static let listing = clauses.map(\.spelling).joined(separator: ", ")
 
     /// "effect, cites, effective, for each, when, subject or message", for messages.
-    static let alternatives = clauses.dropLast().map(\.spelling).joined(separator: ", ") + " or " + clauses.last!.spelling
+    static let alternatives = clauses.dropLast().map(\.spelling).joined(separator: ", ") + " or " + (clauses.last?.spelling ?? "")
 }
 
 extension Parser {

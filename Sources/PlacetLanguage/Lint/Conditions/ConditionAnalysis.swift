@@ -136,6 +136,6 @@ struct ConditionAnalysis {
     }
 
     private func list(_ items: [String], _ conjunction: String) -> String {
-        items.count < 2 ? items.joined() : items.dropLast().joined(separator: ", ") + " \(conjunction) " + items.last!
+        items.count < 2 ? items.joined() : items.dropLast().joined(separator: ", ") + " \(conjunction) " + (items.last ?? "")
     }
 }
