@@ -23,17 +23,31 @@ public struct PolicyPack: Sendable {
     /// How reports name the pack: the folder as given, or "bundled baseline vN".
     public var name: String {
         switch origin {
-        case .directory(let path): path.hasSuffix("/") ? path : path + "/"
+        case .directory: displayPrefix
         case .bundled(let version): "bundled baseline v\(version)"
         }
     }
 
     /// The prefix put before relative paths to make the paths shown in diagnostics.
-    public var displayPrefix: String {
+    public var displayPrefix: String { PolicyPack.displayPrefix(of: origin) }
+
+    private static func displayPrefix(of origin: Origin) -> String {
         switch origin {
         case .directory(let path): path.hasSuffix("/") ? path : path + "/"
         case .bundled: "bundled:"
         }
+    }
+
+    /// Whether a folder holds policy files (`*.placet`, at any depth), without reading them:
+    /// how `test DIR` and `diff` tell a policy folder from a folder of manifests.
+    public static func holdsPolicies(directory: String) -> Bool {
+        guard let walker = FileManager.default.enumerator(atPath: directory) else { return false }
+        return walker.contains { ($0 as? String)?.hasSuffix(".placet") == true }
+    }
+
+    /// The folder of a pack read from disk; nil for the bundled pack.
+    public var folder: String? {
+        if case .directory(let path) = origin { path } else { nil }
     }
 
     public var isBundled: Bool {
@@ -70,13 +84,10 @@ public struct PolicyPack: Sendable {
     private init(origin: Origin, files: [String: [UInt8]]) throws {
         self.origin = origin
         self.files = files
-        let prefix: String = switch origin {
-        case .directory(let path): path.hasSuffix("/") ? path : path + "/"
-        case .bundled: "bundled:"
-        }
+        let prefix = PolicyPack.displayPrefix(of: origin)
         var sources: [SourceFile] = []
         for (path, bytes) in files.sorted(by: { $0.key < $1.key }) where path.hasSuffix(".placet") {
-            guard let text = String(validatingUTF8Bytes: bytes) else {
+            guard let text = String(bytes: bytes, encoding: .utf8) else {
                 throw PolicyLoadError(message: "\(prefix)\(path): policy file is not valid UTF-8")
             }
             sources.append(SourceFile(path: prefix + path, text: text))
@@ -118,12 +129,5 @@ public struct PolicyPack: Sendable {
             if parts.count == 2, parts[0] == "version" { return parts[1] }
         }
         return nil
-    }
-}
-
-extension String {
-    init?(validatingUTF8Bytes bytes: [UInt8]) {
-        guard let text = String(bytes: bytes, encoding: .utf8) else { return nil }
-        self = text
     }
 }

@@ -35,24 +35,6 @@ public struct ManifestInput: Sendable {
 public enum ManifestFormat: String, Sendable, CaseIterable {
     case yaml, json, jsonl, xml
 
-    /// The format of bytes with no file name, from how they start: `<` is XML (never YAML),
-    /// `{` or `[` JSON, and several lines each holding one `{...}` object JSON Lines.
-    public static func sniff(_ bytes: [UInt8]) -> ManifestFormat {
-        var bytes = bytes[...]
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-        let blank: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
-        guard let first = bytes.first(where: { !blank.contains($0) }) else { return .yaml }
-        switch first {
-        case UInt8(ascii: "<"): return .xml
-        case UInt8(ascii: "["): return .json
-        case UInt8(ascii: "{"):
-            let lines = bytes.split(separator: 0x0A).map { $0.filter { !blank.contains($0) } }.filter { !$0.isEmpty }
-            let oneObjectPerLine = lines.count > 1 && lines.allSatisfy { $0.first == UInt8(ascii: "{") && $0.last == UInt8(ascii: "}") }
-            return oneObjectPerLine ? .jsonl : .json
-        default: return .yaml
-        }
-    }
-
     public init?(path: String) {
         switch (path as NSString).pathExtension.lowercased() {
         case "yaml", "yml": self = .yaml

@@ -21,7 +21,7 @@ public enum DiffWorkflow {
     /// The first path that is a policy folder: the old form was `diff OLD NEW PATH...`, and a
     /// policy folder among the manifest paths would be read as manifests (its tests and examples).
     public static func policyFolder(among paths: [String]) -> String? {
-        paths.first { (try? PolicyPack(directory: $0)) != nil }
+        paths.first(where: PolicyPack.holdsPolicies(directory:))
     }
 
     private static func side(policies: String?, paths: [String], asOf: CivilDate, bundled: () throws -> PolicyPack) -> Report {

@@ -9,7 +9,7 @@ public enum PolicyTestWorkflow {
     /// The policy folder for a test run: `--policies` when given, else the test folder when it
     /// holds policy files (a pack tested against itself), else nil (./policies, else bundled).
     public static func policies(option: String?, testDirectory: String?) -> String? {
-        if option == nil, let testDirectory, (try? PolicyPack(directory: testDirectory)) != nil { return testDirectory }
+        if option == nil, let testDirectory, PolicyPack.holdsPolicies(directory: testDirectory) { return testDirectory }
         return option
     }
 
@@ -20,16 +20,12 @@ public enum PolicyTestWorkflow {
         let runner: PolicyTestRunner
         let files: [String]
         let place: String
-        switch (testDirectory, pack.origin) {
-        case (let directory?, _):
+        switch testDirectory ?? pack.folder {
+        case let directory?:
             runner = PolicyTestRunner(policy: policy, defaultAsOf: defaultAsOf)
             files = PolicyTestRunner.discover(directory: directory)
             place = directory
-        case (nil, .directory(let root)):
-            runner = PolicyTestRunner(policy: policy, defaultAsOf: defaultAsOf)
-            files = PolicyTestRunner.discover(directory: root)
-            place = root
-        case (nil, .bundled):
+        case nil:
             runner = PolicyTestRunner(policy: policy, defaultAsOf: defaultAsOf, pack: pack)
             files = pack.bundledTestFiles.map { pack.displayPrefix + $0.path }
             place = pack.name

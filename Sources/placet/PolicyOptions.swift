@@ -26,10 +26,10 @@ struct PolicyOptions: ParsableArguments {
     }
 
     /// `--as-of`-style text as a date, or today (UTC).
-    static func date(_ text: String?, flag: String = "--as-of") throws -> CivilDate {
+    static func date(_ text: String?) throws -> CivilDate {
         guard let text else { return CivilDate.today() }
         guard let date = CivilDate(iso: text) else {
-            throw ValidationError("\(flag): \(CivilDate.problem(with: text) ?? "expected YYYY-MM-DD")")
+            throw ValidationError("--as-of: \(CivilDate.problem(with: text) ?? "expected YYYY-MM-DD")")
         }
         return date
     }
