@@ -49,7 +49,7 @@ public struct CoverageTracker: Sendable {
     public init(policy: CompiledPolicy) {
         self.policy = policy
         rules = policy.rules.map { rule in
-            let texts = rule.conditionTree?.leaves.map(\.text) ?? []
+            let texts = rule.conditionLeaves.map(\.text)
             return RuleCoverage(rule: rule.id, dated: rule.effective != nil, leafTexts: texts,
                                 leafTrue: Array(repeating: false, count: texts.count),
                                 leafFalse: Array(repeating: false, count: texts.count))
@@ -75,8 +75,8 @@ public struct CoverageTracker: Sendable {
     /// Records what one test's evaluation exercised.
     public mutating func observe(inventory: Inventory, asOf: CivilDate, assessment: Assessment) {
         let program = policy.program
-        let evaluator = Evaluator(program: program, today: asOf)
-        var machine = Machine(evaluator: evaluator, inventory: inventory)
+        let evaluator = Evaluator(program: program, today: asOf, observed: true)
+        var machine = evaluator.makeMachine(inventory: inventory)
         let table = inventory.tables[program.placementRecord]
         var decisions: [String: Decision] = [:]
         for decision in assessment.decisions { decisions[decision.placement] = decision }
@@ -96,18 +96,21 @@ public struct CoverageTracker: Sendable {
                     continue
                 }
                 if findings.contains(where: { $0.rule == rule.id }) { rules[index].fired = true } else { rules[index].notFired = true }
-                guard let tree = rule.conditionTree else { continue }
-                var recorder = LeafRecorder(count: rules[index].leafTrue.count)
-                machine.enterRule(rule, placement: placement)
-                if let collection = rule.forEach {
-                    for item in machine.evaluate(collection).elements {
-                        machine.enterRule(rule, placement: placement)
+                let code = evaluator.rules[index]
+                guard let condition = code.condition else { continue }
+                let recorder = LeafRecorder(count: rules[index].leafTrue.count)
+                machine.observer = recorder
+                machine.enterRule(frameSize: code.frameSize, placement: placement)
+                if let collection = code.forEach {
+                    for item in collection(&machine).elements {
+                        machine.enterRule(frameSize: code.frameSize, placement: placement)
                         machine.stack[1] = item
-                        _ = machine.evaluate(tree, visitor: &recorder)
+                        _ = condition(&machine)
                     }
                 } else {
-                    _ = machine.evaluate(tree, visitor: &recorder)
+                    _ = condition(&machine)
                 }
+                machine.observer = nil
                 for leaf in 0..<recorder.seenTrue.count {
                     if recorder.seenTrue[leaf] { rules[index].leafTrue[leaf] = true }
                     if recorder.seenFalse[leaf] { rules[index].leafFalse[leaf] = true }
@@ -117,8 +120,8 @@ public struct CoverageTracker: Sendable {
     }
 }
 
-/// Notes each top-level leaf's outcome (leaves inside definitions are the definitions' own).
-struct LeafRecorder: LeafVisitor {
+/// Notes each of the rule's own leaves' outcomes (leaves inside definitions are the definitions' own).
+final class LeafRecorder: EvaluationObserver {
     var seenTrue: [Bool]
     var seenFalse: [Bool]
 
@@ -127,8 +130,8 @@ struct LeafRecorder: LeafVisitor {
         seenFalse = Array(repeating: false, count: count)
     }
 
-    mutating func visit(_ leaf: ConditionLeaf, value: Value, depth: Int, machine: inout Machine) {
-        guard depth == 0, leaf.index < seenTrue.count else { return }
+    func observe(_ leaf: ConditionLeaf, value: Value, machine: inout Machine) {
+        guard machine.callDepth == 0, leaf.index < seenTrue.count else { return }
         if value.boolValue { seenTrue[leaf.index] = true } else { seenFalse[leaf.index] = true }
     }
 }

@@ -50,9 +50,12 @@ public struct PlacementExplainer: Sendable {
         guard let placement = table.indexByID[id] else { return nil }
         let assessor = PlacementAssessor(policy: policy, asOf: asOf)
         let waivers = WaiverBook(policy: policy, inventory: inventory, asOf: asOf)
-        var machine = Machine(evaluator: assessor.evaluator, inventory: inventory)
-        let decision = assessor.decide(placement: placement, inventory: inventory, waivers: waivers, machine: &machine)
-        let formatter = ValueFormatter(schema: program.schema, inventory: inventory)
+        var plain = assessor.evaluator.makeMachine(inventory: inventory)
+        let decision = assessor.decide(placement: placement, inventory: inventory, waivers: waivers, machine: &plain)
+        // The same program compiled with its condition leaves reporting to the tracer.
+        let evaluator = Evaluator(program: program, today: asOf, observed: true)
+        var machine = evaluator.makeMachine(inventory: inventory)
+        let formatter = machine.formatter
 
         var facts: [Explanation.Line] = []
         let record = program.schema.records[program.placementRecord]
@@ -63,33 +66,36 @@ public struct PlacementExplainer: Sendable {
         }
 
         var rules: [Explanation.RuleExplanation] = []
-        for rule in program.rules.sorted(by: { $0.id < $1.id }) {
+        for (ruleIndex, rule) in program.rules.enumerated().sorted(by: { $0.element.id < $1.element.id }) {
             if let effective = rule.effective, asOf < effective {
                 rules.append(.init(rule: rule.id, effect: rule.effect, citations: rule.citations,
                                    status: .notYetEffective(effective), lines: []))
                 continue
             }
             let fired = decision.findings.contains { $0.rule == rule.id }
-            var tracer = ExplanationTracer(formatter: formatter, maximumDepth: maximumDepth, program: program)
-            machine.enterRule(rule, placement: placement)
-            if let collection = rule.forEach {
+            let code = evaluator.rules[ruleIndex]
+            let tracer = ExplanationTracer(formatter: formatter, maximumDepth: maximumDepth, evaluator: evaluator)
+            machine.observer = tracer
+            machine.enterRule(frameSize: code.frameSize, placement: placement)
+            if let collection = code.forEach {
                 let elementType = rule.forEachType ?? .error
-                let items = machine.evaluate(collection).elements
+                let items = collection(&machine).elements
                 tracer.lines.append(.init(depth: 0, text: "for each \(rule.forEachText ?? "item"): "
                     + (items.isEmpty ? "nothing to check" : items.map { formatter.format($0, as: elementType) }.joined(separator: ", "))))
                 for item in items {
-                    machine.enterRule(rule, placement: placement)
+                    machine.enterRule(frameSize: code.frameSize, placement: placement)
                     machine.stack[1] = item
                     tracer.lines.append(.init(depth: 1, text: "\(formatter.format(item, as: elementType)):"))
                     tracer.baseDepth = 2
-                    let holds = rule.conditionTree.map { machine.evaluate($0, visitor: &tracer) } ?? true
+                    let holds = code.condition.map { $0(&machine).boolValue } ?? true
                     tracer.lines.append(.init(depth: 2, text: holds ? "=> condition holds: finding" : "=> condition does not hold"))
                 }
-            } else if let tree = rule.conditionTree {
+            } else if let condition = code.condition {
                 tracer.baseDepth = 0
-                let holds = machine.evaluate(tree, visitor: &tracer)
+                let holds = condition(&machine).boolValue
                 tracer.lines.append(.init(depth: 0, text: holds ? "=> condition holds: finding" : "=> condition does not hold"))
             }
+            machine.observer = nil
             rules.append(.init(rule: rule.id, effect: rule.effect, citations: rule.citations,
                                status: fired ? .fired : .didNotFire, lines: tracer.lines))
         }
@@ -98,31 +104,42 @@ public struct PlacementExplainer: Sendable {
 }
 
 /// Writes one line per evaluated leaf — `text = value  [observed values]` — and follows calls
-/// of definitions into their bodies.
-struct ExplanationTracer: LeafVisitor {
+/// of definitions into their bodies, through the same compiled code, a level of lines deeper.
+final class ExplanationTracer: EvaluationObserver {
     let formatter: ValueFormatter
     let maximumDepth: Int
-    let program: CheckedProgram
+    let evaluator: Evaluator
     var baseDepth = 0
     var lines: [Explanation.Line] = []
+    /// The call depth whose leaves are being explained, and the line depth they print at:
+    /// leaves inside other calls (a quantifier's body calling a definition) are not this level's.
+    private var levels: [(callDepth: Int, depth: Int)] = [(0, 0)]
 
-    mutating func visit(_ leaf: ConditionLeaf, value: Value, depth: Int, machine: inout Machine) {
+    init(formatter: ValueFormatter, maximumDepth: Int, evaluator: Evaluator) {
+        self.formatter = formatter
+        self.maximumDepth = maximumDepth
+        self.evaluator = evaluator
+    }
+
+    func observe(_ leaf: ConditionLeaf, value: Value, machine: inout Machine) {
+        guard let level = levels.last, machine.callDepth == level.callDepth else { return }
+        let depth = level.depth
         var text = "\(leaf.text) = \(formatter.format(value, as: leaf.type))"
         let observed = leaf.observables.compactMap { observable -> String? in
-            let observedValue = machine.evaluate(observable.bound)
+            let observedValue = evaluator.compile(observable.bound).code(&machine)
             let rendered = "\(observable.text) = \(formatter.format(observedValue, as: observable.type))"
             return observable.text == leaf.text ? nil : rendered
         }
         if !observed.isEmpty { text += "  (" + observed.joined(separator: ", ") + ")" }
         lines.append(.init(depth: baseDepth + depth, text: text))
-        guard let call = leaf.call, depth < maximumDepth, let tree = program.functions[call.function].bodyTree else { return }
-        let arguments = call.arguments.map { machine.evaluate($0) }
-        let definition = program.functions[call.function]
+        guard let call = leaf.call, depth < maximumDepth else { return }
+        let arguments = call.arguments.map { evaluator.compile($0).code(&machine) }
+        let definition = evaluator.program.functions[call.function]
         let bindings = zip(definition.parameterNames, zip(arguments, definition.parameterTypes))
             .map { "\($0.0) = \(formatter.format($0.1.0, as: $0.1.1))" }
         lines.append(.init(depth: baseDepth + depth + 1, text: "\(definition.name)(\(bindings.joined(separator: ", "))) because:"))
-        _ = machine.withFrame(function: call.function, arguments: arguments) { inner in
-            inner.evaluate(tree, depth: depth + 2, visitor: &self)
-        }
+        levels.append((machine.callDepth + 1, depth + 2))
+        _ = machine.invoke(call.function, arguments: arguments)
+        levels.removeLast()
     }
 }

@@ -4,6 +4,7 @@
 // placement order, so output does not depend on scheduling.
 
 import Dispatch
+import Foundation
 import PlacetLanguage
 import Synchronization
 
@@ -23,14 +24,15 @@ public struct PlacementAssessor: Sendable {
     public init(policy: CompiledPolicy, asOf: CivilDate) {
         self.policy = policy
         self.asOf = asOf
-        self.evaluator = Evaluator(program: policy.program, today: asOf)
+        let evaluator = Evaluator(program: policy.program, today: asOf)
+        self.evaluator = evaluator
         let placement = policy.program.contract.placement
         modelField = placement.model.map { ($0.field, $0.kind) }
         targetField = placement.target.map { ($0.field, $0.kind) }
         datasetsField = placement.datasets.map { ($0.field, $0.kind) }
         self.rules = policy.rules.enumerated().compactMap { index, rule in
             if let effective = rule.effective, asOf < effective { return nil }
-            return ActiveRule(index: index, definition: rule)
+            return ActiveRule(index: index, definition: rule, code: evaluator.rules[index])
         }
     }
 
@@ -40,12 +42,19 @@ public struct PlacementAssessor: Sendable {
         let count = inventory.tables[placementKind].count
         let chunkSize = 512
         let chunks = (count + chunkSize - 1) / chunkSize
+        let workers = min(chunks, ProcessInfo.processInfo.activeProcessorCount)
         let results = Mutex<[[Decision]]>(Array(repeating: [], count: chunks))
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            var machine = Machine(evaluator: evaluator, inventory: inventory)
-            let range = (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize)
-            let decisions = range.map { decide(placement: $0, inventory: inventory, waivers: waivers, machine: &machine) }
-            results.withLock { $0[chunk] = decisions }
+        let nextChunk = Atomic<Int>(0)
+        // One machine per worker for the whole run, so what its memos learn serves every chunk it takes.
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            var machine = evaluator.makeMachine(inventory: inventory)
+            while true {
+                let chunk = nextChunk.add(1, ordering: .relaxed).oldValue
+                guard chunk < chunks else { break }
+                let range = (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize)
+                let decisions = range.map { decide(placement: $0, inventory: inventory, waivers: waivers, machine: &machine) }
+                results.withLock { $0[chunk] = decisions }
+            }
         }
         var decisions = results.withLock { $0 }.flatMap { $0 }
         decisions.sort { $0.placement < $1.placement }
@@ -57,23 +66,20 @@ public struct PlacementAssessor: Sendable {
         let program = policy.program
         let table = inventory.tables[program.placementRecord]
         var findings: [Finding] = []
-        let formatter = ValueFormatter(schema: program.schema, inventory: inventory)
+        let formatter = machine.formatter
         for ruleIndex in rules.indices {
             let rule = rules[ruleIndex]
-            machine.stack.removeAll(keepingCapacity: true)
-            machine.base = 0
-            machine.stack.append(.record(placement))
-            for _ in 1..<max(1, rule.frameSize) { machine.stack.append(.absent) }
+            machine.enterRule(frameSize: rule.code.frameSize, placement: placement)
 
             var seen: [[String]] = []
             func record(into findings: inout [Finding], machine: inout Machine) {
-                let subjectValue = rule.subject.map { machine.evaluate($0) } ?? .record(placement)
-                let subjectType = rule.subject == nil ? PlacetType.record(program.placementRecord) : (rule.subjectType ?? .error)
+                let subjectValue = rule.code.subject.map { $0(&machine) } ?? .record(placement)
+                let subjectType = rule.code.subject == nil ? PlacetType.record(program.placementRecord) : (rule.subjectType ?? .error)
                 let subjects = subjectValue.elementsForSubject.map { formatter.format($0, as: subjectType.unwrapped.elementType ?? subjectType) }
                 // A subject reached twice (directly and through lineage) is one finding.
                 guard !seen.contains(subjects) else { return }
                 seen.append(subjects)
-                guard case .string(let message) = machine.evaluate(rule.message) else { return }
+                guard case .string(let message) = rule.code.message(&machine) else { return }
                 var waiver: String?
                 if rule.effect == .block, !rule.unwaivable { waiver = waivers.waiver(rule: rule.index, placement: placement) }
                 findings.append(Finding(
@@ -82,14 +88,14 @@ public struct PlacementAssessor: Sendable {
                     location: origin(of: subjectValue, type: subjectType, inventory: inventory) ?? table.origins[placement]))
             }
 
-            if let collection = rule.forEach {
-                for item in machine.evaluate(collection).elements {
+            if let collection = rule.code.forEach {
+                for item in collection(&machine).elements {
                     machine.stack[1] = item
-                    if rule.condition.map({ machine.evaluate($0).boolValue }) ?? true {
+                    if rule.code.condition.map({ $0(&machine).boolValue }) ?? true {
                         record(into: &findings, machine: &machine)
                     }
                 }
-            } else if rule.condition.map({ machine.evaluate($0).boolValue }) ?? true {
+            } else if rule.code.condition.map({ $0(&machine).boolValue }) ?? true {
                 record(into: &findings, machine: &machine)
             }
         }
@@ -120,25 +126,17 @@ final class ActiveRule: Sendable {
     let effect: Effect
     let unwaivable: Bool
     let citations: [String]
-    let forEach: BoundExpression?
-    let condition: BoundExpression?
-    let subject: BoundExpression?
     let subjectType: PlacetType?
-    let message: BoundExpression
-    let frameSize: Int
+    let code: CompiledRule
 
-    init(index: Int, definition: RuleDefinition) {
+    init(index: Int, definition: RuleDefinition, code: CompiledRule) {
         self.index = index
         id = definition.id
         effect = definition.effect
         unwaivable = definition.unwaivable
         citations = definition.citations
-        forEach = definition.forEach
-        condition = definition.condition
-        subject = definition.subject
         subjectType = definition.subjectType
-        message = definition.message
-        frameSize = definition.frameSize
+        self.code = code
     }
 }
 

@@ -10,7 +10,7 @@ extension InventoryBuilder {
         let evaluator = Evaluator(program: policy.program, today: CivilDate(daysSinceEpoch: 0))
         for (kind, record) in schema.records.enumerated() {
             for (index, field) in record.fields.enumerated() {
-                guard let condition = field.requiredWhen else { continue }
+                guard let condition = field.requiredWhen.map(evaluator.compile) else { continue }
                 let table = inventory.tables[kind]
                 for row in table.rows.indices {
                     let value = table.rows[row][index]

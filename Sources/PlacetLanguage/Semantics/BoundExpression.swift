@@ -69,6 +69,9 @@ public indirect enum BoundExpression: Sendable {
     case interpolation([BoundStringPart])
     case toSet(BoundExpression)
     case count(BoundExpression)
+    /// A leaf of a condition's and/or/not structure: evaluates to the inner expression's value;
+    /// an observed evaluation also reports it (explain, coverage).
+    case traced(BoundExpression, ConditionLeaf)
 }
 
 public enum BoundStringPart: Sendable {
@@ -93,8 +96,6 @@ public struct FunctionDefinition: Sendable {
     public internal(set) var body: BoundExpression
     public internal(set) var frameSize: Int
     public let location: SourceLocation
-    /// The body's and/or/not structure, for explanations.
-    public internal(set) var bodyTree: ConditionTree?
     /// The `#` comment lines directly above the definition.
     public internal(set) var documentation: String = ""
 }
@@ -115,8 +116,8 @@ public struct RuleDefinition: Sendable {
     public let message: BoundExpression
     public let frameSize: Int
     public let location: SourceLocation
-    /// The `when` condition's and/or/not structure with source text, for explain and coverage.
-    public let conditionTree: ConditionTree?
+    /// The leaves of the `when` condition's and/or/not structure, for coverage.
+    public var conditionLeaves: [ConditionLeaf] { condition?.leaves ?? [] }
     /// `d in located(placement)`, as written.
     public let forEachText: String?
     /// The `#` comment lines directly above the rule.

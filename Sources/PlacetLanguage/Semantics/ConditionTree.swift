@@ -1,29 +1,15 @@
-// Condition trees: the and/or/not structure of a rule's condition or a definition's body,
-// with each leaf's source text, bound expression, and the values worth showing beside it.
-// Normal evaluation never uses them; `placet explain` prints why a rule fired or not, and
-// `placet test --coverage` records which leaves were seen true and false.
-
-public indirect enum ConditionTree: Sendable {
-    case and(ConditionTree, ConditionTree)
-    case or(ConditionTree, ConditionTree)
-    case not(ConditionTree)
-    case leaf(ConditionLeaf)
-
-    /// Leaves in source order.
-    public var leaves: [ConditionLeaf] {
-        switch self {
-        case .and(let lhs, let rhs), .or(let lhs, let rhs): lhs.leaves + rhs.leaves
-        case .not(let inner): inner.leaves
-        case .leaf(let leaf): [leaf]
-        }
-    }
-}
+// Condition leaves: the operands of the and/or/not structure of a rule's condition or a
+// definition's body, each with its source text and the values worth showing beside it. The
+// bound program marks each leaf in place (`BoundExpression.traced`); normal evaluation
+// compiles the mark away, and an observed evaluation (`placet explain`, `placet test
+// --coverage`) reports each leaf's value as the one evaluator computes it.
 
 public struct ConditionLeaf: Sendable {
-    /// Position among the tree's leaves, in source order.
+    /// Unique in the program, so an evaluator can keep per-leaf code in an array.
+    public let id: Int
+    /// Position among its condition's leaves, in source order.
     public let index: Int
     public let text: String
-    public let bound: BoundExpression
     public let type: PlacetType
     /// Sub-expressions whose values explain the leaf: field reads, lookups and calls.
     public let observables: [Observable]
@@ -35,4 +21,16 @@ public struct Observable: Sendable {
     public let text: String
     public let bound: BoundExpression
     public let type: PlacetType
+}
+
+extension BoundExpression {
+    /// The leaves marked in this expression, in source order (not inside definitions it calls).
+    public var leaves: [ConditionLeaf] {
+        switch self {
+        case .traced(_, let leaf): [leaf]
+        case .and(let lhs, let rhs), .or(let lhs, let rhs): lhs.leaves + rhs.leaves
+        case .not(let inner): inner.leaves
+        default: []
+        }
+    }
 }

@@ -111,6 +111,10 @@ struct FormulaBuilder {
         }
 
         switch expression {
+        case .traced(let inner, _):
+            nodes -= 1
+            return try build(inner, syntax: syntax, environment: environment, origin: origin, positive: positive, inlined: inlined)
+
         case .and(let lhs, let rhs), .or(let lhs, let rhs):
             let isAnd: Bool = if case .and = expression { true } else { false }
             var sides: (Expression?, Expression?) = (nil, nil)

@@ -73,6 +73,7 @@ struct Terms: Sendable {
                 }
             }.joined() + "\""
         case .toSet(let operand): return "set(\(k(operand)))"
+        case .traced(let inner, _): return k(inner)
         case .count(let operand): return "count(\(k(operand)))"
         }
     }
@@ -124,6 +125,7 @@ struct Terms: Sendable {
             let thenType = type(thenBranch, environment)
             return thenType == type(elseBranch, environment) ? thenType : nil
         case .collection, .map, .lookup, .setOperation, .toSet: return nil
+        case .traced(let inner, _): return type(inner, environment)
         }
     }
 
@@ -155,6 +157,7 @@ struct Terms: Sendable {
             return true
         case .field(let base, _, _): return isPath(base, environment)
         case .count: return true
+        case .traced(let inner, _): return isPath(inner, environment)
         default: return false
         }
     }
@@ -189,14 +192,12 @@ struct Terms: Sendable {
             }
             return .map(entries)
         case .lookup(let map, let key):
-            guard case .map(let entries)? = f(map), let key = f(key) else { return nil }
-            return entries[key] ?? .absent
+            guard let map = f(map), let key = f(key) else { return nil }
+            return Value.lookup(map, key: key)
         case .not(let operand):
             return f(operand).map { .bool(!$0.boolValue) }
         case .negate(let operand):
-            guard let value = f(operand) else { return nil }
-            if case .number(let number) = value { return .number(-number) }
-            return .absent
+            return f(operand).map(Value.negate)
         case .and(let lhs, let rhs):
             guard let a = f(lhs), let b = f(rhs) else { return nil }
             return .bool(a.boolValue && b.boolValue)
@@ -211,54 +212,29 @@ struct Terms: Sendable {
             return .bool(op.holds(a, b))
         case .contains(let element, let collection, let negated):
             guard let needle = f(element), let haystack = f(collection) else { return nil }
-            return .bool(haystack.elements.contains(needle) != negated)
+            return .bool(Value.isElement(needle, of: haystack) != negated)
         case .containsKey(let key, let map, let negated):
             guard let key = f(key), let map = f(map) else { return nil }
-            guard case .map(let entries) = map else { return .bool(negated) }
-            return .bool((entries[key] != nil) != negated)
+            return .bool(Value.isKey(key, of: map) != negated)
         case .arithmetic(let op, let lhs, let rhs):
             guard let a = f(lhs), let b = f(rhs) else { return nil }
-            guard case .number(let x) = a, case .number(let y) = b else { return .absent }
-            switch op {
-            case .plus: return .number(x + y)
-            case .minus: return .number(x - y)
-            case .times: return .number(x * y)
-            case .divide: return .number(y == 0 ? .nan : x / y)
-            }
+            return Value.arithmetic(op, a, b)
         case .setOperation(let op, let lhs, let rhs):
-            guard let a = f(lhs)?.elements, let b = f(rhs)?.elements else { return nil }
-            switch op {
-            case .union: return Value.makeSet(a + b)
-            case .intersect: return Value.makeSet(a.filter { b.contains($0) })
-            case .except: return Value.makeSet(a.filter { !b.contains($0) })
-            }
+            guard let a = f(lhs), let b = f(rhs) else { return nil }
+            return Value.setOperation(op, a, b)
         case .isEmpty(let operand, let negated):
-            guard let value = f(operand) else { return nil }
-            let empty: Bool
-            switch value {
-            case .collection(let items): empty = items.isEmpty
-            case .map(let entries): empty = entries.isEmpty
-            default: empty = true
-            }
-            return .bool(empty != negated)
+            return f(operand).map { .bool($0.isEmptyCollection != negated) }
         case .isPresent(let operand, let negated):
             return f(operand).map { .bool(($0 != .absent) != negated) }
         case .conditional(let condition, let thenBranch, let elseBranch):
             guard let test = f(condition) else { return nil }
             return test.boolValue ? f(thenBranch) : f(elseBranch)
         case .toSet(let operand):
-            return f(operand).map { Value.makeSet($0.elements) }
+            return f(operand).map(\.asSet)
         case .count(let operand):
-            guard let value = f(operand) else { return nil }
-            switch value {
-            case .collection(let items): return .number(Double(items.count))
-            case .map(let entries): return .number(Double(entries.count))
-            default: return .number(0)
-            }
+            return f(operand).map(\.count)
         case .member(let base, _, let field):
-            guard let value = f(base) else { return nil }
-            guard case .structure(let fields) = value, field < fields.count else { return .absent }
-            return fields[field]
+            return f(base).map { Value.member($0, field: field) }
         case .structure(let items):
             var values: [Value] = []
             for item in items {
@@ -266,6 +242,8 @@ struct Terms: Sendable {
                 values.append(value)
             }
             return .structure(values)
+        case .traced(let inner, _):
+            return f(inner)
         case .today, .field, .call, .quantifier, .interpolation:
             return nil
         }

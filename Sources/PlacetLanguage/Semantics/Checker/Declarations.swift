@@ -108,7 +108,7 @@ extension TypeChecker {
                 parameterNames: declaration.parameters.map(\.name.name),
                 returnType: resolveType(declaration.returnType),
                 body: .literal(.absent), frameSize: declaration.parameters.count,
-                location: location(declaration.name.span), bodyTree: nil, documentation: declaration.documentation))
+                location: location(declaration.name.span), documentation: declaration.documentation))
         }
         callEdges = Array(repeating: [], count: functionDeclarations.count)
     }
@@ -145,9 +145,8 @@ extension TypeChecker {
         currentFunction = index
         let body = checkExpression(declaration.body, expected: definition.returnType, scope: scope)
         currentFunction = nil
-        functions[index].body = body
+        functions[index].body = traceLeaves(body, declaration.body)
         functions[index].frameSize = maxSlot
-        functions[index].bodyTree = conditionTree(declaration.body)
     }
 
     mutating func reportRecursion() {

@@ -25,7 +25,7 @@ extension TypeChecker {
         var condition: BoundExpression?
         var bodyScope = scope
         if let expression = rule.condition {
-            condition = checkCondition(expression, scope: scope, context: "the 'when' clause")
+            condition = traceLeaves(checkCondition(expression, scope: scope, context: "the 'when' clause"), expression)
             bodyScope.present.formUnion(facts(expression, whenTrue: true))
         }
         var subject: BoundExpression?
@@ -39,45 +39,46 @@ extension TypeChecker {
             subjectType = forEachType
         }
         let message = checkExpression(rule.message, expected: .string, scope: bodyScope)
-        let tree = rule.condition.map { conditionTree($0) }
         var definition = RuleDefinition(
             id: rule.id.name, effect: rule.effect, unwaivable: rule.unwaivable, citations: rule.citations,
             effective: rule.effective, forEach: forEach, forEachType: forEachType, condition: condition,
             subject: subject, subjectType: subjectType, message: message, frameSize: maxSlot,
-            location: location(rule.id.span), conditionTree: tree,
+            location: location(rule.id.span),
             forEachText: rule.forEach.map { "\($0.variable.name) in \(text($0.collection.span))" })
         definition.documentation = rule.documentation
         return definition
     }
 
-    // MARK: Condition trees
+    // MARK: Condition leaves
 
-    /// The and/or/not tree of a checked condition, its leaves annotated from `boundBySpan`.
-    func conditionTree(_ expression: Expression) -> ConditionTree {
+    /// Marks the leaves of a checked condition's and/or/not structure in the bound expression
+    /// itself, walking the syntax beside it: the and/or/not nodes of both have the same shape.
+    mutating func traceLeaves(_ bound: BoundExpression, _ expression: Expression) -> BoundExpression {
         var counter = 0
-        return conditionTree(expression, counter: &counter)
+        return traceLeaves(bound, expression, counter: &counter)
     }
 
-    func conditionTree(_ expression: Expression, counter: inout Int) -> ConditionTree {
-        switch expression.kind {
-        case .binary(.and, let lhs, let rhs):
-            let left = conditionTree(lhs, counter: &counter)
-            return .and(left, conditionTree(rhs, counter: &counter))
-        case .binary(.or, let lhs, let rhs):
-            let left = conditionTree(lhs, counter: &counter)
-            return .or(left, conditionTree(rhs, counter: &counter))
-        case .unary(.not, let operand):
-            return .not(conditionTree(operand, counter: &counter))
+    private mutating func traceLeaves(_ bound: BoundExpression, _ expression: Expression, counter: inout Int) -> BoundExpression {
+        switch (expression.kind, bound) {
+        case (.binary(.and, let lhs, let rhs), .and(let left, let right)):
+            let tracedLeft = traceLeaves(left, lhs, counter: &counter)
+            return .and(tracedLeft, traceLeaves(right, rhs, counter: &counter))
+        case (.binary(.or, let lhs, let rhs), .or(let left, let right)):
+            let tracedLeft = traceLeaves(left, lhs, counter: &counter)
+            return .or(tracedLeft, traceLeaves(right, rhs, counter: &counter))
+        case (.unary(.not, let operand), .not(let inner)):
+            return .not(traceLeaves(inner, operand, counter: &counter))
         default:
-            let (bound, type) = boundBySpan[expression.span] ?? (.literal(.absent), .error)
             var observables: [Observable] = []
             collectObservables(expression, into: &observables, top: true)
             var call: (Int, [BoundExpression])?
             if case .call(let function, let arguments) = bound { call = (function, arguments) }
-            let leaf = ConditionLeaf(index: counter, text: text(expression.span), bound: bound, type: type,
+            let type = boundBySpan[expression.span]?.1 ?? .error
+            let leaf = ConditionLeaf(id: leafCount, index: counter, text: text(expression.span), type: type,
                                      observables: observables, call: call)
+            leafCount += 1
             counter += 1
-            return .leaf(leaf)
+            return .traced(bound, leaf)
         }
     }
 

@@ -1,0 +1,112 @@
+// The evaluator: the one place bound expressions run. Each definition, constant and rule
+// clause is compiled once per evaluation date into closures (`Compiler.swift`) that read
+// locals by slot and fields by offset; `Machine` holds one thread's value stack and memos.
+// Explain and coverage compile the same program with `observed: true`, which keeps the
+// condition leaves' marks so an `EvaluationObserver` sees each leaf's value as it is computed.
+
+import PlacetLanguage
+
+/// Compiled code: reads and writes one machine's stack, returns the expression's value.
+typealias Code = @Sendable (inout Machine) -> Value
+
+/// A program ready to run on one evaluation date: constants are computed and definitions,
+/// constants and rules compiled once here.
+public struct Evaluator: Sendable {
+    public let program: CheckedProgram
+    public let today: CivilDate
+    public let constants: [Value]
+    /// Whether condition leaves report to the machine's observer (explain, coverage).
+    public let observed: Bool
+    let functions: [Code]
+    let rules: [CompiledRule]
+    /// Per definition: whether its results are kept for the whole run, by record rows.
+    let memoizedByRecord: [Bool]
+
+    public init(program: CheckedProgram, today: CivilDate, observed: Bool = false) {
+        self.program = program
+        self.today = today
+        self.observed = observed
+        let placement = program.placementRecord
+        memoizedByRecord = program.functions.map { function in
+            // One or two manifest parameters, none a Placement: a run has as many placements as
+            // it likes, so calls on those are remembered per placement only.
+            (1...2).contains(function.parameterTypes.count) && function.parameterTypes.allSatisfy {
+                if case .record(let kind) = $0 { kind != placement } else { false }
+            }
+        }
+        // Constants first, in dependency order, by code that reads them from the machine; the
+        // final code has their values built in.
+        let bootstrap = Compiler(program: program, today: today, constants: nil, observed: false)
+        let bootstrapFunctions = Self.compileFunctions(bootstrap)
+        var values = Array(repeating: Value.absent, count: program.constants.count)
+        for index in program.constantOrder {
+            var machine = Machine(functions: bootstrapFunctions, memoizedByRecord: memoizedByRecord, program: program, inventory: nil)
+            machine.constants = values
+            values[index] = normalize(bootstrap.compile(program.constants[index].value)(&machine), as: program.constants[index].type)
+        }
+        constants = values
+        let compiler = Compiler(program: program, today: today, constants: values, observed: observed)
+        self.functions = Self.compileFunctions(compiler)
+        rules = program.rules.map { CompiledRule(rule: $0, compiler: compiler) }
+    }
+
+    private static func compileFunctions(_ compiler: Compiler) -> [Code] {
+        compiler.program.functions.map { compiler.compile($0.body) }
+    }
+
+    /// Compiles an expression against this program and date, for evaluation on a machine.
+    public func compile(_ expression: BoundExpression) -> CompiledExpression {
+        CompiledExpression(code: Compiler(program: program, today: today, constants: constants, observed: observed).compile(expression))
+    }
+
+    func makeMachine(inventory: Inventory?) -> Machine {
+        Machine(functions: functions, memoizedByRecord: memoizedByRecord, program: program, inventory: inventory)
+    }
+
+    /// The value of a constant expression (a field default), as a set when its type is one.
+    func evaluateConstant(_ expression: BoundExpression, type: PlacetType) -> Value {
+        var machine = makeMachine(inventory: nil)
+        return normalize(compile(expression).code(&machine), as: type)
+    }
+
+    /// Evaluates a record-scoped condition (`required when`) with the record in slot 0.
+    public func evaluate(_ expression: CompiledExpression, record: Int, inventory: Inventory) -> Value {
+        var machine = makeMachine(inventory: inventory)
+        machine.stack = [.record(record)]
+        return expression.code(&machine)
+    }
+}
+
+/// An expression compiled by an `Evaluator`, for `Evaluator.evaluate(_:record:inventory:)`.
+public struct CompiledExpression: Sendable {
+    let code: Code
+}
+
+/// A rule's clauses, compiled.
+struct CompiledRule: Sendable {
+    let forEach: Code?
+    let condition: Code?
+    let subject: Code?
+    let message: Code
+    let frameSize: Int
+
+    init(rule: RuleDefinition, compiler: Compiler) {
+        forEach = rule.forEach.map { compiler.compile($0) }
+        condition = rule.condition.map { compiler.compile($0) }
+        subject = rule.subject.map { compiler.compile($0) }
+        message = compiler.compile(rule.message)
+        frameSize = rule.frameSize
+    }
+}
+
+/// Sets built from lists or literals are made canonical once their type is known.
+func normalize(_ value: Value, as type: PlacetType) -> Value {
+    if case .set = type.unwrapped, case .collection(let items) = value { return Value.makeSet(items) }
+    return value
+}
+
+/// Sees the value of each condition leaf as an observed evaluation computes it.
+protocol EvaluationObserver: AnyObject {
+    /// `machine.callDepth` tells how many definition calls deep the leaf was evaluated.
+    func observe(_ leaf: ConditionLeaf, value: Value, machine: inout Machine)
+}

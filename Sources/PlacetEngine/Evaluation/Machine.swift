@@ -1,0 +1,147 @@
+// One evaluation thread's state: the value stack with a base pointer per call (so a call
+// allocates nothing), the inventory's rows, and the memos that make definitions cheap.
+// Every frame — a rule's, a definition call's, an explanation following a call — is made here.
+
+import PlacetLanguage
+
+struct Machine {
+    var stack: [Value] = []
+    var base = 0
+    /// How many definition calls deep evaluation is: observers tell a rule's own leaves from a
+    /// definition's by it.
+    private(set) var callDepth = 0
+    var observer: (any EvaluationObserver)?
+    /// The constants' values while constants are being computed (the final code has them built in).
+    var constants: [Value] = []
+    let rows: [[[Value]]]
+    let formatter: ValueFormatter
+    private let functions: [Code]
+    private let frameSizes: [Int]
+    private let memoizedByRecord: [Bool]
+    /// Definitions are pure, so a call with the same single argument gives the same value
+    /// (within one evaluation date). The last argument and result of each definition are
+    /// kept: rules that all ask for `located(placement)` compute it once per placement.
+    private var memoArgument: [Value]
+    private var memoResult: [Value]
+    /// Calls whose arguments are all manifests (one or two) hold for the whole run, so
+    /// `restrictedTransfer(d, t)` is computed once per dataset and target however many rules
+    /// and placements ask. Dense tables by row where they are small, a dictionary otherwise.
+    private var recordMemo: [[Value?]]
+    private var recordMemoShape: [(first: Int, second: Int)?]
+    private var sparseMemo: [Int: Value] = [:]
+
+    init(functions: [Code], memoizedByRecord: [Bool], program: CheckedProgram, inventory: Inventory?) {
+        self.functions = functions
+        self.memoizedByRecord = memoizedByRecord
+        frameSizes = program.functions.map(\.frameSize)
+        rows = inventory?.tables.map(\.rows) ?? []
+        formatter = ValueFormatter(schema: program.schema, inventory: inventory)
+        memoArgument = Array(repeating: .absent, count: functions.count)
+        memoResult = Array(repeating: .absent, count: functions.count)
+        let counts = inventory?.tables.map(\.count) ?? []
+        recordMemoShape = program.functions.enumerated().map { index, function in
+            guard !counts.isEmpty, memoizedByRecord[index] else { return nil }
+            let sizes = function.parameterTypes.map { type -> Int in
+                if case .record(let kind) = type, kind < counts.count { counts[kind] } else { 0 }
+            }
+            let first = sizes[0]
+            let second = sizes.count > 1 ? sizes[1] : 1
+            guard first > 0, second > 0, first.multipliedReportingOverflow(by: second).partialValue <= 1 << 20 else { return nil }
+            return (first, second)
+        }
+        recordMemo = recordMemoShape.map { shape in shape.map { Array(repeating: nil, count: $0.first * $0.second) } ?? [] }
+        stack.reserveCapacity(64)
+    }
+
+    /// Clears the stack and makes the frame of a rule: the placement in slot 0, then its locals.
+    mutating func enterRule(frameSize: Int, placement: Int) {
+        stack.removeAll(keepingCapacity: true)
+        base = 0
+        stack.append(.record(placement))
+        for _ in 1..<max(1, frameSize) { stack.append(.absent) }
+    }
+
+    /// A definition call: arguments evaluated into a new frame, then the body, unless a memo knows.
+    mutating func call(_ function: Int, arguments: [Code]) -> Value {
+        let frame = stack.count
+        for argument in arguments {
+            let value = argument(&self)
+            stack.append(value)
+        }
+        if memoizedByRecord[function] {
+            if let slot = denseMemoSlot(function: function, frame: frame) {
+                if let known = recordMemo[function][slot] {
+                    stack.removeLast(stack.count - frame)
+                    return known
+                }
+                let result = run(function, frame: frame)
+                recordMemo[function][slot] = result
+                return result
+            }
+            if let key = Self.recordKey(function: function, arguments: stack[frame...]) {
+                if let known = sparseMemo[key] {
+                    stack.removeLast(stack.count - frame)
+                    return known
+                }
+                let result = run(function, frame: frame)
+                sparseMemo[key] = result
+                return result
+            }
+        }
+        let memoizable = arguments.count == 1 && stack[frame] != .absent
+        if memoizable, memoArgument[function] == stack[frame] {
+            stack.removeLast()
+            return memoResult[function]
+        }
+        let argument = memoizable ? stack[frame] : .absent
+        let result = run(function, frame: frame)
+        if memoizable {
+            memoArgument[function] = argument
+            memoResult[function] = result
+        }
+        return result
+    }
+
+    /// Runs a definition's body on these argument values, past every memo: explanations
+    /// follow a call into its body this way.
+    mutating func invoke(_ function: Int, arguments: [Value]) -> Value {
+        let frame = stack.count
+        stack.append(contentsOf: arguments)
+        return run(function, frame: frame)
+    }
+
+    /// Runs the body of `function` whose arguments start at `frame`, then pops the frame.
+    private mutating func run(_ function: Int, frame: Int) -> Value {
+        for _ in (stack.count - frame)..<max(stack.count - frame, frameSizes[function]) { stack.append(.absent) }
+        let savedBase = base
+        base = frame
+        callDepth += 1
+        let body = functions[function]
+        let result = body(&self)
+        callDepth -= 1
+        base = savedBase
+        stack.removeLast(stack.count - frame)
+        return result
+    }
+
+    private func denseMemoSlot(function: Int, frame: Int) -> Int? {
+        guard let shape = recordMemoShape[function], case .record(let first) = stack[frame], first < shape.first else { return nil }
+        if shape.second == 1, stack.count - frame == 1 { return first }
+        guard stack.count - frame == 2, case .record(let second) = stack[frame + 1], second < shape.second else { return nil }
+        return first * shape.second + second
+    }
+
+    /// The argument count (2 bits), the function (12 bits) and one or two record rows (24 bits
+    /// each) packed in one integer; nil when one does not fit.
+    private static func recordKey(function: Int, arguments: ArraySlice<Value>) -> Int? {
+        guard function < 1 << 12 else { return nil }
+        var key = arguments.count << 60 | function << 48
+        var shift = 24
+        for argument in arguments {
+            guard case .record(let row) = argument, row < 1 << 24 else { return nil }
+            key |= row << shift
+            shift -= 24
+        }
+        return key
+    }
+}
