@@ -63,10 +63,8 @@ public struct PlacementAssessor: Sendable {
     }
 
     func decide(placement: Int, inventory: Inventory, waivers: WaiverBook, machine: inout Machine) -> Decision {
-        let program = policy.program
-        let table = inventory.tables[program.placementRecord]
+        let placementKind = policy.program.placementRecord
         var findings: [Finding] = []
-        let formatter = machine.formatter
         for ruleIndex in rules.indices {
             let rule = rules[ruleIndex]
             machine.enterRule(frameSize: rule.code.frameSize, placement: placement)
@@ -74,18 +72,18 @@ public struct PlacementAssessor: Sendable {
             var seen: [[String]] = []
             func record(into findings: inout [Finding], machine: inout Machine) {
                 let subjectValue = rule.code.subject.map { $0(&machine) } ?? .record(placement)
-                let subjectType = rule.code.subject == nil ? PlacetType.record(program.placementRecord) : (rule.subjectType ?? .error)
-                let subjects = subjectValue.elementsForSubject.map { formatter.format($0, as: subjectType.unwrapped.elementType ?? subjectType) }
+                let subjectType = rule.code.subject == nil ? PlacetType.record(placementKind) : (rule.subjectType ?? .error)
+                let subjects = subjectValue.elementsForSubject.map { machine.formatter.format($0, as: subjectType.unwrapped.elementType ?? subjectType) }
                 // A subject reached twice (directly and through lineage) is one finding.
                 guard !seen.contains(subjects) else { return }
                 seen.append(subjects)
-                guard case .string(let message) = rule.code.message(&machine) else { return }
+                guard case .string(let message) = message(rule, machine: &machine) else { return }
                 var waiver: String?
                 if rule.effect == .block, !rule.unwaivable { waiver = waivers.waiver(rule: rule.index, placement: placement) }
                 findings.append(Finding(
                     rule: rule.id, effect: rule.effect, waived: waiver != nil, waiver: waiver, subjects: subjects,
                     message: message, citations: rule.citations,
-                    location: origin(of: subjectValue, type: subjectType, inventory: inventory) ?? table.origins[placement]))
+                    location: origin(of: subjectValue, type: subjectType, inventory: inventory) ?? inventory.tables[placementKind].origins[placement]))
             }
 
             if let collection = rule.code.forEach {
@@ -101,7 +99,7 @@ public struct PlacementAssessor: Sendable {
         }
         findings.sort { a, b in a.rule != b.rule ? a.rule < b.rule : a.subjects.lexicographicallyPrecedes(b.subjects) }
         let blocked = findings.contains { $0.effect == .block && !$0.waived }
-        let row = table.rows[placement]
+        let row = inventory.tables[placementKind].rows[placement]
         func id(_ field: (slot: Int, kind: Int)?) -> String? {
             guard let field, case .record(let index) = row[field.slot] else { return nil }
             return inventory.tables[field.kind].ids[index]
@@ -109,8 +107,19 @@ public struct PlacementAssessor: Sendable {
         let datasets: [String] = datasetsField.map { field in
             row[field.slot].elements.compactMap { if case .record(let index) = $0 { inventory.tables[field.kind].ids[index] } else { nil } }
         } ?? []
-        return Decision(placement: table.ids[placement], outcome: blocked ? .block : .approve, findings: findings,
-                        location: table.origins[placement], model: id(modelField), target: id(targetField), datasets: datasets)
+        return Decision(placement: inventory.tables[placementKind].ids[placement], outcome: blocked ? .block : .approve, findings: findings,
+                        location: inventory.tables[placementKind].origins[placement], model: id(modelField), target: id(targetField), datasets: datasets)
+    }
+
+    /// A message that reads nothing of the placement but the `for each` item is the same
+    /// for every placement with that item, so it is built once per item.
+    private func message(_ rule: ActiveRule, machine: inout Machine) -> Value {
+        guard rule.code.messageDependsOnItemOnly else { return rule.code.message(&machine) }
+        let item = machine.stack[1]
+        if let known = machine.messages[rule.index][item] { return known }
+        let message = rule.code.message(&machine)
+        machine.messages[rule.index][item] = message
+        return message
     }
 
     private func origin(of value: Value, type: PlacetType, inventory: Inventory) -> SourceLocation? {

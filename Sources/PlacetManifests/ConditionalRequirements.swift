@@ -12,19 +12,18 @@ extension InventoryBuilder {
             for (index, field) in record.fields.enumerated() {
                 guard let condition = field.requiredWhen.map(evaluator.compile) else { continue }
                 let table = inventory.tables[kind]
-                for row in table.rows.indices {
-                    let value = table.rows[row][index]
-                    let missing: Bool = switch value {
+                let missing = table.rows.indices.filter { row in
+                    switch table.rows[row][index] {
                     case .absent: true
                     case .collection(let items): items.isEmpty
                     default: false
                     }
-                    if missing, evaluator.evaluate(condition, record: row, inventory: inventory).boolValue {
-                        bag.add(Diagnostic(
-                            id: "manifest.conditionallyRequired",
-                            message: "\(record.name) '\(table.ids[row])': field '\(field.name)' is required (and may not be empty) when \(field.requiredWhenText)",
-                            location: table.origins[row]))
-                    }
+                }
+                for row in evaluator.rows(where: condition, among: missing, inventory: inventory) {
+                    bag.add(Diagnostic(
+                        id: "manifest.conditionallyRequired",
+                        message: "\(record.name) '\(table.ids[row])': field '\(field.name)' is required (and may not be empty) when \(field.requiredWhenText)",
+                        location: table.origins[row]))
                 }
             }
         }

@@ -69,11 +69,14 @@ public struct Evaluator: Sendable {
         return normalize(compile(expression).code(&machine), as: type)
     }
 
-    /// Evaluates a record-scoped condition (`required when`) with the record in slot 0.
-    public func evaluate(_ expression: CompiledExpression, record: Int, inventory: Inventory) -> Value {
+    /// The rows for which a record-scoped condition (`required when`, the record in slot 0) holds.
+    public func rows(where condition: CompiledExpression, among rows: some Sequence<Int>, inventory: Inventory) -> [Int] {
         var machine = makeMachine(inventory: inventory)
-        machine.stack = [.record(record)]
-        return expression.code(&machine)
+        return rows.filter { row in
+            machine.stack = [.record(row)]
+            machine.base = 0
+            return condition.code(&machine).boolValue
+        }
     }
 }
 
@@ -88,6 +91,8 @@ struct CompiledRule: Sendable {
     let condition: Code?
     let subject: Code?
     let message: Code
+    /// Whether the message reads only the `for each` item (slot 1), constants and `today`.
+    let messageDependsOnItemOnly: Bool
     let frameSize: Int
 
     init(rule: RuleDefinition, compiler: Compiler) {
@@ -95,7 +100,31 @@ struct CompiledRule: Sendable {
         condition = rule.condition.map { compiler.compile($0) }
         subject = rule.subject.map { compiler.compile($0) }
         message = compiler.compile(rule.message)
+        messageDependsOnItemOnly = rule.forEach != nil && !Self.reads(slot: 0, rule.message)
         frameSize = rule.frameSize
+    }
+}
+
+extension CompiledRule {
+    /// Whether an expression in a rule's frame reads local `slot`; definitions see only their
+    /// arguments, so reading through a call means reading in an argument.
+    static func reads(slot: Int, _ expression: BoundExpression) -> Bool {
+        func r(_ e: BoundExpression) -> Bool { reads(slot: slot, e) }
+        switch expression {
+        case .literal, .constant, .today: return false
+        case .local(let index): return index == slot
+        case .field(let operand, _, _), .member(let operand, _, _), .not(let operand), .negate(let operand), .isEmpty(let operand, _),
+             .isPresent(let operand, _), .toSet(let operand), .count(let operand), .traced(let operand, _):
+            return r(operand)
+        case .call(_, let items), .structure(let items), .collection(let items, _): return items.contains(where: r)
+        case .map(let pairs): return pairs.contains { r($0.key) || r($0.value) }
+        case .lookup(let a, let b), .and(let a, let b), .or(let a, let b), .equal(let a, let b, _), .compare(_, let a, let b),
+             .contains(let a, let b, _), .containsKey(let a, let b, _), .arithmetic(_, let a, let b), .setOperation(_, let a, let b):
+            return r(a) || r(b)
+        case .quantifier(_, let index, let collection, let body): return r(collection) || (index != slot && r(body))
+        case .conditional(let a, let b, let c): return r(a) || r(b) || r(c)
+        case .interpolation(let parts): return parts.contains { if case .value(let value, _) = $0 { r(value) } else { false } }
+        }
     }
 }
 

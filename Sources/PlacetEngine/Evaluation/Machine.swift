@@ -29,6 +29,8 @@ struct Machine {
     private var recordMemo: [[Value?]]
     private var recordMemoShape: [(first: Int, second: Int)?]
     private var sparseMemo: [Int: Value] = [:]
+    /// Per rule, finding messages by `for each` item, for messages that depend on nothing else.
+    var messages: [[Value: Value]]
 
     init(functions: [Code], memoizedByRecord: [Bool], program: CheckedProgram, inventory: Inventory?) {
         self.functions = functions
@@ -49,7 +51,9 @@ struct Machine {
             guard first > 0, second > 0, first.multipliedReportingOverflow(by: second).partialValue <= 1 << 20 else { return nil }
             return (first, second)
         }
-        recordMemo = recordMemoShape.map { shape in shape.map { Array(repeating: nil, count: $0.first * $0.second) } ?? [] }
+        // Tables are made on a definition's first call: most machines call few of them.
+        recordMemo = Array(repeating: [], count: recordMemoShape.count)
+        messages = Array(repeating: [:], count: program.rules.count)
         stack.reserveCapacity(64)
     }
 
@@ -70,6 +74,9 @@ struct Machine {
         }
         if memoizedByRecord[function] {
             if let slot = denseMemoSlot(function: function, frame: frame) {
+                if recordMemo[function].isEmpty, let shape = recordMemoShape[function] {
+                    recordMemo[function] = Array(repeating: nil, count: shape.first * shape.second)
+                }
                 if let known = recordMemo[function][slot] {
                     stack.removeLast(stack.count - frame)
                     return known
