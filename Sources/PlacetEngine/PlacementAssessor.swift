@@ -56,7 +56,15 @@ public struct PlacementAssessor: Sendable {
                 results.withLock { $0[chunk] = decisions }
             }
         }
-        var decisions = results.withLock { $0 }.flatMap { $0 }
+        var decisions = results.withLock { chunks in
+            var all: [Decision] = []
+            all.reserveCapacity(count)
+            for index in chunks.indices {
+                all.append(contentsOf: chunks[index])
+                chunks[index] = []
+            }
+            return all
+        }
         decisions.sort { $0.placement < $1.placement }
         return Assessment(asOf: asOf, policyDigest: policy.digest, inputs: inventory.files,
                           decisions: decisions, notices: waivers.notices, waivers: waivers.statuses)

@@ -2,8 +2,9 @@
 
 import PlacetLanguage
 
-/// Formats values for messages and subjects: enum cases by name, records by id.
-public struct ValueFormatter {
+/// Formats values for messages and subjects: enum cases by name, records by id. A class, so
+/// the machine hands it to every interpolation without copying the schema and inventory.
+public final class ValueFormatter: Sendable {
     let schema: Schema
     let inventory: Inventory?
 
