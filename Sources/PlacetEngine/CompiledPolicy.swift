@@ -2,7 +2,10 @@
 // of manifests, producing decisions with findings, waivers and notices.
 //
 // CompiledPolicy is built once per run: policy sources are parsed, type-checked and bound,
-// field defaults are evaluated, and the digest that reports cite is computed.
+// field defaults are evaluated, and the digest that reports cite is computed. `Evaluation/`
+// compiles the bound program into closures once per evaluation date; `PlacementAssessor`
+// runs them over every placement; `PlacementExplainer` and `CoverageTracker` run the same
+// code observed.
 
 import Crypto
 import Foundation
@@ -34,7 +37,8 @@ public struct CompiledPolicy: Sendable {
     /// (a folder given by any path, or the copy bundled into the binary).
     public static func compile(sources: [SourceFile], pathPrefix: String = "") -> (CompiledPolicy?, [Diagnostic]) {
         let ordered = sources.sorted { $0.path < $1.path }
-        let (checked, diagnostics) = TypeChecker.check(sources: ordered)
+        let parsed = Parser.parse(sources: ordered)
+        let (checked, diagnostics) = TypeChecker.check(parsed.files, sources: ordered, parseDiagnostics: parsed.diagnostics)
         guard let checked else { return (nil, diagnostics) }
         // Defaults are constant expressions without `today`, so any date will do here.
         let evaluator = Evaluator(program: checked, today: CivilDate(daysSinceEpoch: 0))

@@ -70,7 +70,9 @@ import Testing
         #expect(diagnostics.last?.isError == true)
         #expect(diagnostics.last?.message == "300 more syntax errors in g.placet not shown")
 
-        let (program, checked) = TypeChecker.check(sources: [SourceFile(path: "g.placet", text: text)])
+        let sources = [SourceFile(path: "g.placet", text: text)]
+        let parsed = Parser.parse(sources: sources)
+        let (program, checked) = TypeChecker.check(parsed.files, sources: sources, parseDiagnostics: parsed.diagnostics)
         #expect(program == nil)
         #expect(checked.filter { $0.id.hasPrefix("syntax.") }.count == DiagnosticBag.languageLimit + 1)
     }

@@ -34,10 +34,9 @@ public struct Linter: Sendable {
         self.checks = checks
     }
 
-    /// Parses the program's own sources again for the spans the checks point at.
+    /// Lints a program against the syntax it was checked from.
     public init(program: CheckedProgram, asOf: CivilDate, checks: [any LintCheck] = Linter.allChecks) {
-        let files = program.sources.enumerated().map { index, source in Parser.parse(source, fileID: index).0 }
-        self.init(files: files, program: program, asOf: asOf, checks: checks)
+        self.init(files: program.syntax, program: program, asOf: asOf, checks: checks)
     }
 
     public func run() -> [Diagnostic] {

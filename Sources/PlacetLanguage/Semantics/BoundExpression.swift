@@ -135,6 +135,8 @@ public struct RuleDefinition: Sendable {
 /// their dependencies), definitions and rules.
 public struct CheckedProgram: Sendable {
     public let sources: [SourceFile]
+    /// The parsed files the program was checked from, in `sources` order (the linter points into them).
+    public let syntax: [PolicyFileSyntax]
     public let schema: Schema
     public let constants: [ConstantDefinition]
     public let constantOrder: [Int]

@@ -71,6 +71,18 @@ public struct Parser {
         return String(text)
     }
 
+    /// Parses each file of a program, its index its file id.
+    public static func parse(sources: [SourceFile]) -> (files: [PolicyFileSyntax], diagnostics: [Diagnostic]) {
+        var files: [PolicyFileSyntax] = []
+        var diagnostics: [Diagnostic] = []
+        for (index, source) in sources.enumerated() {
+            let (file, fileDiagnostics) = parse(source, fileID: index)
+            files.append(file)
+            diagnostics.append(contentsOf: fileDiagnostics)
+        }
+        return (files, diagnostics)
+    }
+
     public static func parse(_ source: SourceFile, fileID: Int) -> (PolicyFileSyntax, [Diagnostic]) {
         var parser = Parser(source: source, fileID: fileID)
         let file = parser.parseFile()

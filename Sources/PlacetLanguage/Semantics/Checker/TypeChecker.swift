@@ -49,15 +49,10 @@ public struct TypeChecker {
         self.sources = sources
     }
 
-    /// Parses and checks a set of policy files as one program.
-    public static func check(sources: [SourceFile]) -> (CheckedProgram?, [Diagnostic]) {
-        var diagnostics: [Diagnostic] = []
-        var files: [PolicyFileSyntax] = []
-        for (index, source) in sources.enumerated() {
-            let (file, parseDiagnostics) = Parser.parse(source, fileID: index)
-            files.append(file)
-            diagnostics.append(contentsOf: parseDiagnostics)
-        }
+    /// Checks parsed policy files as one program. `files[i]` is the syntax of `sources[i]`;
+    /// `parseDiagnostics` are the parser's, kept first so a syntax error is never hidden.
+    public static func check(_ files: [PolicyFileSyntax], sources: [SourceFile], parseDiagnostics: [Diagnostic] = []) -> (CheckedProgram?, [Diagnostic]) {
+        var diagnostics = parseDiagnostics
         var checker = TypeChecker(sources: sources)
         let program = checker.check(files)
         diagnostics.append(contentsOf: checker.bag.diagnostics)
@@ -204,7 +199,7 @@ public struct TypeChecker {
         return CheckedProgram(
             // PANIC SAFETY: every index went through checkConstant above, which stores a definition
             // before marking its constant done (a cycle returns early only from the inner call).
-            sources: sources, schema: schema, constants: checkedConstants.map { $0! }, constantOrder: constantOrder,
+            sources: sources, syntax: files, schema: schema, constants: checkedConstants.map { $0! }, constantOrder: constantOrder,
             functions: functions, rules: checkedRules, contract: contract)
     }
 }
