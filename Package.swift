@@ -13,11 +13,21 @@ let package = Package(
         .executable(name: "placet", targets: ["placet"]),
         .library(name: "PlacetEngine", targets: ["PlacetEngine"]),
         .library(name: "PlacetWorkflows", targets: ["PlacetWorkflows"]),
+        .library(name: "PlacetServer", targets: ["PlacetServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        // `placet serve`: HTTP and TLS (Hummingbird), graceful shutdown and signals
+        // (service-lifecycle), structured logs (swift-log). Hummingbird's swift-configuration
+        // support is left out: the server is configured by flags.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        // Already built for Hummingbird; named here for the server's own TLS setup and the tests' HTTP client.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
     ],
     targets: [
         // Source text, lexer, parser, syntax tree, type checker, diagnostics. No I/O.
@@ -57,17 +67,43 @@ let package = Package(
             name: "PlacetWorkflows",
             dependencies: ["PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "BaselinePack"],
             swiftSettings: strictFeatures),
+        // `placet serve`: the decision API and the Kubernetes admission webhook over the workflows,
+        // with hot reload, metrics, the decision log, limits and TLS. Request decoding and
+        // decisions are plain functions (`DecisionService`), callable without HTTP.
+        .target(
+            name: "PlacetServer",
+            dependencies: [
+                "PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "PlacetWorkflows",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strictFeatures),
         .executableTarget(
             name: "placet",
             dependencies: [
-                "PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "PlacetWorkflows", "BaselinePack",
+                "PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "PlacetWorkflows", "BaselinePack", "PlacetServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictFeatures),
         .testTarget(
             name: "PlacetTests",
-            dependencies: ["PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "PlacetXML", "PlacetWorkflows", "BaselinePack", "placet"],
+            dependencies: [
+                "PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "PlacetXML", "PlacetWorkflows", "BaselinePack",
+                "PlacetServer", "placet",
+                // A small HTTP/1.1 client over NIO for the server tests (HTTP and HTTPS).
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             exclude: ["Golden", "Fixtures"],
             swiftSettings: strictFeatures),
     ]
