@@ -19,7 +19,10 @@ struct RequestLimits<Context: RequestContext>: RouterMiddleware {
         let started = ContinuousClock.now
         let endpoint = Self.endpoint(of: request.uri.path)
         let response: Response
-        if metrics.enter(maximum: limits.maximumConcurrentRequests) {
+        if Self.probes.contains(endpoint) {
+            // Probes and scrapes are answered under load too: an overloaded server is alive, not dead.
+            response = try await next(request, context)
+        } else if metrics.enter(maximum: limits.maximumConcurrentRequests) {
             defer { metrics.leave() }
             response = try await next(request, context)
         } else {
@@ -33,6 +36,8 @@ struct RequestLimits<Context: RequestContext>: RouterMiddleware {
         metrics.recordRequest(endpoint: endpoint, status: Int(response.status.code), seconds: Double(seconds) + Double(attoseconds) / 1e18)
         return response
     }
+
+    static var probes: Set<String> { ["healthz", "readyz", "metrics"] }
 
     /// The metrics label of a path: the endpoint it names, or `other`.
     static func endpoint(of path: String) -> String {

@@ -35,6 +35,11 @@ public final class ServedPack: Sendable {
         rulesJSON = Array(RuleTableRenderer(policy: policy).render(.json).utf8)
     }
 
+    /// Policies and references as the configuration names them: what the server loads at start and on reload.
+    public static func load(_ configuration: ServerConfiguration) -> Result<ServedPack, PackLoadFailure> {
+        PackLoader.load(configuration)
+    }
+
     /// The assessor for a date, compiled on first use; a few dates are kept.
     func assessor(asOf: CivilDate) -> PlacementAssessor {
         if let known = assessors.withLock({ $0[asOf] }) { return known }

@@ -87,7 +87,7 @@ public final class ServerMetrics: Sendable {
     }
 
     /// The exposition text; `pack` labels the policy digest series.
-    func render(pack: ServedPack?, ready: Bool) -> String {
+    public func render(pack: ServedPack?, ready: Bool) -> String {
         let state = state.withLock { $0 }
         var out = ""
         func family(_ name: String, _ type: String, _ help: String) {

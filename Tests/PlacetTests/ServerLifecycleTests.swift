@@ -1,0 +1,151 @@
+// The server's life: readiness before and without a pack, hot reload when a file changes
+// (success swaps the pack; failure keeps the previous one, counted and reported), and the
+// `placet serve` executable itself: SIGHUP reloads, SIGTERM stops it gracefully with exit 0.
+
+import Foundation
+import PlacetServer
+import Synchronization
+import Testing
+
+/// A copy of policies/ and the example inventory that a test may edit.
+struct EditableInventory {
+    let root: URL
+    var policies: URL { root.appendingPathComponent("policies") }
+    var manifests: URL { root.appendingPathComponent("acme") }
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("placet-reload-\(UUID().uuidString)")
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(at: root, withIntermediateDirectories: true)
+        try fileManager.copyItem(at: Fixtures.policiesDirectory, to: policies)
+        try fileManager.copyItem(at: Fixtures.acmeDirectory, to: manifests)
+        // The copy's own examples and tests are not part of the pack; keep the policy folder lean.
+        try? fileManager.removeItem(at: policies.appendingPathComponent("examples"))
+    }
+
+    func append(_ text: String, to relativePath: String) throws {
+        let url = policies.appendingPathComponent(relativePath)
+        let old = try String(contentsOf: url, encoding: .utf8)
+        try (old + text).write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: root)
+    }
+}
+
+@Suite(.serialized, .timeLimit(.minutes(3))) struct ServerLifecycleTests {
+    func digest(_ server: RunningServer) -> String? { server.server.store.current?.policy.digest }
+
+    @Test func aChangedPolicyFileIsReloadedAndABrokenOneKeepsThePreviousPack() async throws {
+        let inventory = try EditableInventory()
+        defer { inventory.remove() }
+        try await RunningServer.with({ configuration in
+            configuration.policies = inventory.policies.path
+            configuration.paths = [inventory.manifests.path]
+            configuration.watchInterval = .milliseconds(100)
+        }) { server in
+            let first = try #require(digest(server))
+            // A comment changes the sources, so the digest, and nothing else.
+            try inventory.append("\n# reviewed\n", to: "rules/gdpr.placet")
+            try await server.waitUntil { digest(server) != first }
+            let second = try #require(digest(server))
+            #expect(try await server.get("/readyz").json["reason"] as? String == "serving \(inventory.policies.path)/ (\(second))")
+
+            // A type error: the reload fails, the previous pack keeps serving.
+            try inventory.append("\nrule broken.rule\n  effect block\n  cites \"x\"\n  when placement.nonexistent\n  message \"x\"\n", to: "rules/gdpr.placet")
+            try await server.waitUntil { server.server.metrics.render(pack: nil, ready: true).contains("placet_reload_failures_total 1\n") }
+            #expect(digest(server) == second)
+            let ready = try await server.get("/readyz")
+            #expect(ready.status == 200)
+            #expect((ready.json["reason"] as? String)?.contains("the last reload failed and the previous pack is kept") == true)
+            #expect((ready.json["reason"] as? String)?.contains("unknown field 'nonexistent' on Placement") == true)
+            let check = try await server.request("POST", "/v1/check?as_of=2028-01-01", body: ServerHTTPTests.chatbot)
+            #expect(check.status == 200)
+            #expect(check.json["policyDigest"] as? String == second)
+
+            // A reference manifest changes: that reloads too, and the fixed pack serves again.
+            let policyFile = inventory.policies.appendingPathComponent("rules/gdpr.placet")
+            let fixed = try String(contentsOf: policyFile, encoding: .utf8).components(separatedBy: "\nrule broken.rule")[0]
+            try fixed.write(to: policyFile, atomically: true, encoding: .utf8)
+            try await server.waitUntil { server.server.metrics.render(pack: nil, ready: true).contains("placet_reloads_total 3\n") }
+            #expect(digest(server) == second)
+            #expect(try await server.get("/readyz").json["reason"] as? String == "serving \(inventory.policies.path)/ (\(second))")
+        }
+    }
+
+    @Test func withoutALoadablePackTheServerIsNotReadyAndSaysWhy() async throws {
+        let inventory = try EditableInventory()
+        defer { inventory.remove() }
+        try inventory.append("\nrule broken.rule\n  effect block\n", to: "rules/gdpr.placet")
+        try await RunningServer.with({ configuration in
+            configuration.policies = inventory.policies.path
+            configuration.paths = [inventory.manifests.path]
+        }) { server in
+            let ready = try await server.get("/readyz")
+            #expect(ready.status == 503)
+            #expect(ready.json["ready"] as? Bool == false)
+            #expect((ready.json["reason"] as? String)?.hasPrefix("no policy pack loaded: ") == true)
+            let check = try await server.request("POST", "/v1/check", body: ServerHTTPTests.chatbot)
+            #expect(check.status == 503)
+            let admission = try await server.post("/v1/admission", ServedFixtures.review("job"))
+            #expect(admission.status == 503)
+            #expect(try await server.get("/healthz").status == 200)
+            #expect(try await server.get("/metrics").text.contains("placet_ready 0\n"))
+        }
+    }
+
+    @Test func aClusterTargetTheReferencesDoNotDefineIsALoadError() async throws {
+        try await RunningServer.with({ $0.clusterTarget = "onprem-fra-gp" }) { server in
+            let ready = try await server.get("/readyz")
+            #expect(ready.status == 503)
+            #expect(ready.json["reason"] as? String == "no policy pack loaded: error: --cluster-target: no Target with id 'onprem-fra-gp' in the reference manifests; did you mean 'onprem-fra-gpu'?")
+        }
+    }
+
+    /// The executable: listens on the port it reports, reloads on SIGHUP, exits 0 on SIGTERM.
+    @Test func theCommandReloadsOnSIGHUPAndStopsOnSIGTERM() async throws {
+        let process = Process()
+        process.executableURL = PlacetExecutable.url
+        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--cluster-target", "onprem-fra-gpu", "--watch-interval", "0",
+                             "--log-format", "json", "policies/examples/acme"]
+        process.currentDirectoryURL = Fixtures.packageRoot
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        let log = Mutex("")
+        errors.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            log.withLock { $0 += String(decoding: data, as: UTF8.self) }
+        }
+        try process.run()
+        defer {
+            if process.isRunning { process.terminate() }
+            errors.fileHandleForReading.readabilityHandler = nil
+        }
+        func waitForLog(_ text: String) async throws {
+            let deadline = ContinuousClock.now + .seconds(60)
+            while !log.withLock({ $0.contains(text) }) {
+                guard ContinuousClock.now < deadline, process.isRunning else { throw TestFailure("no '\(text)' in the log:\n\(log.withLock { $0 })") }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        try await waitForLog("\"reason\":\"start\"")
+        let port = try #require(log.withLock { text in
+            text.firstMatch(of: /127\.0\.0\.1:(\d+)"/).flatMap { Int($0.1) }
+        })
+        let ready = try await HTTPTestClient.send(port: port, HTTPTestClient.request("GET", "/readyz", body: [], contentType: nil))
+        #expect(ready.status == 200)
+        // Structured logs: every line is a JSON object.
+        for line in log.withLock({ $0 }).split(separator: "\n") {
+            #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] != nil, "\(line)")
+        }
+        kill(process.processIdentifier, SIGHUP)
+        try await waitForLog("\"reason\":\"SIGHUP\"")
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!process.isRunning, "placet serve did not stop within 30 s of SIGTERM")
+        if !process.isRunning { #expect(process.terminationStatus == 0, "\(log.withLock { $0 })") }
+    }
+}
