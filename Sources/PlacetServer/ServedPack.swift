@@ -79,7 +79,7 @@ enum PackLoader {
     static func load(_ configuration: ServerConfiguration) -> Result<ServedPack, PackLoadFailure> {
         let pack: PolicyPack
         do {
-            pack = try PolicyPack.resolve(option: configuration.policies, bundled: configuration.bundledPack)
+            pack = try PolicyPack.resolve(option: policyFolder(configuration.policies).map(atomicWriterData), bundled: configuration.bundledPack)
         } catch let error as PolicyLoadError {
             return .failure(PackLoadFailure(diagnostics: [Diagnostic(id: "policy.unreadable", message: error.message)]))
         } catch {
@@ -105,9 +105,38 @@ enum PackLoader {
         return .success(served)
     }
 
-    /// Every manifest file under the PATHs, sorted as `check` reads them, within the loader's size limit.
+    /// `--policies`, else `./policies` when it exists (the rule every command follows); nil: the bundled pack.
+    static func policyFolder(_ option: String?) -> String? {
+        if let option { return option }
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: "policies", isDirectory: &isDirectory) && isDirectory.boolValue ? "policies" : nil
+    }
+
+    /// A Kubernetes ConfigMap or Secret volume keeps its files in a timestamped hidden folder that
+    /// `..data` points at, and swaps that link on every update. The pack is read from that folder,
+    /// so its paths below it (and so its digest) are the pack's own, the same as in CI.
+    static func atomicWriterData(_ folder: String) -> String {
+        let data = (folder as NSString).appendingPathComponent("..data")
+        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: data) else { return folder }
+        return target.hasPrefix("/") ? target : (folder as NSString).appendingPathComponent(target)
+    }
+
+    /// Whether a discovered file lies in a hidden folder below the PATH it was found under (such
+    /// as a ConfigMap volume's `..2026_12_01…` folder, whose files the volume also shows by name).
+    static func isHidden(_ file: String, under paths: [String]) -> Bool {
+        for path in paths {
+            let prefix = path.hasSuffix("/") ? path : path + "/"
+            guard file.hasPrefix(prefix) else { continue }
+            return file.dropFirst(prefix.count).split(separator: "/").contains { $0.hasPrefix(".") }
+        }
+        return false
+    }
+
+    /// Every manifest file under the PATHs, sorted as `check` reads them, within the loader's size
+    /// limit; files in hidden folders are passed over.
     static func readReferences(_ paths: [String], maximumFileSize: Int) -> ([ManifestInput], [Diagnostic]) {
         var (files, diagnostics) = ManifestLoader.discover(paths: paths)
+        files.removeAll { isHidden($0, under: paths) }
         var inputs: [ManifestInput] = []
         for file in files {
             if file == StandardInput.path {

@@ -103,6 +103,70 @@ struct EditableInventory {
         }
     }
 
+    /// How the kubelet writes a ConfigMap volume: the files in a timestamped hidden folder,
+    /// `..data` pointing at it, and each top-level name a link through `..data`; an update writes
+    /// a new folder and swaps `..data` (renaming a new link over it, as the kubelet does).
+    struct ConfigMapVolume {
+        let root: URL
+        private(set) var generation = 0
+
+        init(at root: URL) throws {
+            self.root = root
+            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        }
+
+        mutating func publish(_ files: [String: Data]) throws {
+            generation += 1
+            let fileManager = FileManager.default
+            let folder = "..2026_12_01_10_00_0\(generation).\(generation)"
+            for (path, data) in files {
+                let url = root.appendingPathComponent(folder).appendingPathComponent(path)
+                try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try data.write(to: url)
+            }
+            let link = root.appendingPathComponent("..data_tmp").path
+            try? fileManager.removeItem(atPath: link)
+            try fileManager.createSymbolicLink(atPath: link, withDestinationPath: folder)
+            guard rename(link, root.appendingPathComponent("..data").path) == 0 else { throw TestFailure("cannot swap ..data") }
+            for top in Set(files.keys.map { String($0.split(separator: "/")[0]) }) where !fileManager.fileExists(atPath: root.appendingPathComponent(top).path) {
+                try fileManager.createSymbolicLink(atPath: root.appendingPathComponent(top).path, withDestinationPath: "..data/\(top)")
+            }
+        }
+    }
+
+    static func files(under folder: URL, extensions: Set<String>) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        guard let walker = FileManager.default.enumerator(atPath: folder.path) else { return files }
+        for case let relative as String in walker where extensions.contains((relative as NSString).pathExtension) {
+            files[relative] = try Data(contentsOf: folder.appendingPathComponent(relative))
+        }
+        return files
+    }
+
+    @Test func configMapVolumesAreReadOnceWithThePacksOwnDigestAndReloadedOnUpdate() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("placet-configmap-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        var policies = try ConfigMapVolume(at: root.appendingPathComponent("policies"))
+        try policies.publish(try Self.files(under: Fixtures.policiesDirectory, extensions: ["placet", "yaml"]).filter { !$0.key.hasPrefix("examples/") && !$0.key.hasPrefix("tests/") })
+        var manifests = try ConfigMapVolume(at: root.appendingPathComponent("manifests"))
+        var files = try Self.files(under: Fixtures.acmeDirectory, extensions: ["yaml", "json", "jsonl"])
+        try manifests.publish(files)
+        try await RunningServer.with({ configuration in
+            configuration.policies = policies.root.path
+            configuration.paths = [manifests.root.path]
+            configuration.watchInterval = .milliseconds(100)
+        }) { server in
+            let pack = try #require(server.server.store.current, "\(server.server.store.readiness.reason)")
+            #expect(pack.policy.digest == ServedFixtures.pack.policy.digest)
+            #expect(pack.references.inventory.files.map { ($0.path as NSString).lastPathComponent }.sorted() == files.keys.sorted())
+            // The kubelet publishes an update: a new target appears.
+            files["targets.yaml"]! += Data("---\napiVersion: placet/v1\nkind: Target\nid: onprem-new\nprovider: onprem\ncountry: DE\noperator: ctl-acme-de\n".utf8)
+            try manifests.publish(files)
+            try await server.waitUntil { server.server.store.current?.references.inventory.tables.contains { $0.indexByID["onprem-new"] != nil } == true }
+            #expect(server.server.store.current?.policy.digest == ServedFixtures.pack.policy.digest)
+        }
+    }
+
     /// The executable: listens on the port it reports, reloads on SIGHUP, exits 0 on SIGTERM.
     @Test func theCommandReloadsOnSIGHUPAndStopsOnSIGTERM() async throws {
         let process = Process()
