@@ -103,6 +103,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                // The deploy/ files are YAML: the tests read them as the cluster would.
+                .product(name: "Yams", package: "Yams"),
             ],
             exclude: ["Golden", "Fixtures"],
             swiftSettings: strictFeatures),
