@@ -65,7 +65,7 @@ extension DecisionService {
             let value: DocumentNode
             switch placementRecord.fields[index].type.unwrapped {
             case .list, .set:
-                let items = annotation.value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                let items = annotation.value.split(separator: ",").map(Self.trimmed).filter { !$0.isEmpty }
                 value = .sequence(items.map { .scalar($0, .plain, annotation.position) }, annotation.position)
             default:
                 value = .scalar(annotation.value, .plain, annotation.position)
@@ -88,15 +88,14 @@ extension DecisionService {
                                           (SchemaContract.id, review.placementID), (SchemaContract.PlacementField.target, target)]
         let document = DocumentNode.mapping(header.map { MappingEntry(key: $0.0, at: review.position, value: .scalar($0.1, .text, review.position)) }
                                             + entries, review.position)
-        var loaded = pack.references.extend { $0.add(document: document, from: file) }
+        let loaded = pack.references.extend { $0.add(document: document, from: file) }
         guard !loaded.hasErrors else {
             let messages = loaded.diagnostics.filter(\.isError).map { Self.annotationMessage($0.message, placement: review.placementID) }
             var response = Self.denial(review, code: 400, "placet: \(review.objectName) cannot be placed: " + messages.joined(separator: "; "))
             response.refused = true
             return response
         }
-        loaded.inventory.files.append(InputFile(path: "admission review \(review.uid)", digest: Digests.sha256(body)))
-        let assessment = pack.assessor(asOf: today).assess(loaded.inventory)
+        let assessment = pack.assess(loaded.inventory, asOf: today)
         guard let decision = assessment.decisions.first else {
             return Self.denial(review, code: 500, "placet: no decision was made for \(review.objectName)")
         }
@@ -105,8 +104,15 @@ extension DecisionService {
                                    warnings: Self.warnings(decision, notices: assessment.notices))
         response.decisions = [decision]
         if !review.dryRun {
-            response.loggable = Report(engineVersion: PlacetVersion.current, policyDigest: pack.policy.digest, policyPack: pack.policy.packName,
-                                       asOf: today, inputs: loaded.inventory.files, assessment: assessment, diagnostics: loaded.diagnostics)
+            let policy = pack.policy
+            let inputs = loaded.inventory.files
+            let diagnostics = loaded.diagnostics
+            response.loggable = {
+                // The review itself is the input the decision was made from; its digest is taken only when it is logged.
+                let review = InputFile(path: "admission review \(review.uid)", digest: Digests.sha256(body))
+                return Report(engineVersion: PlacetVersion.current, policyDigest: policy.digest, policyPack: policy.packName, asOf: today,
+                              inputs: inputs + [review], assessment: assessment, diagnostics: diagnostics)
+            }
         }
         return response
     }
@@ -140,6 +146,14 @@ extension DecisionService {
         }
         for notice in notices { lines.append(shorten("placet: waiver \(notice.waiver): \(notice.message)", to: 250)) }
         return lines
+    }
+
+    /// Without spaces and tabs at either end (by hand: Foundation's character sets are slow per request).
+    static func trimmed(_ text: Substring) -> String {
+        var text = text
+        while text.first == " " || text.first == "\t" { text = text.dropFirst() }
+        while text.last == " " || text.last == "\t" { text = text.dropLast() }
+        return String(text)
     }
 
     static func shorten(_ text: String, to limit: Int) -> String {

@@ -18,8 +18,9 @@ public struct ServiceResponse: Sendable {
     public var decisions: [Decision] = []
     /// Refused with diagnostics: nothing was decided.
     public var refused = false
-    /// What the decision log appends; nil for dry runs, refusals and questions that place nothing.
-    public var loggable: Report?
+    /// What the decision log appends, built only when there is a log; nil for dry runs,
+    /// refusals and questions that place nothing.
+    public var loggable: (@Sendable () -> Report)?
 
     public init(status: Int, body: [UInt8], contentType: String = "application/json") {
         self.status = status
@@ -49,8 +50,11 @@ public struct DecisionService: Sendable {
     /// The manifest format a Content-Type names; nil for any other type.
     static func manifestFormat(contentType: String?) -> ManifestFormat? {
         guard let contentType else { return nil }
-        let media = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        switch media {
+        if contentType == "application/json" { return .json }
+        // By hand, not with Foundation's character sets: this runs on every request.
+        var media = Substring(contentType)
+        if let semicolon = media.firstIndex(of: ";") { media = media[..<semicolon] }
+        switch trimmed(media).lowercased() {
         case "application/json": return .json
         case "application/x-ndjson", "application/jsonl", "application/json-lines", "application/x-jsonlines": return .jsonl
         case "application/yaml", "application/x-yaml", "text/yaml": return .yaml
@@ -100,7 +104,7 @@ public struct DecisionService: Sendable {
         if !diagnostics.contains(where: \.isError), placements.count == 0 {
             diagnostics.append(Diagnostic(id: "check.noPlacements", message: "the request holds no Placement manifests: nothing to decide"))
         }
-        let assessment = diagnostics.contains(where: \.isError) ? nil : pack.assessor(asOf: date).assess(loaded.inventory)
+        let assessment = diagnostics.contains(where: \.isError) ? nil : pack.assess(loaded.inventory, asOf: date)
         let report = Report(engineVersion: PlacetVersion.current, policyDigest: policy.digest, policyPack: policy.packName, asOf: date,
                             inputs: loaded.inventory.files, assessment: assessment, diagnostics: diagnostics)
         var bytes = JSONRenderer().render(report)
@@ -116,7 +120,7 @@ public struct DecisionService: Sendable {
         }
         var response = ServiceResponse(status: 200, body: bytes)
         response.decisions = report.decisions
-        response.loggable = report
+        response.loggable = { report }
         return response
     }
 

@@ -9,6 +9,7 @@ import Hummingbird
 import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOPosix
 import NIOSSL
 import PlacetReports
 import ServiceLifecycle
@@ -18,6 +19,7 @@ public struct PlacetServer: Sendable {
     public let store = PackStore()
     public let metrics = ServerMetrics()
     let recorder: DecisionRecorder?
+    let deadlines = RequestDeadlines()
     let logger: Logger
 
     public struct StartError: Error, Sendable {
@@ -28,6 +30,15 @@ public struct PlacetServer: Sendable {
         self.configuration = configuration
         self.logger = logger
         recorder = configuration.decisionLog.map(DecisionRecorder.init)
+    }
+
+    /// Makes the event loops that run the HTTP connections also run Swift concurrency's jobs, so
+    /// a request is read, decided and answered on one thread instead of hopping between NIO's
+    /// threads and the concurrency pool. Call once, from the main thread, before any task starts
+    /// (the command line does; tests do not). Blocking work (disk, reloads) runs on dispatch queues.
+    @discardableResult
+    public static func runConcurrencyOnEventLoops() -> Bool {
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
     }
 
     /// Serves until SIGTERM or SIGINT (when `handlesSignals`) or until the task is cancelled;
@@ -59,8 +70,11 @@ public struct PlacetServer: Sendable {
             },
             logger: logger)
         let reloader = PackReloader(configuration: configuration, store: store, metrics: metrics, logger: logger)
+        // A few sweeps per timeout; it stops last, so requests draining at shutdown still time out.
+        let timeout = configuration.limits.requestTimeout
+        let sweeper = DeadlineSweeper(deadlines: deadlines, interval: max(.milliseconds(10), min(.milliseconds(100), timeout / 5)))
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: application), .init(service: reloader)],
+            services: [.init(service: sweeper), .init(service: application), .init(service: reloader)],
             gracefulShutdownSignals: configuration.handlesSignals ? [.sigterm, .sigint] : [],
             logger: logger))
         try await group.run()
@@ -146,7 +160,7 @@ public struct PlacetServer: Sendable {
             metrics.recordRejection("body_too_large")
             return Limits.json(413, JSONOutput.error("the request body is \(length) bytes, over the limit of \(limit) bytes"))
         }
-        let answer = try await Self.withTimeout(configuration.limits.requestTimeout) { [metrics, recorder, logger] in
+        let work = Task { [metrics, recorder, logger] in
             var body: [UInt8] = []
             if readsBody {
                 do {
@@ -156,13 +170,15 @@ public struct PlacetServer: Sendable {
                     metrics.recordRejection("body_too_large")
                     return ServiceResponse.refusal(413, "the request body is over the limit of \(limit) bytes")
                 }
+                // A body cut short by the deadline is never decided on.
+                try Task.checkCancellation()
             }
             var response = decide(DecisionService(pack: pack), body)
             if response.refused { metrics.recordError(endpoint: endpoint) }
             metrics.recordDecisions(endpoint: endpoint, response.decisions)
             if let report = response.loggable, let recorder {
                 do {
-                    try await recorder.record(report)
+                    try await recorder.record(report())
                 } catch {
                     // Fail closed: a decision that could not be recorded is not given.
                     metrics.recordLogFailure()
@@ -172,24 +188,19 @@ public struct PlacetServer: Sendable {
             }
             return response
         }
-        guard let answer else {
+        let expired = ExpiryFlag()
+        let deadline = deadlines.register(configuration.limits.requestTimeout) {
+            expired.set()
+            work.cancel()
+        }
+        defer { deadlines.remove(deadline) }
+        let answer: ServiceResponse
+        do {
+            answer = try await work.value
+        } catch where expired.isSet {
             metrics.recordRejection("timeout")
             return Limits.json(408, JSONOutput.error("the request was not answered within \(configuration.limits.requestTimeout)"))
         }
         return Limits.json(answer.status, answer.body, contentType: answer.contentType)
-    }
-
-    /// The operation's result, or nil when `timeout` passes first (the operation is then cancelled).
-    static func withTimeout<Value: Sendable>(_ timeout: Duration, _ operation: @escaping @Sendable () async throws -> Value) async throws -> Value? {
-        try await withThrowingTaskGroup(of: Value?.self) { group in
-            group.addTask { try await operation() }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next() else { return nil }
-            return first
-        }
     }
 }

@@ -52,6 +52,12 @@ public final class ServedPack: Sendable {
         return assessor
     }
 
+    /// A request's placements decided: a few on this thread, many on every core.
+    func assess(_ inventory: Inventory, asOf: CivilDate) -> Assessment {
+        let assessor = assessor(asOf: asOf)
+        return inventory.tables[policy.program.placementRecord].count <= 64 ? assessor.assessInline(inventory) : assessor.assess(inventory)
+    }
+
     /// The Target id of the reference inventory's targets, or nil when the schema has none.
     func hasTarget(_ id: String) -> Bool {
         guard let kind = policy.program.contract.target?.record else { return false }

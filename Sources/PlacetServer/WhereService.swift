@@ -54,7 +54,7 @@ extension DecisionService {
             for target in targets { builder.add(document: placement(on: target), from: file) }
         }
         guard !loaded.hasErrors else { return .refusal(400, "the request has errors", diagnostics: loaded.diagnostics.filter(\.isError)) }
-        let assessment = pack.assessor(asOf: date).assess(loaded.inventory)
+        let assessment = pack.assess(loaded.inventory, asOf: date)
         return ServiceResponse(status: 200, body: whereAnswer(assessment, inventory: loaded.inventory, asOf: date))
     }
 

@@ -142,6 +142,28 @@ import Testing
         #expect(response.decisions.isEmpty)
     }
 
+    /// The review is skimmed, not built: escapes are decoded where they are read, and what is
+    /// skipped is still checked (truncation, bad nesting, depth).
+    @Test func escapesAreDecodedAndSkippedPartsAreStillChecked() throws {
+        let job = ServedFixtures.review("job")
+        let escaped = job.replacingOccurrences(of: "\"placet.dev/model\":\"mdl-hr-attrition\"", with: #""placet.dev/model":"mdl-hr-\u0061ttrition""#)
+        #expect(answer(admit(escaped))["allowed"] as? Bool == true)
+        let deep = job.replacingOccurrences(of: "\"backoffLimit\":2", with: "\"backoffLimit\":" + String(repeating: "[", count: 80) + String(repeating: "]", count: 80))
+        let cases = [
+            (String(job.dropLast(3)), "request.malformedJSON"),
+            (job.replacingOccurrences(of: "\"backoffLimit\":2", with: "\"backoffLimit\":[2}"), "request.malformedJSON"),
+            (deep, "request.malformedJSON"),
+            (job.replacingOccurrences(of: "\"restartPolicy\":\"Never\"", with: "\"restartPolicy\":\"Never"), "request.malformedJSON"),
+        ]
+        for (body, id) in cases {
+            let response = admit(body)
+            #expect(response.status == 400)
+            #expect((json(response)["errors"] as? [[String: Any]])?.first?["id"] as? String == id)
+        }
+        let message = (json(admit(deep))["errors"] as? [[String: Any]])?.first?["message"] as? String
+        #expect(message == "nesting deeper than 64 levels")
+    }
+
     @Test func anUnknownClusterTargetIsDenied() throws {
         let response = admit(ServedFixtures.review("job"), target: "onprem-fra-gp")
         let answer = answer(response)
