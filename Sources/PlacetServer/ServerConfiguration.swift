@@ -14,7 +14,7 @@ public struct ServerConfiguration: Sendable {
     public var paths: [String]
     public var host = "127.0.0.1"
     /// 0 picks a free port; `ServerHandle.port` tells which.
-    public var port = 8443
+    public var port = 8080
     public var tls: TLSFiles?
     /// The Target id admission reviews place workloads on (`--cluster-target`).
     public var clusterTarget: String?

@@ -15,10 +15,23 @@ public final class ServerMetrics: Sendable {
         var count = 0
     }
 
+    /// Two label values: a struct rather than an array, so counting allocates nothing.
+    private struct Labels: Hashable, Comparable {
+        let first: String
+        let second: String
+
+        init(_ first: String, _ second: String) {
+            self.first = first
+            self.second = second
+        }
+
+        static func < (lhs: Labels, rhs: Labels) -> Bool { (lhs.first, lhs.second) < (rhs.first, rhs.second) }
+    }
+
     private struct State {
-        var decisions: [[String]: Int] = [:]
-        var findings: [[String]: Int] = [:]
-        var requests: [[String]: Int] = [:]
+        var decisions: [Labels: Int] = [:]
+        var findings: [Labels: Int] = [:]
+        var requests: [Labels: Int] = [:]
         var latency: [String: Histogram] = [:]
         var rejected: [String: Int] = [:]
         var reloads = 0
@@ -47,7 +60,7 @@ public final class ServerMetrics: Sendable {
 
     func recordRequest(endpoint: String, status: Int, seconds: Double) {
         state.withLock { state in
-            state.requests[[endpoint, String(status)], default: 0] += 1
+            state.requests[Labels(endpoint, String(status)), default: 0] += 1
             var histogram = state.latency[endpoint] ?? Histogram()
             if let bucket = Self.buckets.firstIndex(where: { seconds <= $0 }) { histogram.counts[bucket] += 1 }
             histogram.sum += seconds
@@ -60,16 +73,16 @@ public final class ServerMetrics: Sendable {
     func recordDecisions(endpoint: String, _ decisions: [Decision]) {
         state.withLock { state in
             for decision in decisions {
-                state.decisions[[endpoint, decision.outcome.rawValue], default: 0] += 1
+                state.decisions[Labels(endpoint, decision.outcome.rawValue), default: 0] += 1
                 for finding in decision.findings {
-                    state.findings[[finding.rule, finding.waived ? "waived" : finding.effect.rawValue], default: 0] += 1
+                    state.findings[Labels(finding.rule, finding.waived ? "waived" : finding.effect.rawValue), default: 0] += 1
                 }
             }
         }
     }
 
     func recordError(endpoint: String) {
-        state.withLock { $0.decisions[[endpoint, "error"], default: 0] += 1 }
+        state.withLock { $0.decisions[Labels(endpoint, "error"), default: 0] += 1 }
     }
 
     func recordRejection(_ reason: String) {
@@ -98,16 +111,16 @@ public final class ServerMetrics: Sendable {
             out += labels.isEmpty ? "\(name) \(value)\n" : "\(name){\(text)} \(value)\n"
         }
         family("placet_decisions_total", "counter", "Placement decisions by endpoint and outcome (error: refused with diagnostics, nothing decided).")
-        for (key, value) in state.decisions.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-            sample("placet_decisions_total", [("endpoint", key[0]), ("outcome", key[1])], String(value))
+        for (key, value) in state.decisions.sorted(by: { $0.key < $1.key }) {
+            sample("placet_decisions_total", [("endpoint", key.first), ("outcome", key.second)], String(value))
         }
         family("placet_findings_total", "counter", "Findings by rule and effect (block, warn, waived).")
-        for (key, value) in state.findings.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-            sample("placet_findings_total", [("rule", key[0]), ("effect", key[1])], String(value))
+        for (key, value) in state.findings.sorted(by: { $0.key < $1.key }) {
+            sample("placet_findings_total", [("rule", key.first), ("effect", key.second)], String(value))
         }
         family("placet_http_requests_total", "counter", "HTTP requests by endpoint and status code.")
-        for (key, value) in state.requests.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-            sample("placet_http_requests_total", [("endpoint", key[0]), ("code", key[1])], String(value))
+        for (key, value) in state.requests.sorted(by: { $0.key < $1.key }) {
+            sample("placet_http_requests_total", [("endpoint", key.first), ("code", key.second)], String(value))
         }
         family("placet_request_duration_seconds", "histogram", "Time from request to response, by endpoint.")
         for (endpoint, histogram) in state.latency.sorted(by: { $0.key < $1.key }) {

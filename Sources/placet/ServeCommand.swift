@@ -79,7 +79,7 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
-        if ProcessInfo.processInfo.environment["PLACET_SERVE_CONCURRENCY_POOL"] == nil { PlacetServer.runConcurrencyOnEventLoops() }
+        PlacetServer.runConcurrencyOnEventLoops()
         // `validate` has checked both.
         let (host, port) = ServerConfiguration.parseListen(listen) ?? ("127.0.0.1", 8080)
         let level = Logger.Level(rawValue: logLevel) ?? .info
