@@ -78,6 +78,7 @@ public struct PlacetServer: Sendable {
             gracefulShutdownSignals: configuration.handlesSignals ? [.sigterm, .sigint] : [],
             logger: logger))
         try await group.run()
+        logger.info("stopped")
     }
 
     static func tlsConfiguration(_ files: ServerConfiguration.TLSFiles) throws -> TLSConfiguration {
