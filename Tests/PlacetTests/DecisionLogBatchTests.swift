@@ -1,0 +1,40 @@
+// The server's decision-log appends: several reports in one write, continuing a chain another
+// writer started, reading only the last line, however long that line is.
+
+import Foundation
+import PlacetEngine
+import PlacetReports
+import Testing
+
+@Suite struct DecisionLogBatchTests {
+    @Test func batchesContinueTheChainOfSingleAppends() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("placet-batch-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let report = ReportFixtures.acmeReport()
+        try DecisionLog.append(report, to: file.path)
+        try DecisionLog.append([report, ReportFixtures.acmeReport(asOf: "2026-11-29")], to: file.path)
+        try DecisionLog.append(report, to: file.path)
+        let text = try String(contentsOf: file, encoding: .utf8)
+        #expect(DecisionLog.verify(text) == .intact(records: 4 * report.decisions.count))
+    }
+
+    /// A record naming thousands of inputs is longer than the first chunk read from the end.
+    @Test func aLastRecordLongerThanOneChunkIsFound() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("placet-batch-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: file) }
+        var report = ReportFixtures.acmeReport()
+        report.inputs += (0..<2_000).map { InputFile(path: "references/file-\($0).yaml", digest: "sha256:" + String(repeating: "ab", count: 32)) }
+        try DecisionLog.append([report], to: file.path)
+        let lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
+        #expect(lines.last.map { $0.utf8.count > 64 << 10 } == true)
+        try DecisionLog.append([ReportFixtures.acmeReport()], to: file.path)
+        #expect(DecisionLog.verify(try String(contentsOf: file, encoding: .utf8)) == .intact(records: 2 * report.decisions.count))
+    }
+
+    @Test func aReportWithoutDecisionsAddsNothing() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("placet-batch-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try DecisionLog.append([ReportFixtures.errorReport()], to: file.path)
+        #expect(try String(contentsOf: file, encoding: .utf8).isEmpty)
+    }
+}
