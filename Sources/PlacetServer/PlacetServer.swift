@@ -175,8 +175,6 @@ public struct PlacetServer: Sendable {
                 try Task.checkCancellation()
             }
             var response = decide(DecisionService(pack: pack), body)
-            if response.refused { metrics.recordError(endpoint: endpoint) }
-            metrics.recordDecisions(endpoint: endpoint, response.decisions)
             if let report = response.loggable, let recorder {
                 do {
                     try await recorder.record(report())
@@ -187,6 +185,8 @@ public struct PlacetServer: Sendable {
                     response = .refusal(500, "the decision could not be written to the decision log; nothing is approved")
                 }
             }
+            if response.refused { metrics.recordError(endpoint: endpoint) }
+            metrics.recordDecisions(endpoint: endpoint, response.decisions)
             return response
         }
         let expired = ExpiryFlag()
