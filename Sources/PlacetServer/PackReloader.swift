@@ -18,6 +18,8 @@ struct PackReloader: Service {
     let logger: Logger
 
     func run() async throws {
+        // Trapped before the first load, so a SIGHUP sent as soon as the pack is reported loaded reloads it.
+        let hangups = configuration.handlesSignals ? await UnixSignalsSequence(trapping: .sighup) : nil
         let initial = Self.fingerprint(of: watchedPaths)
         await reload(reason: "start")
         let (triggers, trigger) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -25,9 +27,9 @@ struct PackReloader: Service {
         let interval = configuration.watchInterval
         try await cancelWhenGracefulShutdown {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                if configuration.handlesSignals {
+                if let hangups {
                     group.addTask {
-                        for await _ in await UnixSignalsSequence(trapping: .sighup) { trigger.yield("SIGHUP") }
+                        for await _ in hangups { trigger.yield("SIGHUP") }
                     }
                 }
                 if let interval {
