@@ -10,7 +10,7 @@ public struct JSONRenderer: Sendable {
 
     public func render(_ report: Report) -> [UInt8] {
         let decisions = report.decisions
-        var json = JSONWriter(capacity: 256 + decisions.count * 400)
+        var json = JSONWriter(capacity: 4096)
         json.beginObjectValue()
         json.key("engine")
         json.beginObjectValue()
@@ -46,7 +46,7 @@ public struct JSONRenderer: Sendable {
         let parts = Mutex<[[UInt8]]>(Array(repeating: [], count: chunkCount))
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
             let range = (chunk * chunkSize)..<min(decisions.count, (chunk + 1) * chunkSize)
-            var writer = JSONWriter(itemsAtDepth: 2, capacity: range.count * 700)
+            var writer = JSONWriter(itemsAtDepth: 2, capacity: range.count * 1_500)
             for decision in decisions[range] { write(decision, to: &writer) }
             parts.withLock { $0[chunk] = writer.output }
         }
@@ -64,9 +64,7 @@ public struct JSONRenderer: Sendable {
         json.key("errors")
         json.diagnostics(report.errors)
         json.endObject()
-        var bytes = json.output
-        bytes.append(0x0A)
-        return bytes
+        return json.finish()
     }
 
     private func write(_ decision: Decision, to json: inout JSONWriter) {

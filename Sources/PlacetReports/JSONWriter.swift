@@ -23,11 +23,19 @@ struct JSONWriter {
 
     /// Appends items written by `init(itemsAtDepth:)` writers, in order, into the open array.
     mutating func appendItems(_ parts: [[UInt8]]) {
+        output.reserveCapacity(output.count + parts.reduce(parts.count) { $0 + $1.count } + 4096)
         for part in parts where !part.isEmpty {
             if needsComma[needsComma.count - 1] { output.append(UInt8(ascii: ",")) }
             output.append(contentsOf: part)
             needsComma[needsComma.count - 1] = true
         }
+    }
+
+    /// The document with its final newline, taken out of the writer so it is not copied.
+    mutating func finish() -> [UInt8] {
+        output.append(0x0A)
+        defer { output = [] }
+        return output
     }
 
     /// Containers nested deeper than this are written on one line: a finding is one line.

@@ -60,7 +60,9 @@ public struct Evaluator: Sendable {
     }
 
     func makeMachine(inventory: Inventory?) -> Machine {
-        Machine(functions: functions, memoizedByRecord: memoizedByRecord, program: program, inventory: inventory)
+        var machine = Machine(functions: functions, memoizedByRecord: memoizedByRecord, program: program, inventory: inventory, rules: rules)
+        machine.constants = constants
+        return machine
     }
 
     /// The value of a constant expression (a field default), as a set when its type is one.
