@@ -6,7 +6,10 @@ import PlacetLanguage
 struct JSONWriter {
     private(set) var output: [UInt8] = []
     private var indent = 0
-    private var needsComma: [Bool] = [false]
+    /// Per open container, whether an item was written (so the next needs a comma): bit `level`.
+    /// Placet's outputs nest a handful of levels, far below the 64 this holds.
+    private var commaBits: UInt64 = 0
+    private var level = 0
     private let pretty: Bool
 
     init(pretty: Bool = true, capacity: Int = 4096) {
@@ -25,9 +28,9 @@ struct JSONWriter {
     mutating func appendItems(_ parts: [[UInt8]]) {
         output.reserveCapacity(output.count + parts.reduce(parts.count) { $0 + $1.count } + 4096)
         for part in parts where !part.isEmpty {
-            if needsComma[needsComma.count - 1] { output.append(UInt8(ascii: ",")) }
+            if needsComma { output.append(UInt8(ascii: ",")) }
             output.append(contentsOf: part)
-            needsComma[needsComma.count - 1] = true
+            needsComma = true
         }
     }
 
@@ -36,6 +39,11 @@ struct JSONWriter {
         output.append(0x0A)
         defer { output = [] }
         return output
+    }
+
+    private var needsComma: Bool {
+        get { commaBits >> UInt64(level) & 1 == 1 }
+        set { commaBits = newValue ? commaBits | 1 << UInt64(level) : commaBits & ~(1 << UInt64(level)) }
     }
 
     /// Containers nested deeper than this are written on one line: a finding is one line.
@@ -49,13 +57,13 @@ struct JSONWriter {
             return
         }
         output.append(0x0A)
-        for _ in 0..<indent { output.append(0x20); output.append(0x20) }
+        output.append(contentsOf: repeatElement(0x20, count: 2 * indent))
     }
 
     private mutating func separate() {
-        justWroteComma = needsComma[needsComma.count - 1]
+        justWroteComma = needsComma
         if justWroteComma { output.append(UInt8(ascii: ",")) }
-        needsComma[needsComma.count - 1] = true
+        needsComma = true
     }
 
     mutating func beginObject() { open(UInt8(ascii: "{")) }
@@ -66,11 +74,13 @@ struct JSONWriter {
     private mutating func open(_ byte: UInt8) {
         output.append(byte)
         indent += 1
-        needsComma.append(false)
+        level += 1
+        needsComma = false
     }
 
     private mutating func close(_ byte: UInt8) {
-        let hadItems = needsComma.removeLast()
+        let hadItems = needsComma
+        level -= 1
         let contentDepth = indent
         indent -= 1
         justWroteComma = false
