@@ -24,6 +24,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Keep the generated inventories in this directory.", valueName: "dir"))
     var keep: String?
 
+    @Flag(name: .long, help: "Also time single decisions against a warm policy and inventory (the server's path), and `where` over 1,000 targets.")
+    var latency = false
+
     func run() throws {
         let asOf = try policyOptions.asOf.map { _ in try policyOptions.evaluationDate() } ?? CivilDate(daysSinceEpoch: 21184)  // 2028-01-01
         let root = keep.map { URL(fileURLWithPath: $0) }
@@ -51,6 +54,57 @@ struct BenchCommand: ParsableCommand {
                               Double(bytes.count) / 1_048_576, PeakMemory.megabytes())
             print(line)
         }
+        if latency { try measureLatency(root: root, asOf: asOf) }
+    }
+
+    /// Single decisions one after another on one warm session: median and p99 per decision.
+    /// Then `where` for one model and two datasets over an inventory with 1,000 targets.
+    private func measureLatency(root: URL, asOf: CivilDate) throws {
+        let directory = root.appendingPathComponent("latency")
+        try SyntheticInventory(placements: 10_000).write(to: directory)
+        let policy = try policyOptions.compile()
+        let loaded = ManifestLoader(policy: policy).load(paths: [directory.path])
+        guard !loaded.hasErrors else {
+            Terminal.printDiagnostics(loaded.diagnostics)
+            throw ExitCode(2)
+        }
+        var session = DecisionSession(policy: policy, asOf: asOf, inventory: loaded.inventory)
+        let count = loaded.inventory.tables[policy.program.placementRecord].count
+        var nanoseconds: [UInt64] = []
+        nanoseconds.reserveCapacity(2 * count)
+        for round in 0..<2 {
+            for placement in 0..<count {
+                let start = DispatchTime.now().uptimeNanoseconds
+                let decision = session.decide(placement: placement)
+                let elapsed = DispatchTime.now().uptimeNanoseconds - start
+                if round == 1 { nanoseconds.append(elapsed) }
+                precondition(!decision.placement.isEmpty)  // keeps the decision from being optimised away
+            }
+        }
+        nanoseconds.sort()
+        func micros(_ quantile: Double) -> Double {
+            Double(nanoseconds[min(nanoseconds.count - 1, Int(Double(nanoseconds.count) * quantile))]) / 1_000
+        }
+        print(String(format: "single decision, warm (%d decisions after one warming pass): median %.1f µs, p99 %.1f µs, max %.1f µs",
+                     nanoseconds.count, micros(0.5), micros(0.99), micros(1.0)))
+
+        let wide = root.appendingPathComponent("where")
+        var inventory = SyntheticInventory(placements: 0)
+        inventory.targets = 1_000
+        try inventory.write(to: wide)
+        let request = TargetSearch.Request(model: "m-1", datasets: ["ds-1", "ds-2"], workload: "training", stage: "production", framework: nil)
+        var timings: [Double] = []
+        for _ in 0..<5 {
+            let start = Date()
+            let (result, diagnostics) = TargetSearch(policy: policy, asOf: asOf).search(request, inputs: [], paths: [wide.path])
+            timings.append(Date().timeIntervalSince(start))
+            guard result != nil else {
+                Terminal.printDiagnostics(diagnostics)
+                throw ExitCode(2)
+            }
+        }
+        timings.sort()
+        print(String(format: "where over 1,000 targets (load, decide every target, rank): median %.1f ms of 5 runs", timings[2] * 1_000))
     }
 }
 
@@ -71,7 +125,7 @@ struct SyntheticInventory {
     let placements: Int
     let datasets = 1_000
     let models = 200
-    let targets = 60
+    var targets = 60
     let controllers = 20
 
     func write(to directory: URL) throws {
