@@ -57,17 +57,24 @@ let package = Package(
             name: "PlacetWorkflows",
             dependencies: ["PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "BaselinePack"],
             swiftSettings: strictFeatures),
+        // `placet lsp`: the Language Server Protocol over the same libraries as the CLI.
+        .target(
+            name: "PlacetLanguageServer",
+            dependencies: ["PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "PlacetWorkflows", "BaselinePack"],
+            swiftSettings: strictFeatures),
         .executableTarget(
             name: "placet",
             dependencies: [
                 "PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "PlacetWorkflows", "BaselinePack",
+                "PlacetLanguageServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictFeatures),
         .testTarget(
             name: "PlacetTests",
-            dependencies: ["PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "PlacetXML", "PlacetWorkflows", "BaselinePack", "placet"],
+            dependencies: ["PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "PlacetXML", "PlacetWorkflows", "BaselinePack",
+                           "PlacetLanguageServer", "placet"],
             exclude: ["Golden", "Fixtures"],
             swiftSettings: strictFeatures),
     ]
