@@ -70,6 +70,7 @@ struct IndexBuilder {
         var scope = Scope()
         let placement = Local(name: "placement", type: .named(SchemaContract.placement), declaration: rule.id.span)
         scope.locals.append(placement)
+        localTypes[rule.id.span] = placement.type
         if let (variable, collection) = rule.forEach {
             let element = infer(collection, expected: nil, scope: scope)?.element
             scope.locals.append(declareLocal(variable, type: element))

@@ -33,8 +33,9 @@ struct SymbolDescriptions {
         case .enumCase(let type, let name):
             guard let enumeration = declarations.enumerations[type],
                   let item = enumeration.cases.first(where: { $0.name == name }) else { return nil }
+            let about = enumerationDocumentation(enumeration)
             return joined([block("\(type).\(name)"), caseDocumentation(item, of: enumeration),
-                           "Case of enum `\(type)`: \(enumerationDocumentation(enumeration))"])
+                           "Case of enum `\(type)`" + (about.isEmpty ? "." : ": \(about)")])
         case .constant(let name):
             guard let constant = declarations.constants[name] else { return nil }
             var value = text(constant.value.span).split(separator: "\n", omittingEmptySubsequences: false)
