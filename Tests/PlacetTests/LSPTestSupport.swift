@@ -26,13 +26,16 @@ final class LSPProcess: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let handle = output.fileHandleForReading
+        let descriptor = output.fileHandleForReading.fileDescriptor
         Thread { [self] in
             var framer = MessageFramer()
+            var buffer = [UInt8](repeating: 0, count: 1 << 16)
             while true {
-                let data = handle.availableData
-                if data.isEmpty { break }
-                framer.append([UInt8](data))
+                // `read` itself, not FileHandle.availableData, which traps on EINTR.
+                let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { break }
+                framer.append(buffer[0..<count])
                 while let event = framer.next() {
                     guard case .message(let bytes) = event, let message = try? JSONParser.parse(bytes) else { continue }
                     condition.lock()
@@ -53,7 +56,11 @@ final class LSPProcess: @unchecked Sendable {
     }
 
     func write(_ bytes: [UInt8]) {
-        input.fileHandleForWriting.write(Data(bytes))
+        do {
+            try input.fileHandleForWriting.write(contentsOf: bytes)
+        } catch {
+            Issue.record("writing to placet lsp: \(error)")
+        }
     }
 
     func send(_ message: JSONValue) {

@@ -20,7 +20,7 @@ import Testing
         let broken = text.replacingOccurrences(of: "d.lawfulBasis is absent", with: "d.lawfulBasys is absent")
         server.open(uri, broken)
         let diagnostics = try #require(server.publishedDiagnostics()[uri])
-        #expect(diagnostics.count == 2)  // two targets are in DE
+        #expect(diagnostics.count == 1)
         #expect(diagnostics.first?["code"]?.string == "type.unknownField")
         #expect(diagnostics.first?["message"]?.string == "unknown field 'lawfulBasys' on Dataset; did you mean 'lawfulBasis'?")
         let start = LSPText.position(of: "lawfulBasys", in: broken)

@@ -26,7 +26,7 @@ enum ManifestAnalysis {
         }
         for document in workspace.documents.values where document.kind == .manifest
             && (document.path as NSString).deletingLastPathComponent == folder {
-            texts[document.path] = document.text.source.bytes
+            texts[document.path] = document.text.bytes
         }
         return texts.sorted { $0.key < $1.key }
             .filter { $0.value.count <= PolicyAnalysis.maximumDocumentSize && isPlacetManifest(String(decoding: $0.value, as: UTF8.self)) }

@@ -21,23 +21,20 @@ public struct PolicyAnalysis: Sendable {
     /// Open documents over this size are not analysed as you type (`lsp.documentTooLarge`).
     public static let maximumDocumentSize = 4 << 20
 
-    public static func analyze(_ sources: [SourceFile], version: Int, asOf: CivilDate) -> PolicyAnalysis {
-        var tooLarge: [Diagnostic] = []
-        let bounded = sources.map { source in
-            guard source.bytes.count > maximumDocumentSize else { return source }
-            tooLarge.append(Diagnostic(
-                id: "lsp.documentTooLarge",
-                message: "\(source.bytes.count) bytes is over the \(maximumDocumentSize >> 20) MiB that are checked as you type; run 'placet check' or 'placet lint' on it",
-                location: SourceLocation(file: source.path, line: 1, column: 1)))
-            return SourceFile(path: source.path, text: "")
+    /// `tooLarge`: documents left out for their size (`Workspace.policySources`), reported as such.
+    public static func analyze(_ sources: [SourceFile], tooLarge: [String: Int] = [:], version: Int, asOf: CivilDate) -> PolicyAnalysis {
+        let tooLarge = tooLarge.sorted { $0.key < $1.key }.map { path, size in
+            Diagnostic(id: "lsp.documentTooLarge",
+                       message: "\(size) bytes is over the \(maximumDocumentSize >> 20) MiB that are checked as you type; run 'placet check' or 'placet lint' on it",
+                       location: SourceLocation(file: path, line: 1, column: 1))
         }
-        let parsed = Parser.parse(sources: bounded)
-        let (program, checkDiagnostics) = TypeChecker.check(parsed.files, sources: bounded, parseDiagnostics: parsed.diagnostics)
+        let parsed = Parser.parse(sources: sources)
+        let (program, checkDiagnostics) = TypeChecker.check(parsed.files, sources: sources, parseDiagnostics: parsed.diagnostics)
         let lint = program.map { Linter(program: $0, asOf: asOf).run() } ?? []
         var fileIDs: [String: Int] = [:]
-        for (id, source) in bounded.enumerated() { fileIDs[source.path] = id }
-        return PolicyAnalysis(version: version, sources: bounded, files: parsed.files,
-                              index: PolicyIndex(files: parsed.files, sources: bounded), program: program,
+        for (id, source) in sources.enumerated() { fileIDs[source.path] = id }
+        return PolicyAnalysis(version: version, sources: sources, files: parsed.files,
+                              index: PolicyIndex(files: parsed.files, sources: sources), program: program,
                               diagnostics: tooLarge + checkDiagnostics + lint, fileIDs: fileIDs)
     }
 

@@ -51,7 +51,7 @@ extension LanguageServer {
         let (files, _) = ManifestLoader.discover(paths: [path])
         return files.compactMap { file in
             let absolute = (file as NSString).standardizingPath
-            if let open = workspace.documents[absolute] { return ManifestInput(path: absolute, bytes: open.text.source.bytes) }
+            if let open = workspace.documents[absolute] { return ManifestInput(path: absolute, bytes: open.text.bytes) }
             guard let data = FileManager.default.contents(atPath: file) else { return nil }
             return ManifestInput(path: absolute, bytes: [UInt8](data))
         }
@@ -83,7 +83,7 @@ extension LanguageServer {
     func explainLenses(_ document: OpenDocument) -> [JSONValue] {
         let text = document.text
         var lenses: [JSONValue] = []
-        for range in ManifestSymbols.wordRanges(of: "id", in: text.source.bytes) {
+        for range in ManifestSymbols.wordRanges(of: "id", in: text.bytes) {
             let context = ManifestSymbols.context(in: text, offset: range.lowerBound)
             guard context.onKey, context.key == "id", context.kind == SchemaContract.placement,
                   let value = idValue(after: range.upperBound, in: text) else { continue }

@@ -33,7 +33,7 @@ extension LanguageServer {
 
     func policyCompletions(_ document: OpenDocument, offset: Int) -> [JSONValue] {
         let analysis = policyAnalysis()
-        let bytes = document.text.source.bytes
+        let bytes = document.text.bytes
         var wordStart = offset
         while wordStart > 0, isNameByte(bytes[wordStart - 1]) { wordStart -= 1 }
         var lineStart = wordStart

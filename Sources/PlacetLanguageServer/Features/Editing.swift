@@ -69,7 +69,7 @@ extension LanguageServer {
         guard document.kind == .manifest else { return .array([]) }
         let text = document.text
         var symbols: [JSONValue] = []
-        for range in ManifestSymbols.wordRanges(of: "id", in: text.source.bytes) {
+        for range in ManifestSymbols.wordRanges(of: "id", in: text.bytes) {
             let context = ManifestSymbols.context(in: text, offset: range.lowerBound)
             guard context.onKey, context.key == "id", let value = idValue(after: range.upperBound, in: text) else { continue }
             let span = Span(file: 0, start: value.lowerBound, end: value.upperBound)
@@ -80,7 +80,7 @@ extension LanguageServer {
 
     /// The value after an `id` key: `id: x`, `"id": "x"`.
     func idValue(after keyEnd: Int, in text: DocumentText) -> Range<Int>? {
-        let bytes = text.source.bytes
+        let bytes = text.bytes
         var position = keyEnd
         while position < bytes.count, [UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: " ")].contains(bytes[position]) { position += 1 }
         guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { return nil }

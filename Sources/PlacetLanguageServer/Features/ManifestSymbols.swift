@@ -9,7 +9,7 @@ struct ManifestSymbols {
     let declarations: IndexDeclarations
 
     static func context(in text: DocumentText, offset: Int) -> ManifestContext {
-        let path = text.source.path
+        let path = text.path
         return path.hasSuffix(".json") || path.hasSuffix(".jsonl")
             ? ManifestContext(json: text.text, offset: offset) : ManifestContext(text: text.text, offset: offset)
     }
@@ -50,7 +50,7 @@ struct ManifestSymbols {
         case .type(let name): word = name
         default: return []
         }
-        return ManifestSymbols.wordRanges(of: word, in: text.source.bytes).filter { range in
+        return ManifestSymbols.wordRanges(of: word, in: text.bytes).filter { range in
             self.symbol(in: text, at: range.lowerBound).map { $0.0 == symbol && $0.1 == range } ?? false
         }
     }

@@ -127,36 +127,36 @@ public struct JSONParser {
 
     private mutating func parseString() throws(JSONParseError) -> String {
         position += 1
-        var scalars = String.UnicodeScalarView()
+        var result = ""
         var runStart = position
-        func flush(_ parser: JSONParser, upTo end: Int, into scalars: inout String.UnicodeScalarView) {
-            if end > runStart { scalars.append(contentsOf: String(decoding: parser.bytes[runStart..<end], as: UTF8.self).unicodeScalars) }
+        func flush(_ parser: JSONParser, upTo end: Int, into result: inout String) {
+            if end > runStart { result += String(decoding: parser.bytes[runStart..<end], as: UTF8.self) }
         }
         while true {
             guard let byte = current else { throw error("unterminated string") }
             if byte == UInt8(ascii: "\"") {
-                flush(self, upTo: position, into: &scalars)
+                flush(self, upTo: position, into: &result)
                 position += 1
-                return String(scalars)
+                return result
             }
             if byte < 0x20 { throw error("control character in string") }
             if byte != UInt8(ascii: "\\") {
-                position += 1
+                position = endOfPlainRun(from: position + 1)
                 continue
             }
-            flush(self, upTo: position, into: &scalars)
+            flush(self, upTo: position, into: &result)
             position += 1
             guard let escape = current else { throw error("unterminated escape") }
             position += 1
             switch escape {
-            case UInt8(ascii: "\""): scalars.append("\"")
-            case UInt8(ascii: "\\"): scalars.append("\\")
-            case UInt8(ascii: "/"): scalars.append("/")
-            case UInt8(ascii: "b"): scalars.append("\u{08}")
-            case UInt8(ascii: "f"): scalars.append("\u{0C}")
-            case UInt8(ascii: "n"): scalars.append("\n")
-            case UInt8(ascii: "r"): scalars.append("\r")
-            case UInt8(ascii: "t"): scalars.append("\t")
+            case UInt8(ascii: "\""): result.unicodeScalars.append("\"")
+            case UInt8(ascii: "\\"): result.unicodeScalars.append("\\")
+            case UInt8(ascii: "/"): result.unicodeScalars.append("/")
+            case UInt8(ascii: "b"): result.unicodeScalars.append("\u{08}")
+            case UInt8(ascii: "f"): result.unicodeScalars.append("\u{0C}")
+            case UInt8(ascii: "n"): result.unicodeScalars.append("\n")
+            case UInt8(ascii: "r"): result.unicodeScalars.append("\r")
+            case UInt8(ascii: "t"): result.unicodeScalars.append("\t")
             case UInt8(ascii: "u"):
                 var code = try parseHex4()
                 if (0xD800..<0xDC00).contains(code), current == UInt8(ascii: "\\"),
@@ -165,10 +165,24 @@ public struct JSONParser {
                     let low = try parseHex4()
                     if (0xDC00..<0xE000).contains(low) { code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00) }
                 }
-                scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
+                result.unicodeScalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
             default: throw error("invalid escape")
             }
             runStart = position
+        }
+    }
+
+    /// The offset of the next quote, backslash or control byte at or after `start` (or the end):
+    /// a tight loop, since document texts make strings megabytes long.
+    private func endOfPlainRun(from start: Int) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            var position = start
+            while position < buffer.count {
+                let byte = buffer[position]
+                if byte == 0x22 || byte == 0x5C || byte < 0x20 { break }
+                position += 1
+            }
+            return position
         }
     }
 

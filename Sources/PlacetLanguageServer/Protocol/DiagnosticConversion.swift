@@ -24,7 +24,7 @@ struct DiagnosticConversion {
     func range(_ location: SourceLocation?, in text: DocumentText) -> JSONValue {
         guard let location, location.line > 0 else { return text.range(from: 0, to: 0, encoding: encoding) }
         let span = text.span(line: location.line, column: max(1, location.column), length: location.column > 0 ? location.length : 0,
-                             unit: unit(for: text.source.path))
+                             unit: unit(for: text.path))
         return text.range(from: span.lowerBound, to: span.upperBound, encoding: encoding)
     }
 
@@ -38,7 +38,7 @@ struct DiagnosticConversion {
                                     "message": .string(note.message)]))
         }
         var fixes = extraFixes
-        for fixIt in diagnostic.fixIts where fixIt.location.file == text.source.path {
+        for fixIt in diagnostic.fixIts where fixIt.location.file == text.path {
             let edit = JSONValue.object(["range": range(fixIt.location, in: text), "newText": .string(fixIt.replacement)])
             fixes.append(.object(["title": .string("Replace with '\(fixIt.replacement)'"), "edits": [edit]]))
         }

@@ -60,8 +60,14 @@ public struct MessageFramer: Sendable {
             return dropToNextHeader(after: start + 1, reason: "no header in the first \(MessageFramer.maximumHeaderSize) bytes")
         }
         // Stray bytes before a header: resynchronise on the `Content-Length` inside them.
-        if !startsWith(MessageFramer.contentLength, at: start), !startsWithHeaderName(at: start) {
-            return dropToNextHeader(after: start + 1, reason: "bytes before a header")
+        let lengthField = find(MessageFramer.contentLength, from: start, limit: end - start, caseInsensitive: true)
+        if let field = lengthField, field > start, buffer[field - 1] != UInt8(ascii: "\n") {
+            consume(field - start)
+            return .badHeader("bytes before a header")
+        }
+        if lengthField == nil, !startsWithHeaderName(at: start) {
+            consume(end + 4 - start)
+            return .badHeader("bytes that are not a header")
         }
         let header = String(decoding: buffer[start..<end], as: UTF8.self)
         var length: Int?
@@ -124,7 +130,7 @@ public struct MessageFramer: Sendable {
 
     private func find(_ word: [UInt8], from position: Int, limit: Int, caseInsensitive: Bool = false) -> Int? {
         guard let first = word.first else { return nil }
-        let last = min(buffer.count - word.count, position + limit)
+        let last = min(buffer.count - word.count, limit > buffer.count ? buffer.count : position + limit)
         guard position <= last else { return nil }
         var cursor = position
         while cursor <= last {

@@ -166,14 +166,14 @@ public final class LanguageServer {
         for change in changes {
             guard let newText = change["text"]?.string else { continue }
             guard let range = change["range"] else {
-                current = DocumentText(path: text.source.path, text: newText)
+                current = DocumentText(path: text.path, text: newText)
                 continue
             }
             let start = current.offset(of: range["start"], encoding: encoding)
             let end = max(start, current.offset(of: range["end"], encoding: encoding))
-            var bytes = current.source.bytes
+            var bytes = current.bytes
             bytes.replaceSubrange(start..<end, with: Array(newText.utf8))
-            current = DocumentText(path: text.source.path, text: String(decoding: bytes, as: UTF8.self))
+            current = DocumentText(path: text.path, text: String(decoding: bytes, as: UTF8.self))
         }
         return current.text
     }
@@ -224,7 +224,8 @@ public final class LanguageServer {
     /// The analysis of the current policy sources, rebuilt when a source changed.
     func policyAnalysis() -> PolicyAnalysis {
         if let cached = analysisCache, cached.version == workspace.policyVersion { return cached }
-        let analysis = PolicyAnalysis.analyze(workspace.policySources(), version: workspace.policyVersion, asOf: asOf)
+        let (sources, tooLarge) = workspace.policySources()
+        let analysis = PolicyAnalysis.analyze(sources, tooLarge: tooLarge, version: workspace.policyVersion, asOf: asOf)
         analysisCache = analysis
         return analysis
     }
@@ -232,7 +233,7 @@ public final class LanguageServer {
     /// The compiled pack, or the last one that compiled while the sources have errors.
     func compiledPolicy() -> CompiledPolicy? {
         if let cached = compiledCache, cached.version == workspace.policyVersion { return cached.policy }
-        let (policy, _) = CompiledPolicy.compile(sources: workspace.policySources())
+        let (policy, _) = CompiledPolicy.compile(sources: workspace.policySources().sources)
         compiledCache = (workspace.policyVersion, policy ?? compiledCache?.policy)
         return compiledCache?.policy
     }
@@ -258,7 +259,7 @@ public final class LanguageServer {
         let conversion = DiagnosticConversion(workspace: workspace, encoding: encoding)
         for document in open.sorted(by: { $0.path < $1.path }) {
             var diagnostics = byFile[document.path] ?? []
-            if document.text.source.bytes.count > PolicyAnalysis.maximumDocumentSize {
+            if document.text.bytes.count > PolicyAnalysis.maximumDocumentSize {
                 diagnostics = [Diagnostic(id: "lsp.documentTooLarge",
                                           message: "over the \(PolicyAnalysis.maximumDocumentSize >> 20) MiB that are checked as you type; run 'placet check' on it",
                                           location: SourceLocation(file: document.path, line: 1, column: 1))]
@@ -283,6 +284,9 @@ public final class LanguageServer {
     func document(_ params: JSONValue) throws -> OpenDocument {
         guard let uri = params["textDocument"]?["uri"]?.string else { throw ResponseError.invalidParams("no textDocument.uri") }
         guard let document = workspace.document(uri: uri) else { throw ResponseError.invalidParams("'\(uri)' is not open") }
+        guard document.text.bytes.count <= PolicyAnalysis.maximumDocumentSize else {
+            throw ResponseError(ResponseError.requestFailed, "the document is over \(PolicyAnalysis.maximumDocumentSize >> 20) MiB and is not analysed")
+        }
         return document
     }
 

@@ -2,6 +2,7 @@
 // UTF-16 code units, or UTF-8 bytes when the client agrees) to and from UTF-8 offsets, and the
 // 1-based line/column locations of Placet's diagnostics to LSP ranges.
 
+import Foundation
 import PlacetLanguage
 
 /// How the client counts columns (LSP 3.17 `positionEncoding`).
@@ -10,19 +11,41 @@ public enum PositionEncoding: String, Sendable {
 }
 
 public struct DocumentText: Sendable {
-    public let source: SourceFile
+    public let path: String
+    public let text: String
+    public let bytes: [UInt8]
+    /// UTF-8 offset of the first byte of each line; never empty.
+    let lineStarts: [Int]
 
     public init(path: String, text: String) {
-        self.source = SourceFile(path: path, text: text)
+        self.path = path
+        self.text = text
+        let bytes = Array(text.utf8)
+        self.bytes = bytes
+        // memchr, so a multi-megabyte document costs milliseconds even in a debug build.
+        var starts = [0]
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var position = 0
+            while position < buffer.count, let found = memchr(base + position, 0x0A, buffer.count - position) {
+                let offset = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                starts.append(offset + 1)
+                position = offset + 1
+            }
+        }
+        self.lineStarts = starts
     }
 
-    public var text: String { source.text }
-    var bytes: [UInt8] { source.bytes }
-    var lineStarts: [Int] { source.lines.lineStarts }
+    /// The text as a policy source file (for the formatter).
+    public var source: SourceFile { SourceFile(path: path, text: text) }
 
-    /// The UTF-8 offsets of a 0-based line, without its line break.
+    /// The UTF-8 offsets of a 0-based line, without its line break (or a carriage return before it).
     func lineRange(_ line: Int) -> Range<Int> {
-        source.lines.range(ofLine: line + 1, in: bytes) ?? bytes.count..<bytes.count
+        guard line >= 0, line < lineStarts.count else { return bytes.count..<bytes.count }
+        let start = lineStarts[line]
+        var end = line + 1 < lineStarts.count ? lineStarts[line + 1] - 1 : bytes.count
+        if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        return start..<end
     }
 
     /// The LSP position of a UTF-8 offset.

@@ -25,7 +25,7 @@ public struct OpenDocument: Sendable {
     public var text: DocumentText
     public var version: Int
     public let kind: DocumentKind
-    public var path: String { text.source.path }
+    public var path: String { text.path }
 }
 
 /// Settings from `initializationOptions` or `workspace/didChangeConfiguration` (`placet.*`).
@@ -109,11 +109,17 @@ public struct Workspace: Sendable {
     public var isBundledPack: Bool { packFolder == nil }
 
     /// The policy sources: the pack's files with open documents laid over them, and open policy
-    /// files outside the pack, by path.
-    public func policySources() -> [SourceFile] {
+    /// files outside the pack, by path. A document over `maximumSize` bytes is left empty and
+    /// listed with its size, so it costs nothing to check.
+    public func policySources(maximumSize: Int = PolicyAnalysis.maximumDocumentSize) -> (sources: [SourceFile], tooLarge: [String: Int]) {
         var texts = packSources
-        for document in documents.values where document.kind == .policy { texts[document.path] = document.text.text }
-        return texts.sorted { $0.key < $1.key }.map { SourceFile(path: $0.key, text: $0.value) }
+        var tooLarge: [String: Int] = [:]
+        for document in documents.values where document.kind == .policy {
+            let size = document.text.bytes.count
+            if size > maximumSize { tooLarge[document.path] = size }
+            texts[document.path] = size > maximumSize ? "" : document.text.text
+        }
+        return (texts.sorted { $0.key < $1.key }.map { SourceFile(path: $0.key, text: $0.value) }, tooLarge)
     }
 
     /// Whether a path is one of the pack's files, so its diagnostics are published.
