@@ -117,12 +117,22 @@ final class LSPProcess: @unchecked Sendable {
 
 /// The server in this process, its messages collected.
 final class InProcessServer {
-    private(set) var sent: [JSONValue] = []
-    private(set) var server: LanguageServer!
+    /// What the server sent, in order.
+    final class Outbox {
+        var messages: [JSONValue] = []
+    }
+
+    private let outbox = Outbox()
+    let server: LanguageServer
     private var nextID = 1
+    var sent: [JSONValue] {
+        get { outbox.messages }
+        set { outbox.messages = newValue }
+    }
 
     init(root: URL = Fixtures.packageRoot, options: JSONValue = .object([:]), capabilities: JSONValue = .object([:])) {
-        server = LanguageServer(today: CivilDateFixture.date2028) { [unowned self] in self.sent.append($0) }
+        let outbox = outbox
+        server = LanguageServer(today: CivilDateFixture.date2028) { outbox.messages.append($0) }
         _ = request("initialize", .object(["rootUri": .string(root.absoluteString), "capabilities": capabilities,
                                            "initializationOptions": options]))
         notify("initialized", .object([:]))

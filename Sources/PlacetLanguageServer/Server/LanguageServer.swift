@@ -142,7 +142,9 @@ public final class LanguageServer {
             changed(document)
             if document.kind != .policy || !workspace.isPolicyFile(document.path) { publish(uri: uri, []) }
         case "workspace/didChangeConfiguration":
-            workspace.update(settings: ServerSettings(params["settings"]))
+            // Only a `placet` section replaces the settings: clients also send empty or foreign ones.
+            guard let section = params["settings"]?["placet"] else { return }
+            workspace.update(settings: ServerSettings(section))
             policiesChanged = true
         case "workspace/didChangeWatchedFiles":
             workspace.reloadPack()
