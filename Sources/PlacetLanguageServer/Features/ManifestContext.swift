@@ -11,34 +11,39 @@ struct ManifestContext {
     /// The keys the manifest around the position already has.
     var presentKeys: Set<String> = []
 
-    /// The lines of the manifest around `line` (YAML documents end at `---`; a JSON Lines or
-    /// flow manifest is its own line).
-    static func documentLines(_ lines: [Substring], around line: Int) -> Range<Int> {
-        var start = line, end = line + 1
-        while start > 0, !lines[start - 1].hasPrefix("---") { start -= 1 }
-        while end < lines.count, !lines[end].hasPrefix("---") { end += 1 }
-        return start..<end
-    }
-
-    init(text: String, offset: Int) {
-        let bytes = Array(text.utf8)
+    /// Reads only the text around the offset: its line when the manifest is written in flow
+    /// style (`{kind: Dataset, …}`), else its YAML document (between `---` lines), so looking
+    /// at every occurrence of a word in a long file stays linear.
+    init(bytes: [UInt8], offset: Int) {
+        let newline = UInt8(ascii: "\n")
         let clamped = min(max(0, offset), bytes.count)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        var lineStart = 0, lineNumber = 0
-        for (number, line) in lines.enumerated() {
-            let next = lineStart + line.utf8.count + 1
-            if clamped < next || number == lines.count - 1 {
-                lineNumber = number
-                break
-            }
-            lineStart = next
-        }
-        let line = lines.isEmpty ? "" : lines[lineNumber]
-        let column = clamped - lineStart
-        let before = String(decoding: Array(line.utf8).prefix(column), as: UTF8.self)
+        var lineStart = clamped
+        while lineStart > 0, bytes[lineStart - 1] != newline { lineStart -= 1 }
+        var lineEnd = clamped
+        while lineEnd < bytes.count, bytes[lineEnd] != newline { lineEnd += 1 }
+        let line = Substring(String(decoding: bytes[lineStart..<lineEnd], as: UTF8.self))
+        let before = String(decoding: bytes[lineStart..<clamped], as: UTF8.self)
         let isFlow = line.contains("{")
+        func startsDocument(_ start: Int) -> Bool {
+            start + 3 <= bytes.count && bytes[start] == UInt8(ascii: "-") && bytes[start + 1] == UInt8(ascii: "-") && bytes[start + 2] == UInt8(ascii: "-")
+        }
+        var documentStart = lineStart, documentEnd = lineEnd
+        if !isFlow {
+            while documentStart > 0 {
+                var previous = documentStart - 1
+                while previous > 0, bytes[previous - 1] != newline { previous -= 1 }
+                if startsDocument(previous) { break }
+                documentStart = previous
+            }
+            while documentEnd < bytes.count, !startsDocument(documentEnd + 1) {
+                documentEnd += 1
+                while documentEnd < bytes.count, bytes[documentEnd] != newline { documentEnd += 1 }
+            }
+        }
+        let lines = String(decoding: bytes[documentStart..<documentEnd], as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let lineNumber = bytes[documentStart..<lineStart].filter { $0 == newline }.count
 
-        let scope: [Substring] = isFlow ? [line] : Array(lines[ManifestContext.documentLines(lines, around: lineNumber)])
+        let scope: [Substring] = isFlow ? [line] : lines
         for scopeLine in scope {
             for (key, value) in ManifestContext.pairs(in: scopeLine, flow: isFlow) {
                 presentKeys.insert(key)
@@ -112,14 +117,19 @@ struct ManifestContext {
 extension ManifestContext {
     /// The context in JSON or JSON Lines: the enclosing object (brace matching outside
     /// strings) gives the kind and present keys; the nearest `"key":` before the position the key.
-    init(json text: String, offset: Int) {
-        let bytes = Array(text.utf8)
+    /// `lineOnly`: JSON Lines, where each manifest is one line, so only that line is read.
+    init(json bytes: [UInt8], offset: Int, lineOnly: Bool) {
         let clamped = min(max(0, offset), bytes.count)
+        var scanStart = 0
+        if lineOnly {
+            scanStart = clamped
+            while scanStart > 0, bytes[scanStart - 1] != UInt8(ascii: "\n") { scanStart -= 1 }
+        }
         // Each byte's nesting depth of objects, and where the enclosing object opens.
         var depth = 0, inString = false, escaped = false
         var opens: [Int] = []
         var objectStart = 0
-        for position in 0..<clamped {
+        for position in scanStart..<clamped {
             let byte = bytes[position]
             if inString {
                 if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
@@ -132,7 +142,7 @@ extension ManifestContext {
             default: break
             }
         }
-        objectStart = opens.last ?? 0
+        objectStart = opens.last ?? scanStart
         var objectEnd = clamped
         var level = 0
         var scanningString = inString

@@ -11,7 +11,8 @@ struct ManifestSymbols {
     static func context(in text: DocumentText, offset: Int) -> ManifestContext {
         let path = text.path
         return path.hasSuffix(".json") || path.hasSuffix(".jsonl")
-            ? ManifestContext(json: text.text, offset: offset) : ManifestContext(text: text.text, offset: offset)
+            ? ManifestContext(json: text.bytes, offset: offset, lineOnly: path.hasSuffix(".jsonl"))
+            : ManifestContext(bytes: text.bytes, offset: offset)
     }
 
     /// The type of a manifest field, when the kind declares it.

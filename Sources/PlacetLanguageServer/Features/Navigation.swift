@@ -5,6 +5,8 @@
 import PlacetLanguage
 
 extension LanguageServer {
+    static let maximumManifestReferences = 5_000
+
     /// The symbol at a request's position, the analysis it was found in, and the range naming it.
     func symbol(_ params: JSONValue) throws -> (PolicySymbol, JSONValue, PolicyAnalysis)? {
         let document = try document(params)
@@ -59,6 +61,8 @@ extension LanguageServer {
         for path in ManifestSymbols.files(in: workspace) {
             guard let text = workspace.text(of: path) else { continue }
             for range in finder.occurrences(of: symbol, in: text) { found.append((workspace.uri(of: path), text, range)) }
+            // A common case in a large inventory: enough to navigate, and an answer in time.
+            if found.count >= LanguageServer.maximumManifestReferences { break }
         }
         return found
     }
