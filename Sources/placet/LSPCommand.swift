@@ -30,7 +30,9 @@ struct LSPCommand: ParsableCommand {
         }
         let result = try LatencyBenchmark.run(pack: try policyOptions.pack(), keystrokes: keystrokes)
         print("placet lsp --bench: \(result.files) policy files, \(result.lines) lines, \(result.keystrokes) keystrokes, \(ProcessInfo.processInfo.activeProcessorCount) cores")
-        print(String(format: "keystroke to published diagnostics (parse, check, lint, publish): median %.1f ms, p90 %.1f ms, max %.1f ms",
-                     result.median, result.p90, result.maximum))
+        print(String(format: "keystroke to published diagnostics (parse, check, lint, publish): median %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms",
+                     result.median, result.p90, result.p99, result.maximum))
+        print(String(format: "  breaking a name (error published, no lint): median %.1f ms; restoring it (cleared, lint runs): median %.1f ms",
+                     LatencyBenchmark.Result.percentile(result.breaking, 50), LatencyBenchmark.Result.percentile(result.restoring, 50)))
     }
 }

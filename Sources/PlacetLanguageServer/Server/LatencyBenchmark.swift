@@ -13,13 +13,20 @@ public enum LatencyBenchmark {
         public let files: Int
         public let lines: Int
         public let keystrokes: Int
-        /// Milliseconds per keystroke, sorted.
+        /// Milliseconds per keystroke, sorted: all, those that break the name (an error: no lint), and those that restore it (lint runs).
         public let milliseconds: [Double]
+        public let breaking: [Double]
+        public let restoring: [Double]
         public let messages: Int
 
-        public var median: Double { milliseconds[milliseconds.count / 2] }
-        public var p90: Double { milliseconds[min(milliseconds.count - 1, milliseconds.count * 9 / 10)] }
+        public var median: Double { Result.percentile(milliseconds, 50) }
+        public var p90: Double { Result.percentile(milliseconds, 90) }
+        public var p99: Double { Result.percentile(milliseconds, 99) }
         public var maximum: Double { milliseconds.last ?? 0 }
+
+        public static func percentile(_ sorted: [Double], _ percent: Int) -> Double {
+            sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, sorted.count * percent / 100)]
+        }
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -77,6 +84,9 @@ public enum LatencyBenchmark {
             times.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6)
         }
         let lineCount = opened.reduce(0) { $0 + $1.text.split(separator: "\n", omittingEmptySubsequences: false).count }
-        return Result(files: opened.count, lines: lineCount, keystrokes: times.count, milliseconds: times.sorted(), messages: messages)
+        let breaking = times.enumerated().filter { $0.offset % 2 == 0 }.map(\.element).sorted()
+        let restoring = times.enumerated().filter { $0.offset % 2 == 1 }.map(\.element).sorted()
+        return Result(files: opened.count, lines: lineCount, keystrokes: times.count, milliseconds: times.sorted(),
+                      breaking: breaking, restoring: restoring, messages: messages)
     }
 }
