@@ -234,6 +234,33 @@ import Testing
         #expect(result.string?.hasPrefix("placement pl-hr-attrition-prod-eu, as of 2028-01-01: ") == true)
     }
 
+    @Test func requestsFollowTheLifecycle() {
+        let outbox = InProcessServer.Outbox()
+        let server = LanguageServer(today: CivilDateFixture.date2028) { outbox.messages.append($0) }
+        func request(_ id: Int, _ method: String, _ params: JSONValue = .object([:])) -> JSONValue? {
+            server.handle(.object([("jsonrpc", "2.0"), ("id", JSONValue(id)), ("method", .string(method)), ("params", params)]))
+            return outbox.messages.last { $0["id"]?.int == id }
+        }
+        #expect(request(1, "textDocument/hover")?["error"]?["code"]?.int == ResponseError.serverNotInitialized)
+        let root = JSONValue.object(["rootUri": .string(Fixtures.packageRoot.absoluteString), "capabilities": .object([:])])
+        #expect(request(2, "initialize", root)?["result"]?["capabilities"]?["positionEncoding"]?.string == "utf-16")
+        #expect(request(3, "initialize", root)?["error"]?["code"]?.int == ResponseError.invalidRequest)
+        #expect(request(4, "shutdown")?["result"] == .null)
+        #expect(request(5, "textDocument/hover")?["error"]?["code"]?.int == ResponseError.invalidRequest)
+        server.handle(.object([("jsonrpc", "2.0"), ("method", "exit")]))
+        #expect(server.exitStatus == 0)
+    }
+
+    @Test func utf8PositionsWhenTheClientOffersThem() throws {
+        let server = InProcessServer(capabilities: .object(["general": .object(["positionEncodings": ["utf-8", "utf-16"]])]))
+        let uri = LSPText.uri("policies/rules/accents.placet")
+        // "é" is two UTF-8 bytes and one UTF-16 unit: the range must count bytes.
+        server.open(uri, "# é\nrule accents.one\n  effect warn\n  cites \"é\"\n  when placement.stage == production\n  message \"é {placement.ide}\"\n")
+        let diagnostics = try #require(server.publishedDiagnostics()[uri])
+        #expect(diagnostics.first?["code"]?.string == "type.unknownField")
+        #expect(diagnostics.first?["range"]?["start"] == .object(["line": 5, "character": 25]))
+    }
+
     /// What `placet check` says: placements with a finding of the rule.
     static func acmePlacementsFiring(_ rule: String) -> Int {
         let loaded = ManifestLoader(policy: Fixtures.baseline).load(paths: [Fixtures.acmeDirectory.path])

@@ -97,6 +97,8 @@ public final class LanguageServer {
             throw ResponseError(ResponseError.serverNotInitialized, "the server is not initialized")
         case .shutDown:
             throw ResponseError(ResponseError.invalidRequest, "the server is shut down")
+        case .running where method == "initialize":
+            throw ResponseError(ResponseError.invalidRequest, "the server is already initialized")
         default: break
         }
         switch method {
