@@ -64,6 +64,22 @@ import Testing
         #expect(diagnostics.first?["range"]?["start"] == LSPText.position(of: "DX", in: text))
     }
 
+    @Test func policyTestFilesRunAsYouType() throws {
+        let server = InProcessServer(options: .object(["asOf": "2028-01-01"]))
+        let path = "policies/tests/gdpr-lawful-basis.test.yaml"
+        let uri = LSPText.uri(path)
+        let text = LSPText.text(path)
+        server.open(uri, text, language: "yaml")
+        #expect(server.publishedDiagnostics()[uri] == [])
+        let wrong = text.replacingOccurrences(of: #"pl-1: {decision: block, findings: ["gdpr.lawful-basis [ds-nobasis]"]}"#,
+                                              with: #"pl-1: {decision: approve, findings: []}"#)
+        server.change(uri, wrong)
+        let diagnostics = try #require(server.publishedDiagnostics()[uri])
+        #expect(diagnostics.first?["code"]?.string == "test.failed")
+        #expect(diagnostics.first?["message"]?.string?.hasPrefix("test 'personal data without a lawful basis is blocked' fails: pl-1: expected decision approve, got block") == true)
+        #expect(diagnostics.first?["range"]?["start"]?["line"]?.int == 12)
+    }
+
     @Test func hoverShowsRulesFieldsConstantsAndCases() throws {
         let server = InProcessServer()
         let uri = LSPText.uri(Self.gdpr)

@@ -28,6 +28,7 @@ public final class LanguageServer {
     var publishedURIs: Set<String> = []
     var policiesChanged = false
     var changedManifestFolders: Set<String> = []
+    var changedTests: Set<String> = []
     let today: CivilDate
 
     public init(today: CivilDate = CivilDate.today(), send: @escaping Send) {
@@ -38,7 +39,7 @@ public final class LanguageServer {
     var asOf: CivilDate { workspace.settings.asOf ?? today }
 
     /// Whether diagnostics are waiting to be computed and published.
-    public var hasPendingWork: Bool { policiesChanged || !changedManifestFolders.isEmpty }
+    public var hasPendingWork: Bool { policiesChanged || !changedManifestFolders.isEmpty || !changedTests.isEmpty }
 
     // MARK: Messages
 
@@ -143,6 +144,7 @@ public final class LanguageServer {
             guard let uri = params["textDocument"]?["uri"]?.string, let document = workspace.close(uri: uri) else { return }
             changed(document)
             if document.kind != .policy || !workspace.isPolicyFile(document.path) { publish(uri: uri, []) }
+            changedTests.remove(document.path)
         case "workspace/didChangeConfiguration":
             // Only a `placet` section replaces the settings: clients also send empty or foreign ones.
             guard let section = params["settings"]?["placet"] else { return }
@@ -160,7 +162,8 @@ public final class LanguageServer {
         switch document.kind {
         case .policy: policiesChanged = true
         case .manifest: changedManifestFolders.insert((document.path as NSString).deletingLastPathComponent)
-        case .policyTest, .other: break
+        case .policyTest: changedTests.insert(document.path)
+        case .other: break
         }
     }
 
@@ -216,13 +219,28 @@ public final class LanguageServer {
         if policiesChanged {
             policiesChanged = false
             publishPolicyDiagnostics()
-            for document in workspace.documents.values where document.kind == .manifest {
-                changedManifestFolders.insert((document.path as NSString).deletingLastPathComponent)
+            for document in workspace.documents.values where document.kind == .manifest || document.kind == .policyTest {
+                changed(document)
             }
         }
         let folders = changedManifestFolders
         changedManifestFolders = []
-        for folder in folders.sorted() { publishManifestDiagnostics(folder: folder) }
+        for folder in folders.sorted() {
+            publishManifestDiagnostics(folder: folder)
+            // Tests may name the folder's manifests (`files:`).
+            for document in workspace.documents.values where document.kind == .policyTest { changedTests.insert(document.path) }
+        }
+        let tests = changedTests
+        changedTests = []
+        for path in tests.sorted() { publishTestDiagnostics(path: path) }
+    }
+
+    func publishTestDiagnostics(path: String) {
+        guard let document = workspace.documents[path], document.kind == .policyTest,
+              document.text.bytes.count <= PolicyAnalysis.maximumDocumentSize, let policy = compiledPolicy() else { return }
+        let diagnostics = PolicyTestAnalysis.diagnostics(for: document, policy: policy, asOf: asOf, workspace: workspace)
+        let conversion = DiagnosticConversion(workspace: workspace, encoding: encoding)
+        publish(uri: document.uri, diagnostics.map { conversion.convert($0, in: document.text) })
     }
 
     /// The analysis of the current policy sources, rebuilt when a source changed.
