@@ -103,6 +103,8 @@ import Testing
         let definitionsURI = LSPText.uri(Self.definitions)
         let definitions = LSPText.text(Self.definitions)
         server.open(definitionsURI, definitions)
+        let today = server.request("textDocument/hover", LSPText.at(definitionsURI, LSPText.position(of: "<= today", in: definitions, plus: 4)))
+        #expect(today["contents"]?["value"]?.string?.hasPrefix("```placet\ntoday: date\n```") == true)
         let eea = server.request("textDocument/hover", LSPText.at(definitionsURI, LSPText.position(of: "c in EU", in: definitions, plus: 5)))
         let value = eea["contents"]?["value"]?.string ?? ""
         #expect(value.hasPrefix("```placet\nconst EU: set of Country = [\n  AT, BE, BG"))
@@ -143,6 +145,19 @@ import Testing
         let fromWaiver = server.request("textDocument/definition", LSPText.at(waiversURI, LSPText.position(of: "gdpr.transfer", in: waivers)))
         #expect(fromWaiver["uri"]?.string == uri)
         #expect(fromWaiver["range"]?["start"] == LSPText.position(of: "gdpr.transfer", in: text))
+    }
+
+    @Test func aReferenceInAManifestLeadsToTheManifestWithThatID() throws {
+        let server = InProcessServer()
+        let uri = LSPText.uri("policies/examples/acme/placements.yaml")
+        let text = LSPText.text("policies/examples/acme/placements.yaml")
+        server.open(uri, text, language: "yaml")
+        let definition = server.request("textDocument/definition", LSPText.at(uri, LSPText.position(of: "model: mdl-hr-attrition", in: text, plus: 9)))
+        let models = LSPText.text("policies/examples/acme/models.yaml")
+        #expect(definition["uri"]?.string == LSPText.uri("policies/examples/acme/models.yaml"))
+        #expect(definition["range"]?["start"] == LSPText.position(of: "id: mdl-hr-attrition", in: models, plus: 4))
+        let dataset = server.request("textDocument/definition", LSPText.at(uri, LSPText.position(of: "datasets: [ds-hr-analytics]", in: text, plus: 12)))
+        #expect(dataset["uri"]?.string == LSPText.uri("policies/examples/acme/datasets.yaml"))
     }
 
     @Test func renameADefinitionEditsEveryUse() throws {

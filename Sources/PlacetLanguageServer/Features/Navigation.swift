@@ -2,6 +2,7 @@
 // policy index (policy files) or from the text around it (manifests, policy tests), then its
 // declaration and every occurrence across the pack and the manifests.
 
+import Foundation
 import PlacetLanguage
 
 extension LanguageServer {
@@ -25,17 +26,58 @@ extension LanguageServer {
         }
     }
 
+    /// The names the language gives a meaning to, which no policy file declares.
+    static let builtinDescriptions = [
+        "today": "```placet\ntoday: date\n```\n\nThe evaluation date: `--as-of` (`placet.asOf` here), else today.",
+        "count": "```placet\ncount(c): number\n```\n\nThe number of members of a set, list or map.",
+    ]
+
     func hover(_ params: JSONValue) throws -> JSONValue {
-        guard let (symbol, range, analysis) = try symbol(params),
-              let markdown = SymbolDescriptions(analysis: analysis).describe(symbol) else { return .null }
+        guard let (symbol, range, analysis) = try symbol(params) else { return try builtinHover(params) }
+        guard let markdown = SymbolDescriptions(analysis: analysis).describe(symbol) else { return .null }
         return .object(["contents": .object(["kind": "markdown", "value": .string(markdown)]), "range": range])
     }
 
+    func builtinHover(_ params: JSONValue) throws -> JSONValue {
+        let document = try document(params)
+        guard document.kind == .policy else { return .null }
+        let range = document.text.word(at: document.text.offset(of: params["position"], encoding: encoding), extraCharacters: [])
+        guard let markdown = LanguageServer.builtinDescriptions[document.text.text(range)] else { return .null }
+        return .object(["contents": .object(["kind": "markdown", "value": .string(markdown)]),
+                        "range": document.text.range(from: range.lowerBound, to: range.upperBound, encoding: encoding)])
+    }
+
     func definition(_ params: JSONValue) throws -> JSONValue {
-        guard let (symbol, _, analysis) = try symbol(params),
-              let declaration = analysis.index.declaration(of: symbol),
+        guard let (symbol, _, analysis) = try symbol(params) else { return try referencedManifest(params) ?? .null }
+        guard let declaration = analysis.index.declaration(of: symbol),
               let location = location(declaration.span, in: analysis) else { return .null }
         return location
+    }
+
+    /// In a manifest, a reference (`model: mdl-x`, `datasets: [ds-1]`) leads to the manifest with that id.
+    func referencedManifest(_ params: JSONValue) throws -> JSONValue? {
+        let document = try document(params)
+        guard document.kind == .manifest || document.kind == .policyTest else { return nil }
+        let declarations = policyAnalysis().index.declarations
+        let offset = document.text.offset(of: params["position"], encoding: encoding)
+        let context = ManifestSymbols.context(in: document.text, offset: offset)
+        let type = ManifestSymbols(declarations: declarations).fieldType(kind: context.kind, key: context.key)
+        guard !context.onKey, let kind = (type?.element ?? type?.unwrapped)?.name, declarations.records[kind]?.isValue == false else { return nil }
+        let id = document.text.text(document.text.word(at: offset))
+        guard !id.isEmpty else { return nil }
+        let folder = (document.path as NSString).deletingLastPathComponent
+        let candidates = [document.path] + ManifestSymbols.files(in: workspace).filter { ($0 as NSString).deletingLastPathComponent == folder }
+        for path in candidates {
+            guard let text = workspace.text(of: path) else { continue }
+            for range in ManifestSymbols.wordRanges(of: id, in: text.bytes) {
+                let found = ManifestSymbols.context(in: text, offset: range.lowerBound)
+                if !found.onKey, found.key == SchemaContract.id, found.kind == kind {
+                    return .object(["uri": .string(workspace.uri(of: path)),
+                                    "range": text.range(from: range.lowerBound, to: range.upperBound, encoding: encoding)])
+                }
+            }
+        }
+        return nil
     }
 
     func references(_ params: JSONValue) throws -> JSONValue {
