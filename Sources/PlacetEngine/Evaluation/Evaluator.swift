@@ -116,7 +116,8 @@ extension CompiledRule {
         case .literal, .constant, .today: return false
         case .local(let index): return index == slot
         case .field(let operand, _, _), .member(let operand, _, _), .not(let operand), .negate(let operand), .isEmpty(let operand, _),
-             .isPresent(let operand, _), .toSet(let operand), .count(let operand), .traced(let operand, _):
+             .isPresent(let operand, _), .toSet(let operand), .count(let operand), .traced(let operand, _),
+             .observable(let operand, _):
             return r(operand)
         case .call(_, let items), .structure(let items), .collection(let items, _): return items.contains(where: r)
         case .map(let pairs): return pairs.contains { r($0.key) || r($0.value) }
