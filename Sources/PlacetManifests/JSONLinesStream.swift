@@ -36,6 +36,7 @@ public final class JSONLinesStream {
     private var scanned = 0
     /// Set while the rest of an over-long line is being read and dropped: its length so far.
     private var skipping: Int?
+    private var ownedDescriptor: Int32?
 
     /// `read` fills the chunk it is given from its start and returns the count, 0 at the end, or
     /// -1 on an error; `hasMore` says whether a read would return at once.
@@ -48,8 +49,10 @@ public final class JSONLinesStream {
         self.chunk = Array(repeating: 0, count: chunkSize)
     }
 
-    /// Standard input or an open file; `path` names it in errors.
-    public convenience init(fileDescriptor: Int32, path: String, maximumLineLength: Int = PlacementLineConverter.maximumLineLength) {
+    /// Standard input or an open file; `path` names it in errors. With `closesDescriptor` the
+    /// stream owns the descriptor and closes it when it goes.
+    public convenience init(fileDescriptor: Int32, path: String, closesDescriptor: Bool = false,
+                            maximumLineLength: Int = PlacementLineConverter.maximumLineLength) {
         self.init(path: path, chunkSize: 1 << 20, maximumLineLength: maximumLineLength, read: { chunk in
             while true {
                 let count = chunk.withUnsafeMutableBytes { raw in Foundation.read(fileDescriptor, raw.baseAddress, raw.count) }
@@ -59,6 +62,11 @@ public final class JSONLinesStream {
             var descriptor = pollfd(fd: fileDescriptor, events: Int16(POLLIN), revents: 0)
             return poll(&descriptor, 1, 0) > 0
         })
+        ownedDescriptor = closesDescriptor ? fileDescriptor : nil
+    }
+
+    deinit {
+        if let ownedDescriptor { close(ownedDescriptor) }
     }
 
     /// Bytes given in pieces, as a pipe would deliver them: for tests.

@@ -30,6 +30,8 @@ public struct PlacementLineConverter: Sendable {
     public static let maximumLineLength = 1 << 20
     /// Lines longer than this are not quoted under their errors.
     static let quotedLineLength = 400
+    /// A line's errors beyond this many are counted, not listed: an error line stays a few kilobytes.
+    static let errorsPerLine = 50
 
     public init(references: StreamReferences) {
         self.references = references
@@ -47,6 +49,12 @@ public struct PlacementLineConverter: Sendable {
                 placement.errors[index].location?.sourceLine = text
             }
             placement.idLocation?.sourceLine = text
+        }
+        if placement.errors.count > Self.errorsPerLine {
+            let more = placement.errors.count - Self.errorsPerLine
+            placement.errors.removeLast(more)
+            placement.errors.append(Diagnostic(id: "manifest.tooManyErrors", severity: .note, message: "\(more) more errors on this line are not shown",
+                                               location: SourceLocation(file: path, line: line, column: 1)))
         }
         return placement
     }

@@ -31,14 +31,14 @@ public enum StreamWorkflow {
 
     /// At most this many placements are decided at once: enough to keep every core busy, few
     /// enough that a batch's decisions take a few megabytes.
-    public static let batchLines = 4_096
+    public static let defaultBatchLines = 4_096
 
     /// Runs the whole stream. `write` receives each batch's lines as soon as they are decided,
     /// then the summary line, always last; `lineErrors` receives each failed line's errors (for
     /// standard error). Exit status as `check`: 2 when anything was in error, else 1 when
     /// anything was blocked, else 0.
     public static func run(pack: PolicyPack, paths: [String], placements input: PlacementInput, asOf: CivilDate,
-                           standardInput: StandardInput? = nil, allowEmpty: Bool = false, batchLines: Int = batchLines,
+                           standardInput: StandardInput? = nil, allowEmpty: Bool = false, batchLines: Int = defaultBatchLines,
                            write: ([UInt8]) -> Void, lineErrors: ([Diagnostic]) -> Void = { _ in }) -> Outcome {
         let renderer = StreamLineRenderer()
         func stop(_ summary: StreamSummary, _ diagnostics: [Diagnostic]) -> Outcome {
@@ -65,12 +65,12 @@ public enum StreamWorkflow {
             return stop(summary, diagnostics)
         }
 
-        var batch = BatchDecider(references: references, asOf: asOf)
+        var decider = BatchDecider(references: references, asOf: asOf)
         var notices: [String: Notice] = [:]
         var sawPlacement = false
-        while let lines = stream.nextBatch(maximumLines: batchLines) {
-            sawPlacement = sawPlacement || !lines.lines.isEmpty
-            let decided = batch.decide(lines, path: stream.path)
+        while let batch = stream.nextBatch(maximumLines: batchLines) {
+            sawPlacement = sawPlacement || !batch.lines.isEmpty
+            let decided = decider.decide(batch, path: stream.path)
             summary.summary.add(decided.summary)
             summary.errorLines += decided.failedLines.count
             for notice in decided.notices { notices[notice.waiver] = notice }
@@ -108,8 +108,7 @@ public enum StreamWorkflow {
             guard descriptor >= 0 else {
                 return .failure(Diagnostic(id: "manifest.unreadable", message: "\(path): cannot read the file (--placements takes one JSON Lines file)"))
             }
-            // The descriptor lives as long as the process: one stream per run.
-            return .success(JSONLinesStream(fileDescriptor: descriptor, path: path))
+            return .success(JSONLinesStream(fileDescriptor: descriptor, path: path, closesDescriptor: true))
         }
     }
 }

@@ -181,6 +181,18 @@ enum StreamFixtures {
         #expect(summary?["placements"] == 1 && summary?["errors"] == 5)
     }
 
+    @Test func aLineWithManyErrorsListsTheFirstFifty() throws {
+        let fields = (1...60).map { #""unknown\#($0)": 1"# }.joined(separator: ", ")
+        let input = #"{"apiVersion": "placet/v1", "kind": "Placement", "id": "pl-noisy", \#(fields)}"# + "\n"
+        let result = try StreamFixtures.check(["--as-of", "2028-01-01"] + StreamFixtures.references, input: input)
+        #expect(result.status == 2)
+        let errors = StreamFixtures.json(result.stdout.split(separator: "\n")[0])["errors"] as? [[String: Any]] ?? []
+        #expect(errors.count == 51)
+        #expect(errors.last?["id"] as? String == "manifest.tooManyErrors")
+        // 60 unknown fields and 3 missing required ones: 63 errors, 50 listed.
+        #expect(errors.last?["message"] as? String == "13 more errors on this line are not shown")
+    }
+
     @Test func emptyInputDecidesNothingAndFailsUnlessAllowed() throws {
         let arguments = ["--as-of", "2028-01-01"] + StreamFixtures.references
         let empty = try StreamFixtures.check(arguments, input: "")

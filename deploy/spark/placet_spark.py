@@ -100,7 +100,7 @@ def ship(spark, arguments):
 
 def main(argv):
     arguments = parse_arguments(argv)
-    builder = SparkSession.builder.appName("placet")
+    builder = SparkSession.builder.appName("placet").config("spark.ui.showConsoleProgress", "false")
     if arguments.master:
         builder = builder.master(arguments.master)
     spark = builder.getOrCreate()
