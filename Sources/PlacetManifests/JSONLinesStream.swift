@@ -129,8 +129,9 @@ public final class JSONLinesStream {
     /// Adds the line in `range` unless it is blank; a line being skipped is added as such.
     private func take(_ range: Range<Int>, into lines: inout [Line]) {
         defer { lineNumber += 1 }
-        if let skipped = skipping {
-            lines.append(Line(number: lineNumber, range: range.lowerBound..<range.lowerBound, skippedLength: skipped + range.count))
+        if skipping != nil || range.count > maximumLineLength {
+            // Too long to be a placement: kept as its length only, whether it arrived whole or in pieces.
+            lines.append(Line(number: lineNumber, range: range.lowerBound..<range.lowerBound, skippedLength: (skipping ?? 0) + range.count))
             skipping = nil
             return
         }

@@ -62,7 +62,7 @@ public struct PlacementLineConverter: Sendable {
     /// The error for a line over `maximumLineLength`, which is skipped unread.
     public static func tooLong(line: Int, length: Int, path: String) -> StreamedPlacement {
         .failed(Diagnostic(id: "manifest.tooLarge",
-                           message: "line is \(length) bytes or more, over the limit of \(maximumLineLength) bytes for one placement",
+                           message: "line is \(length) bytes, over the limit of \(maximumLineLength) bytes for one placement",
                            location: SourceLocation(file: path, line: line, column: 1)))
     }
 
@@ -99,7 +99,14 @@ public struct PlacementLineConverter: Sendable {
                                           errors: manifest.diagnostics)
         let schema = references.policy.schema
         let placementKind = references.placementKind
-        guard let kind = manifest.kind else { return placement }
+        guard let kind = manifest.kind, manifest.id != nil else {
+            // The converter always says why it found no record; should it not, the line still fails.
+            if placement.errors.isEmpty {
+                placement.errors.append(Diagnostic(id: "manifest.notAManifest", message: "this line is not a manifest with a kind and an id",
+                                                   location: manifest.origin))
+            }
+            return placement
+        }
         guard kind == placementKind else {
             placement.errors.append(Diagnostic(
                 id: "stream.notAPlacement",

@@ -21,9 +21,8 @@ public struct StreamReferences: Sendable {
     public var placementKind: Int { policy.program.placementRecord }
 
     /// The reference inventory, or nil with the errors that stop the run before any placement is read.
-    public static func load(policy: CompiledPolicy, paths: [String], standardInput: StandardInput? = nil,
-                            loader: ManifestLoader? = nil) -> (StreamReferences?, [Diagnostic]) {
-        let loader = loader ?? ManifestLoader(policy: policy)
+    public static func load(policy: CompiledPolicy, paths: [String], standardInput: StandardInput? = nil) -> (StreamReferences?, [Diagnostic]) {
+        let loader = ManifestLoader(policy: policy)
         var builder = InventoryBuilder(policy: policy, errorLimit: loader.errorLimit)
         loader.read(paths: paths, standardInput: standardInput, into: &builder)
         let placementKind = policy.program.placementRecord

@@ -256,7 +256,7 @@ enum StreamFixtures {
     }
 
     @Test func linesAreCutWhereverTheInputBreaks() {
-        let text = "{\"a\":1}\r\n\n  \n{\"b\":2}\n" + String(repeating: "x", count: 50) + "\n{\"c\":3}"
+        let text = "{\"a\":1}\r\n\n  \n{\"b\":2}\n" + String(repeating: "x", count: 50) + "\n{\"c\":3}\n" + String(repeating: "y", count: 30)
         let pieces = Array(text.utf8).chunks(of: 3)
         let stream = JSONLinesStream(pieces: pieces, path: "t", maximumLineLength: 20)
         var lines: [(Int, String, Int?)] = []
@@ -266,9 +266,9 @@ enum StreamFixtures {
                 lines.append((line.number, String(decoding: batch.bytes[line.range], as: UTF8.self), line.skippedLength))
             }
         }
-        #expect(lines.map(\.0) == [1, 4, 5, 6])
-        #expect(lines.map(\.1) == ["{\"a\":1}\r", "{\"b\":2}", "", "{\"c\":3}"])
-        #expect(lines.map(\.2) == [nil, nil, 50, nil])
+        #expect(lines.map(\.0) == [1, 4, 5, 6, 7])
+        #expect(lines.map(\.1) == ["{\"a\":1}\r", "{\"b\":2}", "", "{\"c\":3}", ""])
+        #expect(lines.map(\.2) == [nil, nil, 50, nil, 30], "over-long lines, cut into pieces or whole at the end, are kept as lengths")
         #expect(stream.streamDigest == Digests.sha256(Array(text.utf8)))
     }
 }
