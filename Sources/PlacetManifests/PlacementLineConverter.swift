@@ -99,7 +99,7 @@ public struct PlacementLineConverter: Sendable {
                                           errors: manifest.diagnostics)
         let schema = references.policy.schema
         let placementKind = references.placementKind
-        guard let kind = manifest.kind, manifest.id != nil else {
+        guard let kind = manifest.kind, let id = manifest.id else {
             // The converter always says why it found no record; should it not, the line still fails.
             if placement.errors.isEmpty {
                 placement.errors.append(Diagnostic(id: "manifest.notAManifest", message: "this line is not a manifest with a kind and an id",
@@ -110,17 +110,17 @@ public struct PlacementLineConverter: Sendable {
         guard kind == placementKind else {
             placement.errors.append(Diagnostic(
                 id: "stream.notAPlacement",
-                message: "\(schema.records[kind].name) '\(manifest.id ?? "")': the placement stream holds only \(schema.records[placementKind].name) manifests; give \(schema.records[kind].name) manifests as reference PATHs",
+                message: "\(schema.records[kind].name) '\(id)': the placement stream holds only \(schema.records[placementKind].name) manifests; give \(schema.records[kind].name) manifests as reference PATHs",
                 location: manifest.origin))
             return placement
         }
         let inventory = references.inventory
         for reference in manifest.references where inventory.tables[reference.target].indexByID[reference.id] == nil {
             placement.errors.append(InventoryBuilder.danglingReference(
-                schema: schema, kind: kind, owner: manifest.id ?? "", field: reference.field, target: reference.target,
+                schema: schema, kind: kind, owner: id, field: reference.field, target: reference.target,
                 id: reference.id, known: inventory.tables[reference.target].ids, location: reference.location))
         }
-        guard placement.errors.isEmpty, let id = manifest.id else { return placement }
+        guard placement.errors.isEmpty else { return placement }
         let record = schema.records[kind]
         placement.fields = manifest.values.indices.map { field in
             record.fields[field].type.refersToRecord
