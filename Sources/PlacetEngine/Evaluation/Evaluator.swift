@@ -21,6 +21,8 @@ public struct Evaluator: Sendable {
     let rules: [CompiledRule]
     /// Per definition: whether its results are kept for the whole run, by record rows.
     let memoizedByRecord: [Bool]
+    /// Per record kind and field: its `required when` condition, compiled.
+    private let requiredWhenConditions: [[CompiledExpression?]]
 
     public init(program: CheckedProgram, today: CivilDate, observed: Bool = false) {
         self.program = program
@@ -48,6 +50,14 @@ public struct Evaluator: Sendable {
         let compiler = Compiler(program: program, today: today, constants: values, observed: observed)
         self.functions = Self.compileFunctions(compiler)
         rules = program.rules.map { CompiledRule(rule: $0, compiler: compiler) }
+        requiredWhenConditions = program.schema.records.map { record in
+            record.fields.map { field in field.requiredWhen.map { CompiledExpression(code: compiler.compile($0)) } }
+        }
+    }
+
+    /// The compiled `required when` condition of a record kind's field, if it has one.
+    public func requiredWhen(kind: Int, field: Int) -> CompiledExpression? {
+        requiredWhenConditions[kind][field]
     }
 
     private static func compileFunctions(_ compiler: Compiler) -> [Code] {
