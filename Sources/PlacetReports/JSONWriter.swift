@@ -1,6 +1,7 @@
 // A small JSON writer with a fixed key order and fixed escaping, so the same report is the
 // same bytes on every run.
 
+import PlacetEngine
 import PlacetLanguage
 
 struct JSONWriter {
@@ -179,6 +180,48 @@ extension JSONWriter {
             }
             key("id"); string(diagnostic.id)
             key("message"); string(diagnostic.message)
+            endObject()
+        }
+        endArray()
+    }
+
+    /// What decided and on what: `engine`, `policyDigest`, `policyPack`, `asOf` and `inputs` members.
+    mutating func provenance(engineVersion: String, policyDigest: String, policyPack: String, asOf: CivilDate, inputs: [InputFile]) {
+        key("engine")
+        beginObjectValue()
+        key("name"); string("placet")
+        key("version"); string(engineVersion)
+        endObject()
+        key("policyDigest"); string(policyDigest)
+        key("policyPack"); string(policyPack)
+        key("asOf"); string(asOf.description)
+        key("inputs")
+        beginArrayValue()
+        for input in inputs {
+            beginObjectValue()
+            key("file"); string(input.path)
+            key("digest"); string(input.digest)
+            endObject()
+        }
+        endArray()
+    }
+
+    /// The members of a `summary` object (inside it).
+    mutating func counts(_ summary: Summary) {
+        key("placements"); number(summary.placements)
+        key("approved"); number(summary.approved)
+        key("blocked"); number(summary.blocked)
+        key("warnings"); number(summary.warnings)
+        key("waived"); number(summary.waived)
+    }
+
+    /// Waiver notices: `[{"waiver", "message"}]`.
+    mutating func notices(_ notices: [Notice]) {
+        beginArrayValue()
+        for notice in notices {
+            beginObjectValue()
+            key("waiver"); string(notice.waiver)
+            key("message"); string(notice.message)
             endObject()
         }
         endArray()

@@ -55,7 +55,11 @@ struct Machine {
             }
             let first = sizes[0]
             let second = sizes.count > 1 ? sizes[1] : 1
-            guard first > 0, second > 0, first.multipliedReportingOverflow(by: second).partialValue <= 1 << 20 else { return nil }
+            // Byte tables for bools may be large; tables of values stay small, or a short run
+            // (a single `where`) pays more to make the table than it saves.
+            let limit = function.returnType == .bool ? 1 << 18 : 1 << 14
+            let (size, overflow) = first.multipliedReportingOverflow(by: second)
+            guard first > 0, second > 0, !overflow, size <= limit else { return nil }
             return (first, second)
         }
         // Tables are made on a definition's first call: most machines call few of them.
