@@ -1,4 +1,5 @@
 // `placet lsp`: the Language Server Protocol over standard input and output, for editors.
+// `--policies` and `--as-of` are defaults for what the client's settings leave unset;
 // `--bench` measures instead: keystroke-to-diagnostics latency on the policies in use.
 
 import ArgumentParser
@@ -26,7 +27,10 @@ struct LSPCommand: ParsableCommand {
         guard bench else {
             // A client that goes away must end the server, not kill it with a signal mid-write.
             signal(SIGPIPE, SIG_IGN)
-            throw ExitCode(StdioTransport.serve())
+            // The flags are defaults: the client's settings (`placet.policies`, `placet.asOf`) win.
+            let policies = policyOptions.policies.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+            let asOf = try policyOptions.asOf.map { _ in try policyOptions.evaluationDate() }
+            throw ExitCode(StdioTransport.serve(defaults: ServerSettings(policies: policies, asOf: asOf)))
         }
         let result = try LatencyBenchmark.run(pack: try policyOptions.pack(), keystrokes: keystrokes)
         print("placet lsp --bench: \(result.files) policy files, \(result.lines) lines, \(result.keystrokes) keystrokes, \(ProcessInfo.processInfo.activeProcessorCount) cores")

@@ -18,9 +18,9 @@ final class LSPProcess: @unchecked Sendable {
     private var closed = false
     private var nextID = 1
 
-    init(in directory: URL = Fixtures.packageRoot) throws {
+    init(in directory: URL = Fixtures.packageRoot, arguments: [String] = []) throws {
         process.executableURL = PlacetExecutable.url
-        process.arguments = ["lsp", "--stdio"]
+        process.arguments = ["lsp", "--stdio"] + arguments
         process.currentDirectoryURL = directory
         process.standardInput = input
         process.standardOutput = output

@@ -82,4 +82,26 @@ import Testing
         server.notify("exit", .null)
         #expect(server.waitForExit() == 0)
     }
+
+    @Test func commandLinePoliciesAreTheDefaultPack() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("placet-lsp-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pack = folder.appendingPathComponent("mine")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Fixtures.policiesDirectory, to: pack)
+        let server = try LSPProcess(in: folder, arguments: ["--policies", "mine"])
+        defer { _ = server.waitForExit(timeout: 0) }
+        _ = try #require(server.request("initialize", .object(["rootUri": .string(folder.absoluteString), "capabilities": .object([:])])))
+        server.notify("initialized", .object([:]))
+        let uri = pack.appendingPathComponent("rules/gdpr.placet").absoluteString
+        let text = try String(contentsOf: pack.appendingPathComponent("rules/gdpr.placet"), encoding: .utf8)
+        server.notify("textDocument/didOpen", .object(["textDocument": .object([
+            "uri": .string(uri), "languageId": "placet", "version": 1,
+            "text": .string(text.replacingOccurrences(of: "d.criminalData and", with: "d.criminalDate and"))])]))
+        let diagnostics = try #require(server.diagnostics(for: uri))
+        #expect(diagnostics.map { $0["code"]?.string } == ["type.unknownField"])
+        // The definition is in the pack from the command line, not in the bundled one.
+        let definition = server.request("textDocument/definition", LSPText.at(uri, LSPText.position(of: "personal(d)", in: text)))
+        #expect(definition?["result"]?["uri"]?.string == pack.appendingPathComponent("reference/definitions.placet").absoluteString)
+    }
 }

@@ -31,8 +31,12 @@ public final class LanguageServer {
     var changedTests: Set<String> = []
     let today: CivilDate
 
-    public init(today: CivilDate = CivilDate.today(), send: @escaping Send) {
+    /// Settings from the command line (`placet lsp --policies DIR --as-of DATE`), for what the client leaves unset.
+    let defaults: ServerSettings
+
+    public init(today: CivilDate = CivilDate.today(), defaults: ServerSettings = ServerSettings(), send: @escaping Send) {
         self.today = today
+        self.defaults = defaults
         self.send = send
     }
 
@@ -190,7 +194,11 @@ public final class LanguageServer {
         encoding = offered.contains(PositionEncoding.utf8.rawValue) ? .utf8 : .utf16
         let rootURI = params["workspaceFolders"]?[0]?["uri"]?.string ?? params["rootUri"]?.string
         let root = rootURI.flatMap(FileURI.path(of:)) ?? params["rootPath"]?.string
-        workspace.configure(root: root, settings: ServerSettings(params["initializationOptions"]))
+        var settings = ServerSettings(params["initializationOptions"])
+        settings.policies = settings.policies ?? defaults.policies
+        settings.inventory = settings.inventory ?? defaults.inventory
+        settings.asOf = settings.asOf ?? defaults.asOf
+        workspace.configure(root: root, settings: settings)
         state = .running
         policiesChanged = true
         return .object([

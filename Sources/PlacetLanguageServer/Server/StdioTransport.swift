@@ -66,8 +66,9 @@ final class InputQueue: @unchecked Sendable {
 
 public enum StdioTransport {
     /// Serves LSP on file descriptors until `exit` or the end of input; returns the exit status.
-    public static func serve(input: Int32 = 0, output: Int32 = 1, maximumMessageSize: Int = MessageFramer.defaultMaximumMessageSize) -> Int32 {
-        let server = LanguageServer { message in
+    public static func serve(input: Int32 = 0, output: Int32 = 1, defaults: ServerSettings = ServerSettings(),
+                             maximumMessageSize: Int = MessageFramer.defaultMaximumMessageSize) -> Int32 {
+        let server = LanguageServer(defaults: defaults) { message in
             writeAll(MessageFramer.frame(Array(message.serialized().utf8)), to: output)
         }
         let queue = InputQueue()
