@@ -122,6 +122,32 @@ import Testing
         #expect(value["contents"]?["value"]?.string?.hasPrefix("```placet\nLawfulBasis.") == true)
     }
 
+    @Test func xmlManifestsHoverAndComplete() throws {
+        let server = InProcessServer()
+        let uri = LSPText.uri("policies/examples/acme/targets-extra.xml")
+        let text = """
+            <manifests xmlns="urn:placet:manifest:v1">
+              <target id="azure-norway-east">
+                <provider>azure</provider>
+                <country>NO</country>
+                <frameworks><item>spark</item></frameworks>
+                <
+              </target>
+            </manifests>
+
+            """
+        server.open(uri, text, language: "xml")
+        let country = server.request("textDocument/hover", LSPText.at(uri, LSPText.position(of: "country>NO", in: text, plus: 2)))
+        #expect(country["contents"]?["value"]?.string?.hasPrefix("```placet\ncountry: Country\n```") == true)
+        let norway = server.request("textDocument/hover", LSPText.at(uri, LSPText.position(of: ">NO<", in: text, plus: 1)))
+        #expect(norway["contents"]?["value"]?.string?.hasPrefix("```placet\nCountry.NO\n```") == true)
+        let spark = server.request("textDocument/hover", LSPText.at(uri, LSPText.position(of: ">spark<", in: text, plus: 1)))
+        #expect(spark["contents"]?["value"]?.string?.hasPrefix("```placet\nFramework.spark\n```") == true)
+        let keys = server.request("textDocument/completion", LSPText.at(uri, LSPText.position(of: "<\n  </target>", in: text, plus: 1)))["items"]?
+            .array?.compactMap { $0["label"]?.string } ?? []
+        #expect(keys.contains("operator") && !keys.contains("country") && !keys.contains("kind"))
+    }
+
     @Test func definitionAndReferencesCrossFilesTestsAndWaivers() throws {
         let server = InProcessServer(options: .object(["inventory": "policies/examples/acme"]))
         let uri = LSPText.uri(Self.gdpr)

@@ -83,8 +83,9 @@ extension LanguageServer {
     func explainLenses(_ document: OpenDocument) -> [JSONValue] {
         let text = document.text
         var lenses: [JSONValue] = []
+        let finder = ManifestSymbols(declarations: policyAnalysis().index.declarations)
         for range in ManifestSymbols.wordRanges(of: "id", in: text.bytes) {
-            let context = ManifestSymbols.context(in: text, offset: range.lowerBound)
+            let context = finder.context(in: text, offset: range.lowerBound)
             guard context.onKey, context.key == "id", context.kind == SchemaContract.placement,
                   let value = idValue(after: range.upperBound, in: text) else { continue }
             lenses.append(lens("explain", at: text.range(from: value.lowerBound, to: value.upperBound, encoding: encoding),

@@ -94,10 +94,13 @@ extension LanguageServer {
 
     func manifestCompletions(_ document: OpenDocument, offset: Int) -> [JSONValue] {
         let declarations = policyAnalysis().index.declarations
-        let context = ManifestSymbols.context(in: document.text, offset: offset)
+        let context = ManifestSymbols(declarations: declarations).context(in: document.text, offset: offset)
         if context.onKey {
             var keys: [JSONValue] = []
-            for key in ["apiVersion", "kind"] where !context.presentKeys.contains(key) { keys.append(item(key, .field)) }
+            // XML names the kind by the element and has no apiVersion.
+            for key in ["apiVersion", "kind"] where !context.presentKeys.contains(key) && !document.path.hasSuffix(".xml") {
+                keys.append(item(key, .field))
+            }
             guard let kind = context.kind, let record = declarations.records[kind] else { return keys }
             for field in record.fields where !context.presentKeys.contains(field.name.name) {
                 keys.append(.object(["label": .string(field.name.name), "kind": JSONValue(ItemKind.field.rawValue),

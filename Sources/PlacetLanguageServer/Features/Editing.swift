@@ -69,8 +69,9 @@ extension LanguageServer {
         guard document.kind == .manifest else { return .array([]) }
         let text = document.text
         var symbols: [JSONValue] = []
+        let finder = ManifestSymbols(declarations: policyAnalysis().index.declarations)
         for range in ManifestSymbols.wordRanges(of: "id", in: text.bytes) {
-            let context = ManifestSymbols.context(in: text, offset: range.lowerBound)
+            let context = finder.context(in: text, offset: range.lowerBound)
             guard context.onKey, context.key == "id", let value = idValue(after: range.upperBound, in: text) else { continue }
             let span = Span(file: 0, start: value.lowerBound, end: value.upperBound)
             symbols.append(symbolEntry(text.text(value), .structure, detail: context.kind, span: span, selection: span, text: text))

@@ -8,8 +8,11 @@ import PlacetLanguage
 struct ManifestSymbols {
     let declarations: IndexDeclarations
 
-    static func context(in text: DocumentText, offset: Int) -> ManifestContext {
+    func context(in text: DocumentText, offset: Int) -> ManifestContext {
         let path = text.path
+        if path.hasSuffix(".xml") {
+            return ManifestContext(xml: text.bytes, offset: offset, kinds: declarations.records.values.filter { !$0.isValue }.map(\.name.name))
+        }
         return path.hasSuffix(".json") || path.hasSuffix(".jsonl")
             ? ManifestContext(json: text.bytes, offset: offset, lineOnly: path.hasSuffix(".jsonl"))
             : ManifestContext(bytes: text.bytes, offset: offset)
@@ -27,7 +30,7 @@ struct ManifestSymbols {
         let word = text.text(range)
         guard !word.isEmpty else { return nil }
         if declarations.rules[word] != nil { return (.rule(word), range) }
-        let context = ManifestSymbols.context(in: text, offset: offset)
+        let context = context(in: text, offset: offset)
         if context.onKey {
             guard let kind = context.kind, declarations.field(word, of: kind) != nil else { return nil }
             return (.field(type: kind, field: word), range)

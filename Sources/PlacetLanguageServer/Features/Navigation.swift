@@ -60,8 +60,9 @@ extension LanguageServer {
         guard document.kind == .manifest || document.kind == .policyTest else { return nil }
         let declarations = policyAnalysis().index.declarations
         let offset = document.text.offset(of: params["position"], encoding: encoding)
-        let context = ManifestSymbols.context(in: document.text, offset: offset)
-        let type = ManifestSymbols(declarations: declarations).fieldType(kind: context.kind, key: context.key)
+        let finder = ManifestSymbols(declarations: declarations)
+        let context = finder.context(in: document.text, offset: offset)
+        let type = finder.fieldType(kind: context.kind, key: context.key)
         guard !context.onKey, let kind = (type?.element ?? type?.unwrapped)?.name, declarations.records[kind]?.isValue == false else { return nil }
         let id = document.text.text(document.text.word(at: offset))
         guard !id.isEmpty else { return nil }
@@ -70,7 +71,7 @@ extension LanguageServer {
         for path in candidates {
             guard let text = workspace.text(of: path) else { continue }
             for range in ManifestSymbols.wordRanges(of: id, in: text.bytes) {
-                let found = ManifestSymbols.context(in: text, offset: range.lowerBound)
+                let found = finder.context(in: text, offset: range.lowerBound)
                 if !found.onKey, found.key == SchemaContract.id, found.kind == kind {
                     return .object(["uri": .string(workspace.uri(of: path)),
                                     "range": text.range(from: range.lowerBound, to: range.upperBound, encoding: encoding)])
