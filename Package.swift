@@ -85,10 +85,16 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictFeatures),
+        // `placet lsp`: the Language Server Protocol over the same libraries as the CLI.
+        .target(
+            name: "PlacetLanguageServer",
+            dependencies: ["PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "PlacetWorkflows", "BaselinePack"],
+            swiftSettings: strictFeatures),
         .executableTarget(
             name: "placet",
             dependencies: [
-                "PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "PlacetWorkflows", "BaselinePack", "PlacetServer",
+                "PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "PlacetWorkflows", "BaselinePack",
+                "PlacetLanguageServer", "PlacetServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -98,7 +104,7 @@ let package = Package(
             name: "PlacetTests",
             dependencies: [
                 "PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "PlacetXML", "PlacetWorkflows", "BaselinePack",
-                "PlacetServer", "placet",
+                "PlacetLanguageServer", "PlacetServer", "placet",
                 // A small HTTP/1.1 client over NIO for the server tests (HTTP and HTTPS).
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -32,7 +32,7 @@ public struct PlacementAssessor: Sendable {
         datasetsField = placement.datasets.map { ($0.field, $0.kind) }
         self.rules = policy.rules.enumerated().compactMap { index, rule in
             if let effective = rule.effective, asOf < effective { return nil }
-            return ActiveRule(index: index, definition: rule, code: evaluator.rules[index])
+            return ActiveRule(index: index, definition: rule)
         }
     }
 
@@ -47,7 +47,9 @@ public struct PlacementAssessor: Sendable {
         let nextChunk = Atomic<Int>(0)
         // One machine per worker for the whole run, so what its memos learn serves every chunk it takes.
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            var machine = evaluator.makeMachine(inventory: inventory)
+            // Each worker compiles its own copy of the program: closures and constants that no
+            // other core retains and releases, so reference counts do not bounce between caches.
+            var machine = Evaluator(program: policy.program, today: asOf).makeMachine(inventory: inventory)
             while true {
                 let chunk = nextChunk.add(1, ordering: .relaxed).oldValue
                 guard chunk < chunks else { break }
@@ -75,17 +77,19 @@ public struct PlacementAssessor: Sendable {
         var findings: [Finding] = []
         for ruleIndex in rules.indices {
             let rule = rules[ruleIndex]
-            machine.enterRule(frameSize: rule.code.frameSize, placement: placement)
+            // The machine's own compiled copy of the rule (see `assess`).
+            let code = machine.rules[rule.index]
+            machine.enterRule(frameSize: code.frameSize, placement: placement)
 
             var seen: [[String]] = []
             func record(into findings: inout [Finding], machine: inout Machine) {
-                let subjectValue = rule.code.subject.map { $0(&machine) } ?? .record(placement)
-                let subjectType = rule.code.subject == nil ? PlacetType.record(placementKind) : (rule.subjectType ?? .error)
+                let subjectValue = code.subject.map { $0(&machine) } ?? .record(placement)
+                let subjectType = code.subject == nil ? PlacetType.record(placementKind) : (rule.subjectType ?? .error)
                 let subjects = subjectValue.elementsForSubject.map { machine.formatter.format($0, as: subjectType.unwrapped.elementType ?? subjectType) }
                 // A subject reached twice (directly and through lineage) is one finding.
                 guard !seen.contains(subjects) else { return }
                 seen.append(subjects)
-                guard case .string(let message) = message(rule, machine: &machine) else { return }
+                guard case .string(let message) = message(rule, code: code, machine: &machine) else { return }
                 var waiver: String?
                 if rule.effect == .block, !rule.unwaivable { waiver = waivers.waiver(rule: rule.index, placement: placement) }
                 findings.append(Finding(
@@ -94,14 +98,14 @@ public struct PlacementAssessor: Sendable {
                     location: origin(of: subjectValue, type: subjectType, inventory: inventory) ?? inventory.tables[placementKind].origins[placement]))
             }
 
-            if let collection = rule.code.forEach {
+            if let collection = code.forEach {
                 for item in collection(&machine).elements {
                     machine.stack[1] = item
-                    if rule.code.condition.map({ $0(&machine).boolValue }) ?? true {
+                    if code.condition.map({ $0(&machine).boolValue }) ?? true {
                         record(into: &findings, machine: &machine)
                     }
                 }
-            } else if rule.code.condition.map({ $0(&machine).boolValue }) ?? true {
+            } else if code.condition.map({ $0(&machine).boolValue }) ?? true {
                 record(into: &findings, machine: &machine)
             }
         }
@@ -121,11 +125,11 @@ public struct PlacementAssessor: Sendable {
 
     /// A message that reads nothing of the placement but the `for each` item is the same
     /// for every placement with that item, so it is built once per item.
-    private func message(_ rule: ActiveRule, machine: inout Machine) -> Value {
-        guard rule.code.messageDependsOnItemOnly else { return rule.code.message(&machine) }
+    private func message(_ rule: ActiveRule, code: CompiledRule, machine: inout Machine) -> Value {
+        guard code.messageDependsOnItemOnly else { return code.message(&machine) }
         let item = machine.stack[1]
         if let known = machine.messages[rule.index][item] { return known }
-        let message = rule.code.message(&machine)
+        let message = code.message(&machine)
         machine.messages[rule.index][item] = message
         return message
     }
@@ -144,16 +148,14 @@ final class ActiveRule: Sendable {
     let unwaivable: Bool
     let citations: [String]
     let subjectType: PlacetType?
-    let code: CompiledRule
 
-    init(index: Int, definition: RuleDefinition, code: CompiledRule) {
+    init(index: Int, definition: RuleDefinition) {
         self.index = index
         id = definition.id
         effect = definition.effect
         unwaivable = definition.unwaivable
         citations = definition.citations
         subjectType = definition.subjectType
-        self.code = code
     }
 }
 

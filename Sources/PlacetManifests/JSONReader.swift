@@ -86,7 +86,11 @@ public struct JSONReader {
                 }
                 let keyPosition = position
                 let key = try readString()
-                guard keys.insert(key).inserted else { throw ReadError("duplicate key '\(key)'", at: keyPosition) }
+                // A manifest has a dozen keys: comparing with each is cheaper than hashing. A set
+                // takes over for large objects, so hostile input stays linear.
+                let duplicate = entries.count < 16 ? entries.contains { $0.key == key } : !keys.insert(key).inserted
+                if entries.count == 15 { keys = Set(entries.map(\.key) + [key]) }
+                guard !duplicate else { throw ReadError("duplicate key '\(key)'", at: keyPosition) }
                 skipWhitespace()
                 guard index < end, bytes[index] == UInt8(ascii: ":") else {
                     throw ReadError("expected ':' after the key '\(key)', found \(character)", at: position)

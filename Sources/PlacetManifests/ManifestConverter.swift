@@ -28,7 +28,15 @@ struct ConvertedManifest: Sendable {
 
 struct ManifestConverter: Sendable {
     let policy: CompiledPolicy
-    private var schema: Schema { policy.schema }
+    /// Held, not computed from `policy` on each use: a copy per field read adds up over a million fields.
+    private let schema: Schema
+    private let waiver: ResolvedSchemaContract.WaiverFields?
+
+    init(policy: CompiledPolicy) {
+        self.policy = policy
+        schema = policy.schema
+        waiver = policy.program.contract.waiver
+    }
 
     func convert(_ node: DocumentNode, _ file: ManifestFileContext) -> ConvertedManifest {
         var result = ConvertedManifest(origin: file.location(node.position))
@@ -80,7 +88,7 @@ struct ManifestConverter: Sendable {
                 continue
             }
             given[field] = true
-            var reader = ValueReader(schema: schema, file: file, context: "\(context), field '\(entry.key)'")
+            var reader = ValueReader(schema: schema, file: file, record: context, field: entry.key)
             if let value = reader.read(entry.value, as: record.fields[field].type) {
                 values[field] = value
             }
@@ -92,7 +100,7 @@ struct ManifestConverter: Sendable {
         for (index, field) in record.fields.enumerated() where field.isRequired && !given[index] {
             error("manifest.missingField", "\(context): missing required field '\(field.name)' (\(schema.describe(field.type)))", position)
         }
-        if let waiver = policy.program.contract.waiver, kind == waiver.record,
+        if let waiver, kind == waiver.record,
            case .string(let ruleID) = values[waiver.rule], policy.ruleIndex[ruleID] == nil,
            let entry = entries.first(where: { $0.key == SchemaContract.WaiverField.rule }) {
             error("manifest.unknownRule", "\(context): waiver names unknown rule '\(ruleID)'\(Suggestion.didYouMean(ruleID, in: policy.rules.map(\.id)))",

@@ -18,14 +18,9 @@ extension InventoryBuilder {
     /// ids into rows (an unknown id becomes absent).
     mutating func resolveReferences() {
         for reference in pending where inventory.tables[reference.target].indexByID[reference.id] == nil {
-            let targetName = schema.records[reference.target].name
-            let field = schema.records[reference.kind].fields[reference.field].name
-            let owner = inventory.tables[reference.kind].ids[reference.row]
-            let known = inventory.tables[reference.target].ids
-            bag.add(Diagnostic(
-                id: "manifest.danglingReference",
-                message: "\(schema.records[reference.kind].name) '\(owner)', field '\(field)': no \(targetName) with id '\(reference.id)'\(known.count < 5000 ? Suggestion.didYouMean(reference.id, in: known) : "")",
-                location: reference.location))
+            bag.add(Self.danglingReference(schema: schema, kind: reference.kind, owner: inventory.tables[reference.kind].ids[reference.row],
+                                           field: reference.field, target: reference.target, id: reference.id,
+                                           known: inventory.tables[reference.target].ids, location: reference.location))
         }
         for kind in schema.records.indices {
             let fields = schema.records[kind].fields.enumerated().filter { $0.element.type.refersToRecord }
@@ -33,20 +28,32 @@ extension InventoryBuilder {
             for row in inventory.tables[kind].rows.indices {
                 for (index, field) in fields {
                     let value = inventory.tables[kind].rows[row][index]
-                    inventory.tables[kind].rows[row][index] = resolve(value, as: field.type)
+                    inventory.tables[kind].rows[row][index] = Self.resolve(value, as: field.type, in: inventory)
                 }
             }
         }
     }
 
-    private func resolve(_ value: Value, as type: PlacetType) -> Value {
+    /// A reference to an id no manifest of the target kind defines, with a did-you-mean.
+    static func danglingReference(schema: Schema, kind: Int, owner: String, field: Int, target: Int, id: String,
+                                  known: [String], location: SourceLocation) -> Diagnostic {
+        let suggestion = known.count < 5000 ? Suggestion.didYouMean(id, in: known) : ""
+        return Diagnostic(
+            id: "manifest.danglingReference",
+            message: "\(schema.records[kind].name) '\(owner)', field '\(schema.records[kind].fields[field].name)': no \(schema.records[target].name) with id '\(id)'\(suggestion)",
+            location: location)
+    }
+
+    /// A field's value with every id it names replaced by that manifest's row in `inventory`
+    /// (an unknown id becomes absent). The streamed check resolves each placement line with it.
+    static func resolve(_ value: Value, as type: PlacetType, in inventory: Inventory) -> Value {
         switch type {
-        case .optional(let inner): return value == .absent ? .absent : resolve(value, as: inner)
+        case .optional(let inner): return value == .absent ? .absent : resolve(value, as: inner, in: inventory)
         case .record(let target):
             guard case .string(let id) = value, let row = inventory.tables[target].indexByID[id] else { return .absent }
             return .record(row)
-        case .set(let element): return Value.makeSet(value.elements.map { resolve($0, as: element) })
-        case .list(let element): return .collection(value.elements.map { resolve($0, as: element) })
+        case .set(let element): return Value.makeSet(value.elements.map { resolve($0, as: element, in: inventory) })
+        case .list(let element): return .collection(value.elements.map { resolve($0, as: element, in: inventory) })
         default: return value
         }
     }

@@ -8,16 +8,22 @@ import PlacetLanguage
 struct ValueReader {
     let schema: Schema
     let file: ManifestFileContext
-    let context: String
+    /// "Dataset 'ds-1'" and the field's name: put together only for a message, since almost
+    /// every value reads without one.
+    let record: String
+    let field: String
     private(set) var diagnostics: [Diagnostic] = []
     /// References by id found in the value, resolved once every manifest is read.
     private(set) var references: [(kind: Int, id: String, location: SourceLocation)] = []
 
-    init(schema: Schema, file: ManifestFileContext, context: String) {
+    init(schema: Schema, file: ManifestFileContext, record: String, field: String) {
         self.schema = schema
         self.file = file
-        self.context = context
+        self.record = record
+        self.field = field
     }
+
+    private var context: String { "\(record), field '\(field)'" }
 
     private mutating func fail(_ id: String, _ message: String, _ node: DocumentNode) -> Value? {
         diagnostics.append(Diagnostic(id: id, message: "\(context): \(message)", location: file.diagnosticLocation(node.position)))

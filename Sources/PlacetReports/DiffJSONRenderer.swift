@@ -55,9 +55,7 @@ public struct DiffJSONRenderer: Sendable {
         json.key("errors")
         json.diagnostics(report.errors)
         json.endObject()
-        var bytes = json.output
-        bytes.append(0x0A)
-        return bytes
+        return json.finish()
     }
 
     private func write(_ outcome: PlacementOutcome, to json: inout JSONWriter) {

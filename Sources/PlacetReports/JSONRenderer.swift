@@ -10,33 +10,13 @@ public struct JSONRenderer: Sendable {
 
     public func render(_ report: Report) -> [UInt8] {
         let decisions = report.decisions
-        var json = JSONWriter(capacity: 256 + decisions.count * 400)
+        var json = JSONWriter(capacity: 4096)
         json.beginObjectValue()
-        json.key("engine")
-        json.beginObjectValue()
-        json.key("name"); json.string("placet")
-        json.key("version"); json.string(report.engineVersion)
-        json.endObject()
-        json.key("policyDigest"); json.string(report.policyDigest)
-        json.key("policyPack"); json.string(report.policyPack)
-        json.key("asOf"); json.string(report.asOf.description)
-        json.key("inputs")
-        json.beginArrayValue()
-        for input in report.inputs {
-            json.beginObjectValue()
-            json.key("file"); json.string(input.path)
-            json.key("digest"); json.string(input.digest)
-            json.endObject()
-        }
-        json.endArray()
-        let summary = report.summary
+        json.provenance(engineVersion: report.engineVersion, policyDigest: report.policyDigest, policyPack: report.policyPack,
+                        asOf: report.asOf, inputs: report.inputs)
         json.key("summary")
         json.beginObjectValue()
-        json.key("placements"); json.number(summary.placements)
-        json.key("approved"); json.number(summary.approved)
-        json.key("blocked"); json.number(summary.blocked)
-        json.key("warnings"); json.number(summary.warnings)
-        json.key("waived"); json.number(summary.waived)
+        json.counts(report.summary)
         json.endObject()
         json.key("decisions")
         json.beginArrayValue()
@@ -46,30 +26,22 @@ public struct JSONRenderer: Sendable {
         let parts = Mutex<[[UInt8]]>(Array(repeating: [], count: chunkCount))
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
             let range = (chunk * chunkSize)..<min(decisions.count, (chunk + 1) * chunkSize)
-            var writer = JSONWriter(itemsAtDepth: 2, capacity: range.count * 700)
+            var writer = JSONWriter(itemsAtDepth: 2, capacity: range.count * 1_500)
             for decision in decisions[range] { write(decision, to: &writer) }
             parts.withLock { $0[chunk] = writer.output }
         }
         json.appendItems(parts.withLock { $0 })
         json.endArray()
         json.key("notices")
-        json.beginArrayValue()
-        for notice in report.notices {
-            json.beginObjectValue()
-            json.key("waiver"); json.string(notice.waiver)
-            json.key("message"); json.string(notice.message)
-            json.endObject()
-        }
-        json.endArray()
+        json.notices(report.notices)
         json.key("errors")
         json.diagnostics(report.errors)
         json.endObject()
-        var bytes = json.output
-        bytes.append(0x0A)
-        return bytes
+        return json.finish()
     }
 
-    private func write(_ decision: Decision, to json: inout JSONWriter) {
+    /// One decision object, as `decisions` lists it here and `check --stream` writes it on a line of its own.
+    func write(_ decision: Decision, to json: inout JSONWriter) {
         json.beginObjectValue()
         json.key("placement"); json.string(decision.placement)
         json.key("decision"); json.string(decision.outcome.rawValue)

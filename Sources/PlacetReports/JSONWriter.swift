@@ -1,12 +1,16 @@
 // A small JSON writer with a fixed key order and fixed escaping, so the same report is the
 // same bytes on every run.
 
+import PlacetEngine
 import PlacetLanguage
 
 struct JSONWriter {
     private(set) var output: [UInt8] = []
     private var indent = 0
-    private var needsComma: [Bool] = [false]
+    /// Per open container, whether an item was written (so the next needs a comma): bit `level`.
+    /// Placet's outputs nest a handful of levels, far below the 64 this holds.
+    private var commaBits: UInt64 = 0
+    private var level = 0
     private let pretty: Bool
 
     init(pretty: Bool = true, capacity: Int = 4096) {
@@ -23,11 +27,24 @@ struct JSONWriter {
 
     /// Appends items written by `init(itemsAtDepth:)` writers, in order, into the open array.
     mutating func appendItems(_ parts: [[UInt8]]) {
+        output.reserveCapacity(output.count + parts.reduce(parts.count) { $0 + $1.count } + 4096)
         for part in parts where !part.isEmpty {
-            if needsComma[needsComma.count - 1] { output.append(UInt8(ascii: ",")) }
+            if needsComma { output.append(UInt8(ascii: ",")) }
             output.append(contentsOf: part)
-            needsComma[needsComma.count - 1] = true
+            needsComma = true
         }
+    }
+
+    /// The document with its final newline, taken out of the writer so it is not copied.
+    mutating func finish() -> [UInt8] {
+        output.append(0x0A)
+        defer { output = [] }
+        return output
+    }
+
+    private var needsComma: Bool {
+        get { commaBits >> UInt64(level) & 1 == 1 }
+        set { commaBits = newValue ? commaBits | 1 << UInt64(level) : commaBits & ~(1 << UInt64(level)) }
     }
 
     /// Containers nested deeper than this are written on one line: a finding is one line.
@@ -41,13 +58,13 @@ struct JSONWriter {
             return
         }
         output.append(0x0A)
-        for _ in 0..<indent { output.append(0x20); output.append(0x20) }
+        output.append(contentsOf: repeatElement(0x20, count: 2 * indent))
     }
 
     private mutating func separate() {
-        justWroteComma = needsComma[needsComma.count - 1]
+        justWroteComma = needsComma
         if justWroteComma { output.append(UInt8(ascii: ",")) }
-        needsComma[needsComma.count - 1] = true
+        needsComma = true
     }
 
     mutating func beginObject() { open(UInt8(ascii: "{")) }
@@ -58,11 +75,13 @@ struct JSONWriter {
     private mutating func open(_ byte: UInt8) {
         output.append(byte)
         indent += 1
-        needsComma.append(false)
+        level += 1
+        needsComma = false
     }
 
     private mutating func close(_ byte: UInt8) {
-        let hadItems = needsComma.removeLast()
+        let hadItems = needsComma
+        level -= 1
         let contentDepth = indent
         indent -= 1
         justWroteComma = false
@@ -161,6 +180,48 @@ extension JSONWriter {
             }
             key("id"); string(diagnostic.id)
             key("message"); string(diagnostic.message)
+            endObject()
+        }
+        endArray()
+    }
+
+    /// What decided and on what: `engine`, `policyDigest`, `policyPack`, `asOf` and `inputs` members.
+    mutating func provenance(engineVersion: String, policyDigest: String, policyPack: String, asOf: CivilDate, inputs: [InputFile]) {
+        key("engine")
+        beginObjectValue()
+        key("name"); string("placet")
+        key("version"); string(engineVersion)
+        endObject()
+        key("policyDigest"); string(policyDigest)
+        key("policyPack"); string(policyPack)
+        key("asOf"); string(asOf.description)
+        key("inputs")
+        beginArrayValue()
+        for input in inputs {
+            beginObjectValue()
+            key("file"); string(input.path)
+            key("digest"); string(input.digest)
+            endObject()
+        }
+        endArray()
+    }
+
+    /// The members of a `summary` object (inside it).
+    mutating func counts(_ summary: Summary) {
+        key("placements"); number(summary.placements)
+        key("approved"); number(summary.approved)
+        key("blocked"); number(summary.blocked)
+        key("warnings"); number(summary.warnings)
+        key("waived"); number(summary.waived)
+    }
+
+    /// Waiver notices: `[{"waiver", "message"}]`.
+    mutating func notices(_ notices: [Notice]) {
+        beginArrayValue()
+        for notice in notices {
+            beginObjectValue()
+            key("waiver"); string(notice.waiver)
+            key("message"); string(notice.message)
             endObject()
         }
         endArray()

@@ -100,9 +100,7 @@ public struct SARIFRenderer: Sendable {
         json.endObject()
         json.endArray()
         json.endObject()
-        var bytes = json.output
-        bytes.append(0x0A)
-        return bytes
+        return json.finish()
     }
 
     private func writeLocations(_ locations: [SourceLocation], to json: inout JSONWriter) {

@@ -30,13 +30,14 @@ struct CheckCommand: ParsableCommand {
         abstract: "Evaluate every placement in the manifests against the policies.",
         discussion: """
             PATH may be a file or a directory (read recursively: .yaml, .yml, .json, .jsonl, .xml). \
+            With --stream, PATHs hold the reference manifests and placements arrive as JSON Lines. \
             Exit 0 when every placement is approved, 1 when at least one is blocked, 2 on any policy, manifest or usage error.
             """)
 
     @OptionGroup var policyOptions: PolicyOptions
 
-    @Option(name: .long, help: "Output format.")
-    var format: OutputFormat = .text
+    @Option(name: .long, help: "Output format (default: text; with --stream, JSON Lines).")
+    var format: OutputFormat?
 
     @Option(name: .long, help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
     var output: String?
@@ -49,15 +50,31 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .customLong("allow-empty"), help: "Succeed when the inputs hold no Placement (by default that is an error: nothing was checked).")
     var allowEmpty = false
 
+    @Flag(name: .long, help: "Decide placements as they arrive: reference manifests from the PATHs, placements as JSON Lines from --placements; one JSON line per placement, in input order, then the summary.")
+    var stream = false
+
+    @Option(name: .long, help: ArgumentHelp("With --stream: the placements, one JSON object per line; '-' (the default) reads standard input.", valueName: "file"))
+    var placements: String?
+
     @Argument(help: ArgumentHelp("Manifest files or directories; '-' reads standard input.", valueName: "path"))
     var paths: [String]
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("give at least one manifest file or directory ('-' for standard input)") }
         try Terminal.checkOutputPath(output)
+        if stream {
+            try StreamCheck.validate(format: format, log: log, placements: placements, paths: paths)
+        } else if placements != nil {
+            throw ValidationError("--placements needs --stream (without it, give placements among the PATHs)")
+        }
     }
 
     func run() throws {
+        if stream {
+            throw ExitCode(try StreamCheck.run(policyOptions: policyOptions, inputOptions: inputOptions, paths: paths,
+                                               placements: placements, output: output, allowEmpty: allowEmpty))
+        }
+        let format = self.format ?? .text
         let asOf = try policyOptions.evaluationDate()
         let report = CheckWorkflow.run(pack: try policyOptions.pack(), paths: paths, asOf: asOf,
                                        standardInput: inputOptions.standardInput, allowEmpty: allowEmpty)

@@ -15,7 +15,7 @@ struct Placet: ParsableCommand {
             (nothing is approved while an error stands).
             """,
         version: PlacetVersion.current,
-        subcommands: [CheckCommand.self, WhereCommand.self, ExportCommand.self, ImportCommand.self, ExplainCommand.self, TestCommand.self, VerifyLogCommand.self, SchemaCommand.self, BenchCommand.self, LintCommand.self, DiffCommand.self, FmtCommand.self, RulesCommand.self, ServeCommand.self])
+        subcommands: [CheckCommand.self, WhereCommand.self, ExportCommand.self, ImportCommand.self, ExplainCommand.self, TestCommand.self, VerifyLogCommand.self, SchemaCommand.self, BenchCommand.self, LintCommand.self, DiffCommand.self, FmtCommand.self, RulesCommand.self, LSPCommand.self, ServeCommand.self])
 
     /// Usage errors exit 2, like every other error that stops a check (argument-parser's default is 64).
     static func main() {

@@ -285,3 +285,24 @@ import Testing
         #expect(result.inventory.files.count == 8)
     }
 }
+
+@Suite struct JSONDuplicateKeyTests {
+    /// Small objects compare keys one by one and large ones hash them: both must see a repeat.
+    @Test(arguments: [2, 15, 16, 17, 40])
+    func aRepeatedKeyIsAnErrorAtAnySize(keys: Int) {
+        let members = (0..<keys).map { "\"k\($0)\": \($0)" } + ["\"k\(keys - 1)\": 0"]
+        let bytes = Array(("{" + members.joined(separator: ", ") + "}").utf8)
+        let result: ReadError? = bytes.withUnsafeBufferPointer { buffer in
+            do throws(ReadError) {
+                _ = try JSONReader.read(buffer, range: 0..<buffer.count)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        #expect(result?.message == "duplicate key 'k\(keys - 1)'")
+        let distinct = Array(("{" + (0..<keys).map { "\"k\($0)\": \($0)" }.joined(separator: ", ") + "}").utf8)
+        let parsed = distinct.withUnsafeBufferPointer { buffer in try? JSONReader.read(buffer, range: 0..<buffer.count) }
+        #expect(parsed != nil)
+    }
+}

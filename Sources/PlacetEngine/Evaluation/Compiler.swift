@@ -28,6 +28,7 @@ struct Compiler: Sendable {
         switch expression {
         case .literal, .constant, .today: true
         case .local, .field, .call, .quantifier, .traced: false
+        case .observable(let inner, _): isConstant(inner)
         case .member(let operand, _, _), .not(let operand), .negate(let operand), .isEmpty(let operand, _),
              .isPresent(let operand, _), .toSet(let operand), .count(let operand):
             isConstant(operand)
@@ -162,6 +163,8 @@ struct Compiler: Sendable {
         case .count(let operand):
             let operand = compile(operand)
             return { m in operand(&m).count }
+        case .observable(let inner, _):
+            return compile(inner)
         case .traced(let inner, let leaf):
             let inner = compile(inner)
             guard observed else { return inner }

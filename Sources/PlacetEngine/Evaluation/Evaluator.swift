@@ -21,6 +21,8 @@ public struct Evaluator: Sendable {
     let rules: [CompiledRule]
     /// Per definition: whether its results are kept for the whole run, by record rows.
     let memoizedByRecord: [Bool]
+    /// Per record kind and field: its `required when` condition, compiled.
+    private let requiredWhenConditions: [[CompiledExpression?]]
 
     public init(program: CheckedProgram, today: CivilDate, observed: Bool = false) {
         self.program = program
@@ -48,6 +50,14 @@ public struct Evaluator: Sendable {
         let compiler = Compiler(program: program, today: today, constants: values, observed: observed)
         self.functions = Self.compileFunctions(compiler)
         rules = program.rules.map { CompiledRule(rule: $0, compiler: compiler) }
+        requiredWhenConditions = program.schema.records.map { record in
+            record.fields.map { field in field.requiredWhen.map { CompiledExpression(code: compiler.compile($0)) } }
+        }
+    }
+
+    /// The compiled `required when` condition of a record kind's field, if it has one.
+    public func requiredWhen(kind: Int, field: Int) -> CompiledExpression? {
+        requiredWhenConditions[kind][field]
     }
 
     private static func compileFunctions(_ compiler: Compiler) -> [Code] {
@@ -60,7 +70,9 @@ public struct Evaluator: Sendable {
     }
 
     func makeMachine(inventory: Inventory?) -> Machine {
-        Machine(functions: functions, memoizedByRecord: memoizedByRecord, program: program, inventory: inventory)
+        var machine = Machine(functions: functions, memoizedByRecord: memoizedByRecord, program: program, inventory: inventory, rules: rules)
+        machine.constants = constants
+        return machine
     }
 
     /// The value of a constant expression (a field default), as a set when its type is one.
@@ -114,7 +126,8 @@ extension CompiledRule {
         case .literal, .constant, .today: return false
         case .local(let index): return index == slot
         case .field(let operand, _, _), .member(let operand, _, _), .not(let operand), .negate(let operand), .isEmpty(let operand, _),
-             .isPresent(let operand, _), .toSet(let operand), .count(let operand), .traced(let operand, _):
+             .isPresent(let operand, _), .toSet(let operand), .count(let operand), .traced(let operand, _),
+             .observable(let operand, _):
             return r(operand)
         case .call(_, let items), .structure(let items), .collection(let items, _): return items.contains(where: r)
         case .map(let pairs): return pairs.contains { r($0.key) || r($0.value) }

@@ -14,6 +14,8 @@ struct Machine {
     /// The constants' values while constants are being computed (the final code has them built in).
     var constants: [Value] = []
     let rows: [[[Value]]]
+    /// The rules compiled by this machine's evaluator.
+    let rules: [CompiledRule]
     let formatter: ValueFormatter
     private let functions: [Code]
     private let frameSizes: [Int]
@@ -27,13 +29,18 @@ struct Machine {
     /// `restrictedTransfer(d, t)` is computed once per dataset and target however many rules
     /// and placements ask. Dense tables by row where they are small, a dictionary otherwise.
     private var recordMemo: [[Value?]]
+    /// The same for definitions that return a bool, a byte per entry (0 unknown, 1 false,
+    /// 2 true): a dataset-by-target table then fits in cache.
+    private var boolMemo: [[UInt8]]
+    private let returnsBool: [Bool]
     private var recordMemoShape: [(first: Int, second: Int)?]
     private var sparseMemo: [Int: Value] = [:]
     /// Per rule, finding messages by `for each` item, for messages that depend on nothing else.
     var messages: [[Value: Value]]
 
-    init(functions: [Code], memoizedByRecord: [Bool], program: CheckedProgram, inventory: Inventory?) {
+    init(functions: [Code], memoizedByRecord: [Bool], program: CheckedProgram, inventory: Inventory?, rules: [CompiledRule] = []) {
         self.functions = functions
+        self.rules = rules
         self.memoizedByRecord = memoizedByRecord
         frameSizes = program.functions.map(\.frameSize)
         rows = inventory?.tables.map(\.rows) ?? []
@@ -48,11 +55,17 @@ struct Machine {
             }
             let first = sizes[0]
             let second = sizes.count > 1 ? sizes[1] : 1
-            guard first > 0, second > 0, first.multipliedReportingOverflow(by: second).partialValue <= 1 << 20 else { return nil }
+            // Byte tables for bools may be large; tables of values stay small, or a short run
+            // (a single `where`) pays more to make the table than it saves.
+            let limit = function.returnType == .bool ? 1 << 18 : 1 << 14
+            let (size, overflow) = first.multipliedReportingOverflow(by: second)
+            guard first > 0, second > 0, !overflow, size <= limit else { return nil }
             return (first, second)
         }
         // Tables are made on a definition's first call: most machines call few of them.
         recordMemo = Array(repeating: [], count: recordMemoShape.count)
+        boolMemo = Array(repeating: [], count: recordMemoShape.count)
+        returnsBool = program.functions.map { $0.returnType == .bool }
         messages = Array(repeating: [:], count: program.rules.count)
         stack.reserveCapacity(64)
     }
@@ -73,8 +86,19 @@ struct Machine {
             stack.append(value)
         }
         if memoizedByRecord[function] {
-            if let slot = denseMemoSlot(function: function, frame: frame) {
-                if recordMemo[function].isEmpty, let shape = recordMemoShape[function] {
+            if let slot = denseMemoSlot(function: function, frame: frame), let shape = recordMemoShape[function] {
+                if returnsBool[function] {
+                    if boolMemo[function].isEmpty { boolMemo[function] = Array(repeating: 0, count: shape.first * shape.second) }
+                    let known = boolMemo[function][slot]
+                    if known != 0 {
+                        stack.removeLast(stack.count - frame)
+                        return .bool(known == 2)
+                    }
+                    let result = run(function, frame: frame)
+                    boolMemo[function][slot] = result.boolValue ? 2 : 1
+                    return result
+                }
+                if recordMemo[function].isEmpty {
                     recordMemo[function] = Array(repeating: nil, count: shape.first * shape.second)
                 }
                 if let known = recordMemo[function][slot] {

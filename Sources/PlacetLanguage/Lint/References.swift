@@ -46,7 +46,8 @@ struct References {
             functions.insert(function)
             arguments.forEach { visit($0) }
         case .field(let operand, _, _), .member(let operand, _, _), .not(let operand), .negate(let operand), .isEmpty(let operand, _),
-             .isPresent(let operand, _), .toSet(let operand), .count(let operand), .traced(let operand, _):
+             .isPresent(let operand, _), .toSet(let operand), .count(let operand), .traced(let operand, _),
+             .observable(let operand, _):
             visit(operand)
         case .collection(let items, _), .structure(let items): items.forEach { visit($0) }
         case .map(let pairs):

@@ -72,6 +72,17 @@ public indirect enum BoundExpression: Sendable {
     /// A leaf of a condition's and/or/not structure: evaluates to the inner expression's value;
     /// an observed evaluation also reports it (explain, coverage).
     case traced(BoundExpression, ConditionLeaf)
+    /// A field read, lookup or call as written in the source, with its text and type: what an
+    /// explanation shows beside a leaf. Evaluates to the inner expression's value.
+    case observable(BoundExpression, SourceNode)
+}
+
+/// How a sub-expression was written: its source text, its type, and whether it was an index
+/// (`m[k]`, whose key an explanation also shows).
+public struct SourceNode: Sendable {
+    public let text: String
+    public let type: PlacetType
+    public let isIndex: Bool
 }
 
 public enum BoundStringPart: Sendable {

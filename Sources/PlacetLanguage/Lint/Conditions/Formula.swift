@@ -111,7 +111,7 @@ struct FormulaBuilder {
         }
 
         switch expression {
-        case .traced(let inner, _):
+        case .traced(let inner, _), .observable(let inner, _):
             nodes -= 1
             return try build(inner, syntax: syntax, environment: environment, origin: origin, positive: positive, inlined: inlined)
 

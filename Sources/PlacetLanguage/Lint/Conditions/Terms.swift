@@ -74,6 +74,7 @@ struct Terms: Sendable {
             }.joined() + "\""
         case .toSet(let operand): return "set(\(k(operand)))"
         case .traced(let inner, _): return k(inner)
+        case .observable(let inner, _): return k(inner)
         case .count(let operand): return "count(\(k(operand)))"
         }
     }
@@ -125,7 +126,7 @@ struct Terms: Sendable {
             let thenType = type(thenBranch, environment)
             return thenType == type(elseBranch, environment) ? thenType : nil
         case .collection, .map, .lookup, .setOperation, .toSet: return nil
-        case .traced(let inner, _): return type(inner, environment)
+        case .traced(let inner, _), .observable(let inner, _): return type(inner, environment)
         }
     }
 
@@ -157,7 +158,7 @@ struct Terms: Sendable {
             return true
         case .field(let base, _, _): return isPath(base, environment)
         case .count: return true
-        case .traced(let inner, _): return isPath(inner, environment)
+        case .traced(let inner, _), .observable(let inner, _): return isPath(inner, environment)
         default: return false
         }
     }
@@ -242,7 +243,7 @@ struct Terms: Sendable {
                 values.append(value)
             }
             return .structure(values)
-        case .traced(let inner, _):
+        case .traced(let inner, _), .observable(let inner, _):
             return f(inner)
         case .today, .field, .call, .quantifier, .interpolation:
             return nil

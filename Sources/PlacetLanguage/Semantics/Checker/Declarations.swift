@@ -145,7 +145,7 @@ extension TypeChecker {
         currentFunction = index
         let body = checkExpression(declaration.body, expected: definition.returnType, scope: scope)
         currentFunction = nil
-        functions[index].body = traceLeaves(body, declaration.body)
+        functions[index].body = traceLeaves(body, declaration.body, type: definition.returnType)
         functions[index].frameSize = maxSlot
     }
 

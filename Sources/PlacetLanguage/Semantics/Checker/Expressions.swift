@@ -40,9 +40,15 @@ extension TypeChecker {
     }
 
     mutating func infer(_ expression: Expression, expected: PlacetType?, scope: Scope) -> (BoundExpression, PlacetType) {
-        let result = inferUnrecorded(expression, expected: expected, scope: scope)
-        boundBySpan[expression.span] = result
-        return result
+        let (bound, type) = inferUnrecorded(expression, expected: expected, scope: scope)
+        switch expression.kind {
+        case .member, .call, .index:
+            // Marked with their source text for explanations; evaluation sees straight through.
+            let isIndex: Bool = if case .index = expression.kind { true } else { false }
+            return (.observable(bound, SourceNode(text: text(expression.span), type: type, isIndex: isIndex)), type)
+        default:
+            return (bound, type)
+        }
     }
 
     /// One function per expression kind.

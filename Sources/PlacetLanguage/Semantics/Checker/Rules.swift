@@ -52,28 +52,29 @@ extension TypeChecker {
     // MARK: Condition leaves
 
     /// Marks the leaves of a checked condition's and/or/not structure in the bound expression
-    /// itself, walking the syntax beside it: the and/or/not nodes of both have the same shape.
-    mutating func traceLeaves(_ bound: BoundExpression, _ expression: Expression) -> BoundExpression {
+    /// itself, walking the syntax beside it (for each leaf's source text): the and/or/not nodes
+    /// of both have the same shape. `type` is the whole condition's (a definition's body may
+    /// be one leaf of any type).
+    mutating func traceLeaves(_ bound: BoundExpression, _ expression: Expression, type: PlacetType = .bool) -> BoundExpression {
         var counter = 0
-        return traceLeaves(bound, expression, counter: &counter)
+        return traceLeaves(bound, expression, type: type, counter: &counter)
     }
 
-    private mutating func traceLeaves(_ bound: BoundExpression, _ expression: Expression, counter: inout Int) -> BoundExpression {
+    private mutating func traceLeaves(_ bound: BoundExpression, _ expression: Expression, type: PlacetType, counter: inout Int) -> BoundExpression {
         switch (expression.kind, bound) {
         case (.binary(.and, let lhs, let rhs), .and(let left, let right)):
-            let tracedLeft = traceLeaves(left, lhs, counter: &counter)
-            return .and(tracedLeft, traceLeaves(right, rhs, counter: &counter))
+            let tracedLeft = traceLeaves(left, lhs, type: .bool, counter: &counter)
+            return .and(tracedLeft, traceLeaves(right, rhs, type: .bool, counter: &counter))
         case (.binary(.or, let lhs, let rhs), .or(let left, let right)):
-            let tracedLeft = traceLeaves(left, lhs, counter: &counter)
-            return .or(tracedLeft, traceLeaves(right, rhs, counter: &counter))
+            let tracedLeft = traceLeaves(left, lhs, type: .bool, counter: &counter)
+            return .or(tracedLeft, traceLeaves(right, rhs, type: .bool, counter: &counter))
         case (.unary(.not, let operand), .not(let inner)):
-            return .not(traceLeaves(inner, operand, counter: &counter))
+            return .not(traceLeaves(inner, operand, type: .bool, counter: &counter))
         default:
             var observables: [Observable] = []
-            collectObservables(expression, into: &observables, top: true)
+            Self.collectObservables(bound, into: &observables, top: true)
             var call: (Int, [BoundExpression])?
-            if case .call(let function, let arguments) = bound { call = (function, arguments) }
-            let type = boundBySpan[expression.span]?.1 ?? .error
+            if case .call(let function, let arguments) = bound.unmarked { call = (function, arguments) }
             let leaf = ConditionLeaf(id: leafCount, index: counter, text: text(expression.span), type: type,
                                      observables: observables, call: call)
             leafCount += 1
@@ -82,34 +83,47 @@ extension TypeChecker {
         }
     }
 
-    /// The outermost field reads, lookups and calls in a leaf (not inside quantifiers, whose
-    /// variables have no value outside them).
-    func collectObservables(_ expression: Expression, into observables: inout [Observable], top: Bool) {
-        func add(_ node: Expression) {
-            guard let (bound, type) = boundBySpan[node.span] else { return }
-            if case .literal = bound { return }
-            observables.append(Observable(text: text(node.span), bound: bound, type: type))
+    /// The outermost field reads, lookups and calls in a leaf, as written, and the keys of its
+    /// lookups; not inside quantifier bodies, whose variables have no value outside them, nor
+    /// inside literals of maps, records and strings.
+    static func collectObservables(_ bound: BoundExpression, into observables: inout [Observable], top: Bool) {
+        func collect(_ parts: BoundExpression...) {
+            for part in parts { collectObservables(part, into: &observables, top: false) }
         }
-        switch expression.kind {
-        case .member, .call:
-            if !top { add(expression) }
-        case .index(_, let key):
-            if !top { add(expression) }
-            collectObservables(key, into: &observables, top: false)
-        case .binary(_, let lhs, let rhs):
-            collectObservables(lhs, into: &observables, top: false)
-            collectObservables(rhs, into: &observables, top: false)
-        case .unary(_, let operand), .test(let operand, _), .caseGroup(let operand):
-            collectObservables(operand, into: &observables, top: false)
-        case .conditional(let c, let t, let e):
-            for part in [c, t, e] { collectObservables(part, into: &observables, top: false) }
-        case .collection(let items):
-            for item in items { collectObservables(item, into: &observables, top: false) }
+        switch bound {
+        case .observable(let inner, let node):
+            if !top, !inner.unmarked.isLiteral {
+                observables.append(Observable(text: node.text, bound: inner, type: node.type))
+            }
+            if node.isIndex, case .lookup(_, let key) = inner.unmarked { collect(key) }
+        case .traced(let inner, _), .not(let inner), .negate(let inner), .isEmpty(let inner, _), .isPresent(let inner, _),
+             .toSet(let inner), .count(let inner):
+            collect(inner)
+        case .and(let a, let b), .or(let a, let b), .equal(let a, let b, _), .compare(_, let a, let b), .contains(let a, let b, _),
+             .containsKey(let a, let b, _), .arithmetic(_, let a, let b), .setOperation(_, let a, let b):
+            collect(a, b)
+        case .conditional(let a, let b, let c):
+            collect(a, b, c)
+        case .collection(let items, _):
+            for item in items { collect(item) }
         case .quantifier(_, _, let collection, _):
-            // The body's variable has no value outside it; what it ranges over does.
-            if case .member = collection.kind { add(collection) } else { collectObservables(collection, into: &observables, top: false) }
-        default:
+            collect(collection)
+        case .literal, .local, .constant, .today, .field, .member, .structure, .call, .map, .lookup, .interpolation:
             break
         }
+    }
+}
+
+extension BoundExpression {
+    /// The expression without its source marks.
+    public var unmarked: BoundExpression {
+        switch self {
+        case .traced(let inner, _), .observable(let inner, _): inner.unmarked
+        default: self
+        }
+    }
+
+    var isLiteral: Bool {
+        if case .literal = self { true } else { false }
     }
 }

@@ -38,8 +38,6 @@ public struct TypeChecker {
 
     var nextSlot = 0
     var maxSlot = 0
-    /// What each checked expression became, by span: the source of condition trees.
-    var boundBySpan: [Span: (BoundExpression, PlacetType)] = [:]
     /// Condition leaves marked so far, for their program-wide ids.
     var leafCount = 0
 

@@ -1,0 +1,151 @@
+// A document's text with the conversions LSP needs: positions (a line and a column counted in
+// UTF-16 code units, or UTF-8 bytes when the client agrees) to and from UTF-8 offsets, and the
+// 1-based line/column locations of Placet's diagnostics to LSP ranges.
+
+import Foundation
+import PlacetLanguage
+
+/// How the client counts columns (LSP 3.17 `positionEncoding`).
+public enum PositionEncoding: String, Sendable {
+    case utf16 = "utf-16", utf8 = "utf-8"
+}
+
+public struct DocumentText: Sendable {
+    public let path: String
+    public let text: String
+    public let bytes: [UInt8]
+    /// UTF-8 offset of the first byte of each line; never empty.
+    let lineStarts: [Int]
+
+    public init(path: String, text: String) {
+        self.path = path
+        self.text = text
+        let bytes = Array(text.utf8)
+        self.bytes = bytes
+        // memchr, so a multi-megabyte document costs milliseconds even in a debug build.
+        var starts = [0]
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var position = 0
+            while position < buffer.count, let found = memchr(base + position, 0x0A, buffer.count - position) {
+                let offset = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                starts.append(offset + 1)
+                position = offset + 1
+            }
+        }
+        self.lineStarts = starts
+    }
+
+    /// The text as a policy source file (for the formatter).
+    public var source: SourceFile { SourceFile(path: path, text: text) }
+
+    /// The UTF-8 offsets of a 0-based line, without its line break (or a carriage return before it).
+    func lineRange(_ line: Int) -> Range<Int> {
+        guard line >= 0, line < lineStarts.count else { return bytes.count..<bytes.count }
+        let start = lineStarts[line]
+        var end = line + 1 < lineStarts.count ? lineStarts[line + 1] - 1 : bytes.count
+        if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        return start..<end
+    }
+
+    /// The LSP position of a UTF-8 offset.
+    public func position(of offset: Int, encoding: PositionEncoding) -> JSONValue {
+        let clamped = min(max(0, offset), bytes.count)
+        var low = 0, high = lineStarts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if lineStarts[mid] <= clamped { low = mid } else { high = mid - 1 }
+        }
+        let prefix = bytes[lineStarts[low]..<clamped]
+        let character = switch encoding {
+        case .utf8: prefix.count
+        case .utf16: String(decoding: prefix, as: UTF8.self).utf16.count
+        }
+        return .object(["line": JSONValue(low), "character": JSONValue(character)])
+    }
+
+    /// The UTF-8 offset of an LSP position, clamped to the text.
+    public func offset(of position: JSONValue?, encoding: PositionEncoding) -> Int {
+        let line = position?["line"]?.int ?? 0
+        let character = max(0, position?["character"]?.int ?? 0)
+        guard line >= 0 else { return 0 }
+        guard line < lineStarts.count else { return bytes.count }
+        let range = lineRange(line)
+        switch encoding {
+        case .utf8:
+            return min(range.lowerBound + character, range.upperBound)
+        case .utf16:
+            var units = 0
+            var offset = range.lowerBound
+            for scalar in String(decoding: bytes[range], as: UTF8.self).unicodeScalars {
+                if units >= character { break }
+                units += scalar.utf16.count
+                offset += scalar.utf8.count
+            }
+            return offset
+        }
+    }
+
+    public func range(of span: Span, encoding: PositionEncoding) -> JSONValue {
+        .object(["start": position(of: span.start, encoding: encoding), "end": position(of: span.end, encoding: encoding)])
+    }
+
+    public func range(from start: Int, to end: Int, encoding: PositionEncoding) -> JSONValue {
+        .object(["start": position(of: start, encoding: encoding), "end": position(of: end, encoding: encoding)])
+    }
+
+    /// What a diagnostic's column counts: characters in policy files, Unicode scalars in manifests.
+    public enum ColumnUnit: Sendable {
+        case characters, unicodeScalars
+    }
+
+    /// The UTF-8 range a 1-based line/column location with a length covers.
+    public func span(line: Int, column: Int, length: Int, unit: ColumnUnit) -> Range<Int> {
+        let range = lineRange(max(0, line - 1))
+        guard line >= 1, line <= lineStarts.count else { return bytes.count..<bytes.count }
+        func advance(_ count: Int, from start: Int) -> Int {
+            var offset = start
+            var remaining = count
+            switch unit {
+            case .characters:
+                let tail = String(decoding: bytes[offset..<range.upperBound], as: UTF8.self)
+                for character in tail {
+                    if remaining == 0 { break }
+                    offset += character.utf8.count
+                    remaining -= 1
+                }
+            case .unicodeScalars:
+                let tail = String(decoding: bytes[offset..<range.upperBound], as: UTF8.self)
+                for scalar in tail.unicodeScalars {
+                    if remaining == 0 { break }
+                    offset += scalar.utf8.count
+                    remaining -= 1
+                }
+            }
+            return offset
+        }
+        let start = advance(max(0, column - 1), from: range.lowerBound)
+        let end = advance(max(1, length), from: start)
+        return start..<max(end, start)
+    }
+
+    /// The word (letters, digits, `_`, `.`, `-`) around an offset, for lookups in manifests.
+    public func word(at offset: Int, extraCharacters: Set<UInt8> = [UInt8(ascii: "."), UInt8(ascii: "-")]) -> Range<Int> {
+        func isWord(_ byte: UInt8) -> Bool {
+            (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte)
+                || byte == UInt8(ascii: "_") || extraCharacters.contains(byte) || byte >= 0x80
+        }
+        var start = min(max(0, offset), bytes.count)
+        var end = start
+        while start > 0, isWord(bytes[start - 1]) { start -= 1 }
+        while end < bytes.count, isWord(bytes[end]) { end += 1 }
+        return start..<end
+    }
+
+    public func text(_ range: Range<Int>) -> String {
+        String(decoding: bytes[range.clamped(to: 0..<bytes.count)], as: UTF8.self)
+    }
+
+    /// The whole document as a range, for edits that replace it.
+    public var fullRange: Range<Int> { 0..<bytes.count }
+}

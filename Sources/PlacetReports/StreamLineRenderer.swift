@@ -1,0 +1,100 @@
+// `check --stream`: JSON Lines. Each placement is one line, in input order: its decision object,
+// exactly as `--format json` lists it under `decisions` (the same writer, without the layout),
+// or an error line; the summary is the last line, `--format json`'s report without `decisions`.
+
+import Dispatch
+import PlacetEngine
+import PlacetLanguage
+import Synchronization
+
+/// What one placement line of the stream came to.
+public enum StreamEntry: Sendable {
+    case decision(Decision)
+    /// Not decided: `placement` is the line's id when it has one.
+    case error(placement: String?, errors: [Diagnostic])
+}
+
+/// The last line of a stream: what `--format json` says besides the decisions.
+public struct StreamSummary: Sendable {
+    public var engineVersion: String
+    public var policyDigest: String
+    public var policyPack: String
+    public var asOf: CivilDate
+    /// The reference manifests, then the placement stream.
+    public var inputs: [InputFile]
+    /// Over the decided placements, counted as `--format json` counts them.
+    public var summary = Summary()
+    /// Placement lines in error, which were not decided.
+    public var errorLines = 0
+    /// Waiver notices, by waiver id, for the waivers whose placements came in the stream.
+    public var notices: [Notice] = []
+    /// Errors that stopped the run or failed it as a whole (policies, reference manifests, reading the stream).
+    public var errors: [Diagnostic] = []
+
+    public init(engineVersion: String, policyDigest: String, policyPack: String, asOf: CivilDate, inputs: [InputFile]) {
+        self.engineVersion = engineVersion
+        self.policyDigest = policyDigest
+        self.policyPack = policyPack
+        self.asOf = asOf
+        self.inputs = inputs
+    }
+}
+
+public struct StreamLineRenderer: Sendable {
+    public init() {}
+
+    /// One line per entry, in order; written in chunks on every core and joined in order.
+    public func render(_ entries: [StreamEntry]) -> [UInt8] {
+        let chunkSize = 512
+        let chunkCount = (entries.count + chunkSize - 1) / chunkSize
+        let parts = Mutex<[[UInt8]]>(Array(repeating: [], count: chunkCount))
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(chunkSize * 700)
+            for entry in entries[(chunk * chunkSize)..<min(entries.count, (chunk + 1) * chunkSize)] {
+                bytes += line(entry)
+            }
+            parts.withLock { $0[chunk] = bytes }
+        }
+        return parts.withLock { $0 }.flatMap { $0 }
+    }
+
+    /// One entry's line, with its newline.
+    public func line(_ entry: StreamEntry) -> [UInt8] {
+        var json = JSONWriter(pretty: false, capacity: 1024)
+        switch entry {
+        case .decision(let decision):
+            JSONRenderer().write(decision, to: &json)
+        case .error(let placement, let errors):
+            json.beginObjectValue()
+            json.key("placement")
+            if let placement { json.string(placement) } else { json.null() }
+            json.key("decision"); json.string("error")
+            json.key("errors"); json.diagnostics(errors)
+            json.endObject()
+        }
+        var bytes = json.output
+        bytes.append(0x0A)
+        return bytes
+    }
+
+    public func render(_ summary: StreamSummary) -> [UInt8] {
+        var json = JSONWriter(pretty: false)
+        json.beginObjectValue()
+        json.key("summary")
+        json.beginObjectValue()
+        json.counts(summary.summary)
+        json.key("errors"); json.number(summary.errorLines)
+        json.endObject()
+        json.provenance(engineVersion: summary.engineVersion, policyDigest: summary.policyDigest, policyPack: summary.policyPack,
+                        asOf: summary.asOf, inputs: summary.inputs)
+        json.key("notices")
+        json.notices(summary.notices)
+        json.key("errors")
+        json.diagnostics(summary.errors)
+        json.endObject()
+        var bytes = json.output
+        bytes.append(0x0A)
+        return bytes
+    }
+}
