@@ -81,6 +81,7 @@ import Testing
                    "needs openssl to make a certificate (install it; with CI=true this test fails instead)"))
     func httpsWithACertificateMadeHere() async throws {
         let (certificate, key) = try #require(try TestCertificate.make())
+        defer { try? FileManager.default.removeItem(atPath: (certificate as NSString).deletingLastPathComponent) }
         try await RunningServer.with({ $0.tls = .init(certificate: certificate, privateKey: key) }) { server in
             let health = try await server.get("/healthz")
             #expect(health.status == 200)
