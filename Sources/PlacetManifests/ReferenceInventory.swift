@@ -94,7 +94,7 @@ public struct ReferenceInventory: Sendable {
             for row in firstNewRow[kind]..<builder.inventory.tables[kind].count {
                 for (index, field) in fields {
                     let value = builder.inventory.tables[kind].rows[row][index]
-                    builder.inventory.tables[kind].rows[row][index] = Self.resolve(value, as: field.type, in: builder.inventory)
+                    builder.inventory.tables[kind].rows[row][index] = InventoryBuilder.resolve(value, as: field.type, in: builder.inventory)
                 }
             }
         }
@@ -149,20 +149,6 @@ public struct ReferenceInventory: Sendable {
                 fields[contract.placement] = .record(row)
                 builder.inventory.tables[contract.record].append(id: id, fields: fields, origin: waivers.origins[waiverRow])
             }
-        }
-    }
-
-    /// A field's value with every id it names replaced by that manifest's row (an unknown id
-    /// becomes absent, and has been reported).
-    private static func resolve(_ value: Value, as type: PlacetType, in inventory: Inventory) -> Value {
-        switch type {
-        case .optional(let inner): return value == .absent ? .absent : resolve(value, as: inner, in: inventory)
-        case .record(let target):
-            guard case .string(let id) = value, let row = inventory.tables[target].indexByID[id] else { return .absent }
-            return .record(row)
-        case .set(let element): return Value.makeSet(value.elements.map { resolve($0, as: element, in: inventory) })
-        case .list(let element): return .collection(value.elements.map { resolve($0, as: element, in: inventory) })
-        default: return value
         }
     }
 }

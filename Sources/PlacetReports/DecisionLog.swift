@@ -60,41 +60,9 @@ public enum DecisionLog {
         return lines
     }
 
-    /// Appends the report's decisions to the log atomically and durably.
+    /// Appends the report's decisions to the log atomically and durably (see `append(_:[Report]...)`).
     public static func append(_ report: Report, to path: String, time: Date = Date()) throws(LogError) {
-        let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw LogError(message: "\(path): cannot open the log: \(String(cString: strerror(errno)))") }
-        defer { close(descriptor) }
-        guard flock(descriptor, LOCK_EX) == 0 else { throw LogError(message: "\(path): cannot lock the log") }
-        defer { flock(descriptor, LOCK_UN) }
-        // The tail is read under the lock, so a concurrent appender cannot interleave.
-        guard let contents = FileManager.default.contents(atPath: path) else { throw LogError(message: "\(path): cannot read the log") }
-        var previous = genesis
-        var sequence = 1
-        if let last = String(decoding: contents, as: UTF8.self).split(separator: "\n").last {
-            guard let record = parse(last) else { throw LogError(message: "\(path): the last record is not a log record; run placet verify-log") }
-            previous = record.hash
-            sequence = record.seq + 1
-        }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let text = records(for: report, time: formatter.string(from: time), previous: previous, sequence: sequence)
-            .map { $0 + "\n" }.joined()
-        var bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeMutableBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return 0 }
-                return write(descriptor, base + written, raw.count - written)
-            }
-            if result < 0 {
-                if errno == EINTR { continue }
-                throw LogError(message: "\(path): cannot write the log: \(String(cString: strerror(errno)))")
-            }
-            written += result
-        }
-        bytes.removeAll()
-        guard fsync(descriptor) == 0 else { throw LogError(message: "\(path): cannot sync the log to disk") }
+        try append([report], to: path, time: time)
     }
 
     struct Record {
