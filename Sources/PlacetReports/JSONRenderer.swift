@@ -41,6 +41,13 @@ public struct JSONRenderer: Sendable {
     }
 
     /// One decision object, as `decisions` lists it here and `check --stream` writes it on a line of its own.
+    /// One decision on one line, as the server's responses and the stream embed it.
+    package static func compactDecision(_ decision: Decision) -> [UInt8] {
+        var json = JSONWriter(pretty: false, capacity: 512)
+        JSONRenderer().write(decision, to: &json)
+        return json.output
+    }
+
     func write(_ decision: Decision, to json: inout JSONWriter) {
         json.beginObjectValue()
         json.key("placement"); json.string(decision.placement)

@@ -4,7 +4,7 @@
 import PlacetEngine
 import PlacetLanguage
 
-struct JSONWriter {
+package struct JSONWriter {
     private(set) var output: [UInt8] = []
     private var indent = 0
     /// Per open container, whether an item was written (so the next needs a comma): bit `level`.
@@ -115,6 +115,12 @@ struct JSONWriter {
 
     private mutating func string(_ value: String, asMember: Bool) {
         if asMember { beginValue() }
+        JSONWriter.appendQuoted(value, to: &output)
+    }
+
+    /// A JSON string literal with Placet's fixed escaping, for every writer of JSON in the
+    /// package (the server's responses too), so the same text is the same bytes everywhere.
+    package static func appendQuoted(_ value: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         var utf8 = value.utf8
         if utf8.withContiguousStorageIfAvailable({ bytes in

@@ -3,6 +3,7 @@
 // writes them, so a client parses one shape whichever endpoint answered.
 
 import PlacetEngine
+import PlacetReports
 import PlacetLanguage
 
 struct JSONOutput {
@@ -80,47 +81,14 @@ struct JSONOutput {
     }
 
     private mutating func appendQuoted(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: bytes.append(byte)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
+        JSONWriter.appendQuoted(value, to: &bytes)
     }
 }
 
 extension JSONOutput {
-    /// A decision as `check --format json` writes it: placement, decision, findings.
+    /// A decision as `check --format json` writes it (PlacetReports' own decision writer).
     mutating func decision(_ decision: Decision) {
-        object { json in
-            json.key("placement"); json.string(decision.placement)
-            json.key("decision"); json.string(decision.outcome.rawValue)
-            json.key("findings")
-            json.array { json in
-                for finding in decision.findings {
-                    json.object { json in
-                        json.key("rule"); json.string(finding.rule)
-                        json.key("effect"); json.string(finding.effect.rawValue)
-                        json.key("waived"); json.bool(finding.waived)
-                        if let waiver = finding.waiver {
-                            json.key("waiver"); json.string(waiver)
-                        }
-                        json.key("subjects"); json.strings(finding.subjects)
-                        json.key("message"); json.string(finding.message)
-                        json.key("citations"); json.strings(finding.citations)
-                    }
-                }
-            }
-        }
+        raw(JSONRenderer.compactDecision(decision))
     }
 
     /// Errors as every JSON output lists them: `{"file", "line", "column", "id", "message"}`.

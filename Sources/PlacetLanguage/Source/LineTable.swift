@@ -22,14 +22,25 @@ package struct LineTable: Sendable {
         self.lineStarts = starts
     }
 
-    /// 1-based line and column of a UTF-8 offset (clamped to the text) in `bytes`.
-    package func lineAndColumn(of offset: Int, in bytes: [UInt8], counting unit: ColumnUnit) -> (line: Int, column: Int) {
-        let clamped = min(max(0, offset), bytes.count)
+    /// Line starts found by the caller (the language server scans with memchr).
+    package init(lineStarts: [Int]) {
+        self.lineStarts = lineStarts.isEmpty ? [0] : lineStarts
+    }
+
+    /// The 0-based line holding a UTF-8 offset, by binary search.
+    package func line(containing offset: Int) -> Int {
         var low = 0, high = lineStarts.count - 1
         while low < high {
             let mid = (low + high + 1) / 2
-            if lineStarts[mid] <= clamped { low = mid } else { high = mid - 1 }
+            if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
         }
+        return low
+    }
+
+    /// 1-based line and column of a UTF-8 offset (clamped to the text) in `bytes`.
+    package func lineAndColumn(of offset: Int, in bytes: [UInt8], counting unit: ColumnUnit) -> (line: Int, column: Int) {
+        let clamped = min(max(0, offset), bytes.count)
+        let low = line(containing: clamped)
         let prefix = bytes[lineStarts[low]..<clamped]
         let column = switch unit {
         case .characters: String(decoding: prefix, as: UTF8.self).count + 1

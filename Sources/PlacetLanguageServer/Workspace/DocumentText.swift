@@ -14,8 +14,9 @@ public struct DocumentText: Sendable {
     public let path: String
     public let text: String
     public let bytes: [UInt8]
-    /// UTF-8 offset of the first byte of each line; never empty.
-    let lineStarts: [Int]
+    /// Where each line starts (the line table Placet's diagnostics use).
+    let lines: LineTable
+    var lineStarts: [Int] { lines.lineStarts }
 
     public init(path: String, text: String) {
         self.path = path
@@ -33,7 +34,7 @@ public struct DocumentText: Sendable {
                 position = offset + 1
             }
         }
-        self.lineStarts = starts
+        self.lines = LineTable(lineStarts: starts)
     }
 
     /// The text as a policy source file (for the formatter).
@@ -51,11 +52,7 @@ public struct DocumentText: Sendable {
     /// The LSP position of a UTF-8 offset.
     public func position(of offset: Int, encoding: PositionEncoding) -> JSONValue {
         let clamped = min(max(0, offset), bytes.count)
-        var low = 0, high = lineStarts.count - 1
-        while low < high {
-            let mid = (low + high + 1) / 2
-            if lineStarts[mid] <= clamped { low = mid } else { high = mid - 1 }
-        }
+        let low = lines.line(containing: clamped)
         let prefix = bytes[lineStarts[low]..<clamped]
         let character = switch encoding {
         case .utf8: prefix.count
