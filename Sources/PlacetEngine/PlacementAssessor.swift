@@ -81,14 +81,13 @@ public struct PlacementAssessor: Sendable {
             let code = machine.rules[rule.index]
             machine.enterRule(frameSize: code.frameSize, placement: placement)
 
-            var seen: [[String]] = []
+            let firstOfRule = findings.count
             func record(into findings: inout [Finding], machine: inout Machine) {
                 let subjectValue = code.subject.map { $0(&machine) } ?? .record(placement)
                 let subjectType = code.subject == nil ? PlacetType.record(placementKind) : (rule.subjectType ?? .error)
                 let subjects = subjectValue.elementsForSubject.map { machine.formatter.format($0, as: subjectType.unwrapped.elementType ?? subjectType) }
                 // A subject reached twice (directly and through lineage) is one finding.
-                guard !seen.contains(subjects) else { return }
-                seen.append(subjects)
+                guard !findings[firstOfRule...].contains(where: { $0.subjects == subjects }) else { return }
                 guard case .string(let message) = message(rule, code: code, machine: &machine) else { return }
                 var waiver: String?
                 if rule.effect == .block, !rule.unwaivable { waiver = waivers.waiver(rule: rule.index, placement: placement) }

@@ -12,9 +12,11 @@ enum JSONLinesReader {
     static func read(_ file: ManifestFileContext, converter: ManifestConverter) -> [[ConvertedManifest]] {
         let chunks = lineChunks(file.bytes, target: 1 << 20)
         let results = Mutex<[[ConvertedManifest]]>(Array(repeating: [], count: chunks.count))
+        let direct = DirectLineConverter(policy: converter.policy)
         DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
             let chunk = chunks[index]
             var converted: [ConvertedManifest] = []
+            var members: [DirectLineConverter.Member] = []
             file.bytes.withUnsafeBufferPointer { buffer in
                 var lineStart = chunk.start
                 var lineNumber = chunk.firstLine
@@ -24,7 +26,8 @@ enum JSONLinesReader {
                     while lineEnd < chunk.end, buffer[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
                     let isBlank = buffer[lineStart..<lineEnd].allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
                     if !isBlank {
-                        let manifest = convertLine(buffer, lineStart..<lineEnd, line: lineNumber, file, converter)
+                        let manifest = direct.convert(buffer, lineStart..<lineEnd, line: lineNumber, file: file, members: &members)
+                            ?? convertLine(buffer, lineStart..<lineEnd, line: lineNumber, file, converter)
                         errors += manifest.diagnostics.count
                         converted.append(manifest)
                     }
@@ -38,7 +41,7 @@ enum JSONLinesReader {
     }
 
     /// One line: a manifest object, or a failure saying why it is not one.
-    private static func convertLine(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, line: Int,
+    static func convertLine(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, line: Int,
                                     _ file: ManifestFileContext, _ converter: ManifestConverter) -> ConvertedManifest {
         do throws(ReadError) {
             let node = try JSONReader.read(buffer, range: range, line: line)

@@ -20,8 +20,13 @@ package final class ManifestFileContext: Sendable {
     }
 
     /// The location with the offending line attached, for diagnostics.
+    /// The line is a range of the file's bytes, decoded only if the diagnostic is shown: a
+    /// reference's location is kept for every reference but read only for a dangling one.
     package func diagnosticLocation(_ position: Position, length: Int = 1) -> SourceLocation {
-        SourceLocation(file: path, line: position.line, column: position.column, length: length, sourceLine: line(position.line))
+        guard let range = lines().range(ofLine: position.line, in: bytes), range.count <= 400 else {
+            return SourceLocation(file: path, line: position.line, column: position.column, length: length)
+        }
+        return SourceLocation(file: path, line: position.line, column: position.column, length: length, lineOf: bytes, range: range)
     }
 
     func position(ofOffset offset: Int) -> Position {

@@ -1,0 +1,294 @@
+// The fast path for JSON Lines: one manifest line read straight into a record of the schema,
+// without a document tree. It takes only what it can judge alone, a well-formed line with
+// known keys and values of the right types, and declines (nil) everything else, so the
+// general path (JSONReader, then ManifestConverter) reads those lines and words every error.
+// For every line it takes, the result equals the general path's (DirectLineConverterTests).
+
+import Foundation
+import PlacetEngine
+import PlacetLanguage
+
+struct DirectLineConverter: Sendable {
+    private let schema: Schema
+    /// Each kind's values before any field is read: the schema defaults, else absent.
+    private let defaults: [[Value]]
+    /// Each kind's required fields as bits (kinds with more than 64 fields are declined).
+    private let required: [UInt64]
+    /// Waivers name rules, which the general path checks against the policy.
+    private let waiverKind: Int?
+
+    init(policy: CompiledPolicy) {
+        schema = policy.schema
+        defaults = policy.defaults.map { $0.map { $0 ?? .absent } }
+        required = policy.schema.records.map { record in
+            guard record.fields.count <= 64 else { return UInt64.max }
+            var mask: UInt64 = 0
+            for (index, field) in record.fields.enumerated() where field.isRequired { mask |= 1 << UInt64(index) }
+            return mask
+        }
+        waiverKind = policy.program.contract.waiver?.record
+    }
+
+    /// Where a member's key and value lie in the line.
+    struct Member {
+        var key: Range<Int>
+        var value: Range<Int>
+    }
+
+    /// The manifest on `range` of `bytes` (line `line` of `file`), or nil when the general path must read it.
+    /// `members` is scratch space, reused from line to line.
+    func convert(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, line: Int, file: ManifestFileContext,
+                 members: inout [Member]) -> ConvertedManifest? {
+        var scanner = LineScanner(bytes: bytes, index: range.lowerBound, end: range.upperBound)
+        members.removeAll(keepingCapacity: true)
+        guard let open = scanner.object(into: &members) else { return nil }
+        var apiVersion: Range<Int>?
+        var kindValue: Range<Int>?
+        for member in members {
+            if Self.equal(bytes, member.key, Self.apiVersionKey) {
+                guard apiVersion == nil else { return nil }
+                apiVersion = member.value
+            } else if Self.equal(bytes, member.key, Self.kindKey) {
+                guard kindValue == nil else { return nil }
+                kindValue = member.value
+            }
+        }
+        guard let apiVersion, Self.equal(bytes, apiVersion, Self.apiVersionValue),
+              let kindValue, bytes[kindValue.lowerBound] == UInt8(ascii: "\""),
+              let kind = schema.recordIndex[Self.text(bytes, kindValue)],
+              kind != waiverKind, required[kind] != UInt64.max else { return nil }
+
+        let record = schema.records[kind]
+        var values = defaults[kind]
+        var given: UInt64 = 0
+        var references: [ConvertedManifest.Reference] = []
+        var idValue: Range<Int>?
+        var lineEnd = range.upperBound
+        if lineEnd > range.lowerBound, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+        let lineRange = range.lowerBound..<lineEnd
+        func position(_ offset: Int) -> Position {
+            var column = 1
+            for index in range.lowerBound..<offset where bytes[index] & 0xC0 != 0x80 { column += 1 }
+            return Position(line: line, column: column)
+        }
+        // Built as ManifestFileContext.diagnosticLocation builds it, sharing the file's bytes.
+        func referenceLocation(_ value: Range<Int>, length: Int) -> SourceLocation {
+            let column = position(value.lowerBound).column
+            guard lineRange.count <= 400 else { return SourceLocation(file: file.path, line: line, column: column, length: length) }
+            return SourceLocation(file: file.path, line: line, column: column, length: length, lineOf: file.bytes, range: lineRange)
+        }
+
+        for member in members {
+            if Self.equal(bytes, member.key, Self.apiVersionKey) || Self.equal(bytes, member.key, Self.kindKey) { continue }
+            guard let field = record.fieldIndex[Self.text(bytes, member.key)] else { return nil }
+            let bit: UInt64 = 1 << UInt64(field)
+            guard given & bit == 0 else { return nil }
+            given |= bit
+            if field == record.idField { idValue = member.value }
+            var found: [(kind: Int, text: String, range: Range<Int>)] = []
+            guard let value = read(bytes, member.value, as: record.fields[field].type, references: &found) else { return nil }
+            values[field] = value
+            for reference in found {
+                references.append(.init(field: field, target: reference.kind, id: reference.text,
+                                        location: referenceLocation(reference.range, length: reference.text.count)))
+            }
+        }
+        guard given & required[kind] == required[kind],
+              case .string(let id) = values[record.idField], !id.isEmpty, let idValue else { return nil }
+        var result = ConvertedManifest(origin: file.location(position(open)))
+        result.kind = kind
+        result.id = id
+        result.idPosition = position(idValue.lowerBound)
+        result.values = values
+        result.references = references
+        return result
+    }
+
+    /// A JSON value read as `type`, as ValueReader reads its document node; nil where ValueReader
+    /// would report an error (or the value is one the general path should judge).
+    private func read(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, as type: PlacetType,
+                      references: inout [(kind: Int, text: String, range: Range<Int>)]) -> Value? {
+        let first = bytes[range.lowerBound]
+        switch type {
+        case .optional(let inner):
+            return first == UInt8(ascii: "n") ? .absent : read(bytes, range, as: inner, references: &references)
+        case .set(let element), .list(let element):
+            guard first == UInt8(ascii: "[") else { return nil }
+            var values: [Value] = []
+            var scanner = LineScanner(bytes: bytes, index: range.lowerBound + 1, end: range.upperBound)
+            while let item = scanner.arrayElement() {
+                guard let value = read(bytes, item, as: element, references: &references) else { return nil }
+                values.append(value)
+            }
+            if case .set = type, !element.refersToRecord { return Value.makeSet(values) }
+            return .collection(values)
+        case .bool:
+            if first == UInt8(ascii: "t") { return .bool(true) }
+            if first == UInt8(ascii: "f") { return .bool(false) }
+            return nil
+        case .number:
+            guard first == UInt8(ascii: "-") || (first >= 48 && first <= 57),
+                  let number = Double(Self.text(bytes, range.lowerBound..<range.upperBound)), number.isFinite else { return nil }
+            return .number(number)
+        case .string:
+            guard first == UInt8(ascii: "\"") else { return nil }
+            return .string(Self.text(bytes, range))
+        case .date:
+            guard first == UInt8(ascii: "\""), let date = CivilDate(iso: Self.text(bytes, range)) else { return nil }
+            return .date(date)
+        case .enumeration(let index):
+            guard first == UInt8(ascii: "\""), let caseIndex = schema.enumerations[index].caseIndex[Self.text(bytes, range)] else { return nil }
+            return .enumCase(caseIndex)
+        case .record(let kind):
+            guard first == UInt8(ascii: "\"") else { return nil }
+            let text = Self.text(bytes, range)
+            guard !text.isEmpty else { return nil }
+            references.append((kind, text, range))
+            return .string(text)
+        case .map, .valueRecord, .emptyCollection, .error:
+            return nil
+        }
+    }
+
+    private static let apiVersionKey = Array("\"apiVersion\"".utf8)
+    private static let kindKey = Array("\"kind\"".utf8)
+    private static let apiVersionValue = Array("\"placet/v1\"".utf8)
+
+    private static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ expected: [UInt8]) -> Bool {
+        range.count == expected.count && expected.withUnsafeBufferPointer { memcmp($0.baseAddress!, bytes.baseAddress! + range.lowerBound, range.count) == 0 }
+    }
+
+    /// A string token's text (without its quotes; the scanner took only strings without
+    /// escapes), or a number's text.
+    private static func text(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        let inner = bytes[range.lowerBound] == UInt8(ascii: "\"") ? (range.lowerBound + 1)..<(range.upperBound - 1) : range
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[inner]), as: UTF8.self)
+    }
+}
+
+/// Finds the members of one flat JSON object on a line: keys and values are strings without
+/// escapes, numbers, `true`, `false`, `null` or arrays of those. Anything else stops it (nil).
+private struct LineScanner {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index: Int
+    let end: Int
+
+    mutating func skipSpace() {
+        while index < end, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0D { index += 1 }
+    }
+
+    /// The whole line as one object; returns where its `{` is.
+    mutating func object(into members: inout [DirectLineConverter.Member]) -> Int? {
+        skipSpace()
+        guard index < end, bytes[index] == UInt8(ascii: "{") else { return nil }
+        let open = index
+        index += 1
+        skipSpace()
+        guard index < end, bytes[index] != UInt8(ascii: "}") else { return nil }
+        while true {
+            skipSpace()
+            guard let key = string() else { return nil }
+            skipSpace()
+            guard index < end, bytes[index] == UInt8(ascii: ":") else { return nil }
+            index += 1
+            skipSpace()
+            guard let value = value(allowArray: true) else { return nil }
+            members.append(.init(key: key, value: value))
+            skipSpace()
+            guard index < end else { return nil }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            guard bytes[index] == UInt8(ascii: "}") else { return nil }
+            index += 1
+            skipSpace()
+            return index == end ? open : nil
+        }
+    }
+
+    /// The next element of an array whose `[` is behind; nil at its `]`. Only called on
+    /// arrays `value` has already scanned, so the syntax is known to be right.
+    mutating func arrayElement() -> Range<Int>? {
+        skipSpace()
+        if index < end, bytes[index] == UInt8(ascii: ",") { index += 1 }
+        skipSpace()
+        guard index < end, bytes[index] != UInt8(ascii: "]") else { return nil }
+        return value(allowArray: false)
+    }
+
+    private mutating func value(allowArray: Bool) -> Range<Int>? {
+        guard index < end else { return nil }
+        let start = index
+        switch bytes[index] {
+        case UInt8(ascii: "\""):
+            return string()
+        case UInt8(ascii: "t"): return word("true")
+        case UInt8(ascii: "f"): return word("false")
+        case UInt8(ascii: "n"): return word("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return number()
+        case UInt8(ascii: "[") where allowArray:
+            index += 1
+            skipSpace()
+            if index < end, bytes[index] == UInt8(ascii: "]") { index += 1; return start..<index }
+            while true {
+                skipSpace()
+                guard value(allowArray: false) != nil else { return nil }
+                skipSpace()
+                guard index < end else { return nil }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                guard bytes[index] == UInt8(ascii: "]") else { return nil }
+                index += 1
+                return start..<index
+            }
+        default:
+            return nil
+        }
+    }
+
+    /// A string with its quotes; nil for escapes and control characters (the general path decodes or rejects those).
+    private mutating func string() -> Range<Int>? {
+        guard index < end, bytes[index] == UInt8(ascii: "\"") else { return nil }
+        let start = index
+        index += 1
+        while index < end {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return start..<index
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
+            index += 1
+        }
+        return nil
+    }
+
+    private mutating func word(_ word: StaticString) -> Range<Int>? {
+        let start = index
+        let count = word.utf8CodeUnitCount
+        guard end - index >= count, memcmp(word.utf8Start, bytes.baseAddress! + index, count) == 0 else { return nil }
+        index += count
+        return start..<index
+    }
+
+    /// JSON's number grammar, as JSONReader reads it.
+    private mutating func number() -> Range<Int>? {
+        let start = index
+        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard digits() > 0 else { return nil }
+        if index < end, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard digits() > 0 else { return nil }
+        }
+        if index < end, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < end, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard digits() > 0 else { return nil }
+        }
+        return start..<index
+    }
+
+    private mutating func digits() -> Int {
+        let start = index
+        while index < end, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
+        return index - start
+    }
+}
