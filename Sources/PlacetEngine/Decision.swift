@@ -85,6 +85,15 @@ public struct Summary: Sendable, Equatable {
     public var waived = 0
 
     public init() {}
+
+    /// Adds another part's counts (a chunk's, a batch's).
+    public mutating func add(_ other: Summary) {
+        placements += other.placements
+        approved += other.approved
+        blocked += other.blocked
+        warnings += other.warnings
+        waived += other.waived
+    }
 }
 
 public struct Assessment: Sendable {

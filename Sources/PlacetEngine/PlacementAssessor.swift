@@ -15,7 +15,7 @@ public struct PlacementAssessor: Sendable {
 
     /// Rules in force on the evaluation date, held by reference so evaluating a placement
     /// does not copy each rule's fields.
-    private let rules: [ActiveRule]
+    let rules: [ActiveRule]
     /// Where a placement names its model, target and datasets (SPEC §2.4), for reports.
     private let modelField: (slot: Int, kind: Int)?
     private let targetField: (slot: Int, kind: Int)?
@@ -160,7 +160,7 @@ final class ActiveRule: Sendable {
 
 extension Value {
     /// A subject is one value, or each member of a collection.
-    fileprivate var elementsForSubject: [Value] {
+    var elementsForSubject: [Value] {
         if case .collection(let items) = self { return items }
         return [self]
     }

@@ -35,6 +35,12 @@ package struct JSONWriter {
         }
     }
 
+    /// The bytes written so far, taken out of the writer; it goes on where it was.
+    mutating func takeOutput() -> [UInt8] {
+        defer { output = [] }
+        return output
+    }
+
     /// The document with its final newline, taken out of the writer so it is not copied.
     mutating func finish() -> [UInt8] {
         output.append(0x0A)

@@ -13,6 +13,8 @@ public enum CheckWorkflow {
     public struct Timings: Sendable {
         public var load = 0.0
         public var assess = 0.0
+        /// `writeJSON` only: deciding again and writing, after the counting pass (`assess`).
+        public var render = 0.0
 
         public init() {}
     }
@@ -26,10 +28,80 @@ public enum CheckWorkflow {
     public static func run(pack: PolicyPack, paths: [String], asOf: CivilDate, standardInput: StandardInput? = nil,
                            allowEmpty: Bool = false, timings: inout Timings) -> Report {
         let started = Date()
+        let prepared = prepare(pack: pack, paths: paths, asOf: asOf, standardInput: standardInput, allowEmpty: allowEmpty)
+        let assessing = Date()
+        timings.load = assessing.timeIntervalSince(started)
+        let assessment = prepared.decides.map { PlacementAssessor(policy: $0, asOf: asOf).assess(prepared.inventory) }
+        timings.assess = Date().timeIntervalSince(assessing)
+        return prepared.report(asOf: asOf, assessment: assessment)
+    }
+
+    /// `check --format json` written as it is decided, the same bytes as `JSONRenderer` gives
+    /// for `run`'s report, with memory holding the inventory and a few chunks of decisions
+    /// rather than the whole report. Returns what `run`'s report would say besides its
+    /// decisions: its diagnostics, and the exit status.
+    public static func writeJSON(pack: PolicyPack, paths: [String], asOf: CivilDate, standardInput: StandardInput? = nil,
+                                 allowEmpty: Bool = false, timings: inout Timings,
+                                 write: ([UInt8]) throws -> Void) rethrows -> (diagnostics: [Diagnostic], exitStatus: Int32) {
+        let started = Date()
+        let prepared = prepare(pack: pack, paths: paths, asOf: asOf, standardInput: standardInput, allowEmpty: allowEmpty)
+        let shell = prepared.report(asOf: asOf, assessment: nil)
+        var assessing = Date()
+        timings.load = assessing.timeIntervalSince(started)
+        guard let policy = prepared.decides else {
+            try write(JSONRenderer().render(shell))
+            return (shell.diagnostics, 2)
+        }
+        var writer: JSONReportWriter?
+        var summary = Summary()
+        var notices: [Notice] = []
+        try PlacementAssessor(policy: policy, asOf: asOf).assessInOrder(
+            prepared.inventory,
+            head: { counted, waiverNotices in
+                summary = counted
+                notices = waiverNotices
+                writer = JSONReportWriter(shell, summary: counted)
+                timings.assess = Date().timeIntervalSince(assessing)
+                assessing = Date()
+                try write(writer!.take())
+            },
+            render: { JSONReportWriter.items($0) },
+            emit: { parts in
+                writer!.append(parts)
+                try write(writer!.take())
+            })
+        if writer == nil { writer = JSONReportWriter(shell, summary: summary) }
+        try write(writer!.finish(notices: notices, errors: []))
+        timings.render = Date().timeIntervalSince(assessing)
+        return (shell.diagnostics, summary.blocked > 0 ? 1 : 0)
+    }
+
+    /// The policy compiled and the manifests loaded: what every check starts from.
+    private struct Prepared {
+        let policy: CompiledPolicy?
+        let packName: String
+        let inventory: Inventory
+        let diagnostics: [Diagnostic]
+
+        /// The policy, when there is one and no error stands: fail closed.
+        var decides: CompiledPolicy? { diagnostics.contains(where: \.isError) ? nil : policy }
+
+        func report(asOf: CivilDate, assessment: Assessment?) -> Report {
+            guard let policy else {
+                return Report(engineVersion: PlacetVersion.current, policyDigest: "", policyPack: packName, asOf: asOf, inputs: [],
+                              assessment: nil, diagnostics: diagnostics)
+            }
+            return Report(engineVersion: PlacetVersion.current, policyDigest: policy.digest, policyPack: policy.packName, asOf: asOf,
+                          inputs: inventory.files, assessment: assessment, diagnostics: diagnostics,
+                          rules: policy.rules.map(RuleDescriptor.init))
+        }
+    }
+
+    private static func prepare(pack: PolicyPack, paths: [String], asOf: CivilDate, standardInput: StandardInput?,
+                                allowEmpty: Bool) -> Prepared {
         let (compiled, policyDiagnostics) = CompiledPolicy.compile(pack: pack)
         guard let policy = compiled else {
-            return Report(engineVersion: PlacetVersion.current, policyDigest: "", policyPack: pack.name, asOf: asOf, inputs: [],
-                          assessment: nil, diagnostics: policyDiagnostics)
+            return Prepared(policy: nil, packName: pack.name, inventory: Inventory(recordKinds: 0), diagnostics: policyDiagnostics)
         }
         let loaded = ManifestLoader(policy: policy).load(paths: paths, standardInput: standardInput)
         var diagnostics = policyDiagnostics + loaded.diagnostics
@@ -40,14 +112,7 @@ public enum CheckWorkflow {
                 id: "check.noPlacements",
                 message: "no Placement manifests in \(paths.joined(separator: ", ")): nothing to decide; pass --allow-empty if that is intended"))
         }
-        let assessing = Date()
-        timings.load = assessing.timeIntervalSince(started)
-        let assessment = diagnostics.contains(where: \.isError)
-            ? nil : PlacementAssessor(policy: policy, asOf: asOf).assess(loaded.inventory)
-        timings.assess = Date().timeIntervalSince(assessing)
-        return Report(engineVersion: PlacetVersion.current, policyDigest: policy.digest, policyPack: policy.packName, asOf: asOf,
-                      inputs: loaded.inventory.files, assessment: assessment, diagnostics: diagnostics,
-                      rules: policy.rules.map(RuleDescriptor.init))
+        return Prepared(policy: policy, packName: pack.name, inventory: loaded.inventory, diagnostics: diagnostics)
     }
 
     /// A report that decides nothing, for a run that could not start (an unreadable pack).

@@ -113,16 +113,6 @@ public enum StreamWorkflow {
     }
 }
 
-extension Summary {
-    mutating func add(_ other: Summary) {
-        placements += other.placements
-        approved += other.approved
-        blocked += other.blocked
-        warnings += other.warnings
-        waived += other.waived
-    }
-}
-
 /// Decides one batch of lines: converts them (on every core), refuses duplicate ids, assesses
 /// the valid placements together and puts every line's outcome back in input order.
 struct BatchDecider {

@@ -1,6 +1,7 @@
 // `placet bench`: a deterministic synthetic inventory (1,000 datasets, 200 models,
 // 60 targets, N placements) written as JSON Lines, then checked through the same path as
-// `check --format json`: load, assess, render. Prints the time of each phase, placements
+// `check --format json`: load; count (the summary comes first in the report); decide again
+// and write (the output is counted, not kept). Prints the time of each phase, placements
 // per second and the process's peak memory. `--stream N` measures `check --stream` instead
 // (StreamBench.swift); `--references` and `--emit` write the same inventory for a pipeline.
 
@@ -59,25 +60,23 @@ struct BenchCommand: ParsableCommand {
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("placet-bench-\(ProcessInfo.processInfo.processIdentifier)")
         defer { if keep == nil { try? FileManager.default.removeItem(at: root) } }
         print("placet bench: as of \(asOf), \(ProcessInfo.processInfo.activeProcessorCount) cores")
-        print("placements   load s  assess s  render s   total s   placements/s  output MB  peak RSS MB")
+        print("placements   load s  count s  decide+write s   total s   placements/s  output MB  peak RSS MB")
         for count in placements.sorted() {
             let directory = root.appendingPathComponent("n\(count)")
             try SyntheticInventory(placements: count).write(to: directory)
             let start = Date()
             var timings = CheckWorkflow.Timings()
-            let report = CheckWorkflow.run(pack: try policyOptions.pack(), paths: [directory.path], asOf: asOf, allowEmpty: true, timings: &timings)
-            let checked = Date()
-            let bytes = JSONRenderer().render(report)
-            let rendered = Date()
-            guard report.errors.isEmpty, let assessment = report.assessment else {
-                Terminal.printDiagnostics(report.diagnostics)
+            var bytes = 0
+            let outcome = CheckWorkflow.writeJSON(pack: try policyOptions.pack(), paths: [directory.path], asOf: asOf, allowEmpty: true,
+                                                  timings: &timings, write: { bytes += $0.count })
+            let total = Date().timeIntervalSince(start)
+            guard !outcome.diagnostics.contains(where: \.isError) else {
+                Terminal.printDiagnostics(outcome.diagnostics)
                 throw ExitCode(2)
             }
-            let total = rendered.timeIntervalSince(start)
-            let line = String(format: "%10d  %7.3f  %8.3f  %8.3f  %8.3f  %13.0f  %9.1f  %11.1f",
-                              assessment.decisions.count, timings.load, timings.assess,
-                              rendered.timeIntervalSince(checked), total, Double(count) / total,
-                              Double(bytes.count) / 1_048_576, PeakMemory.megabytes())
+            let line = String(format: "%10d  %7.3f  %7.3f  %14.3f  %8.3f  %13.0f  %9.1f  %11.1f",
+                              count, timings.load, timings.assess, timings.render, total, Double(count) / total,
+                              Double(bytes) / 1_048_576, PeakMemory.megabytes())
             print(line)
         }
         if latency { try measureLatency(root: root, asOf: asOf) }

@@ -76,6 +76,17 @@ struct CheckCommand: ParsableCommand {
         }
         let format = self.format ?? .text
         let asOf = try policyOptions.evaluationDate()
+        if format == .json, log == nil {
+            // Written as it is decided: the same bytes, without holding the whole report.
+            var sink = try OutputSink(path: output)
+            var timings = CheckWorkflow.Timings()
+            let outcome = CheckWorkflow.writeJSON(pack: try policyOptions.pack(), paths: paths, asOf: asOf,
+                                                  standardInput: inputOptions.standardInput, allowEmpty: allowEmpty,
+                                                  timings: &timings, write: { sink.write($0) })
+            Terminal.printDiagnostics(outcome.diagnostics)
+            try sink.finish()
+            throw ExitCode(outcome.exitStatus)
+        }
         let report = CheckWorkflow.run(pack: try policyOptions.pack(), paths: paths, asOf: asOf,
                                        standardInput: inputOptions.standardInput, allowEmpty: allowEmpty)
         let colored = output == nil && Terminal.isColorTerminal(fileDescriptor: STDOUT_FILENO)

@@ -29,7 +29,7 @@ enum StreamCheck {
         fixAllocatorThreshold()
         let input: StreamWorkflow.PlacementInput = (placements ?? StandardInput.path) == StandardInput.path
             ? .standardInput : .file(placements ?? StandardInput.path)
-        var sink = try LineSink(path: output)
+        var sink = try OutputSink(path: output)
         var shownErrors = 0
         let outcome = StreamWorkflow.run(
             pack: pack, paths: paths, placements: input, asOf: asOf, standardInput: inputOptions.standardInput,
@@ -46,62 +46,6 @@ enum StreamCheck {
         Terminal.printDiagnostics(outcome.diagnostics)
         try sink.finish()
         return outcome.exitStatus
-    }
-}
-
-/// Standard output, written through as each batch is decided, or `--output`: a temporary file
-/// renamed over the path at the end, so no reader sees half a stream under that name.
-private struct LineSink {
-    let path: String?
-    let temporary: String?
-    let descriptor: Int32
-    /// The first failed write; later lines are dropped and the run fails.
-    private(set) var failure: String?
-
-    init(path: String?) throws {
-        self.path = path
-        guard let path else {
-            temporary = nil
-            descriptor = STDOUT_FILENO
-            return
-        }
-        let temporary = path + ".placet-\(ProcessInfo.processInfo.processIdentifier).tmp"
-        self.temporary = temporary
-        descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else {
-            Terminal.printDiagnostics([Diagnostic(id: "output.unwritable", message: "cannot write '\(path)': \(String(cString: strerror(errno)))")])
-            throw ExitCode(2)
-        }
-    }
-
-    mutating func write(_ bytes: [UInt8]) {
-        guard failure == nil else { return }
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count, let base = raw.baseAddress {
-                let written = Foundation.write(descriptor, base + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = String(cString: strerror(errno))
-                    return
-                }
-                offset += written
-            }
-        }
-    }
-
-    func finish() throws {
-        if let temporary, let path {
-            close(descriptor)
-            guard failure == nil, rename(temporary, path) == 0 else {
-                unlink(temporary)
-                Terminal.printDiagnostics([Diagnostic(id: "output.unwritable", message: "cannot write '\(path)': \(failure ?? String(cString: strerror(errno)))")])
-                throw ExitCode(2)
-            }
-        } else if let failure {
-            Terminal.printDiagnostics([Diagnostic(id: "output.unwritable", message: "cannot write the stream: \(failure)")])
-            throw ExitCode(2)
-        }
     }
 }
 

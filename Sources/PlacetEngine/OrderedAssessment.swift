@@ -1,0 +1,144 @@
+// Deciding every placement in id order with memory bounded by a few chunks, not by the run:
+// a report states its summary before its decisions, so a first pass counts (without building
+// findings), then a second decides chunk by chunk on every core and hands each wave of
+// chunks over in order. `check --format json` writes its report this way.
+
+import Dispatch
+import Foundation
+import PlacetLanguage
+import Synchronization
+
+extension PlacementAssessor {
+    /// Decides every placement of `inventory`, in placement-id order (as `assess` orders them).
+    /// `head` gets the summary and the waiver notices before any decision; `render` turns a
+    /// chunk of decisions into a part (on any core); `emit` gets the parts in order, a wave of
+    /// a few chunks at a time.
+    public func assessInOrder<Part: Sendable>(
+        _ inventory: Inventory, chunkSize: Int = 512,
+        head: (Summary, [Notice]) throws -> Void,
+        render: @escaping @Sendable ([Decision]) -> Part,
+        emit: ([Part]) throws -> Void
+    ) rethrows {
+        let waivers = WaiverBook(policy: policy, inventory: inventory, asOf: asOf)
+        let placementKind = policy.program.placementRecord
+        let ids = inventory.tables[placementKind].ids
+        let count = ids.count
+        let workers = max(1, min((count + chunkSize - 1) / chunkSize, ProcessInfo.processInfo.activeProcessorCount))
+        let machines = WorkerMachines(count: workers)
+
+        // Pass one: the summary. Its machines stay warm for pass two.
+        let summary = Mutex(Summary())
+        let chunks = (count + chunkSize - 1) / chunkSize
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var machine = machines.take(worker) ?? Evaluator(program: policy.program, today: asOf).makeMachine(inventory: inventory)
+            var counted = Summary()
+            while true {
+                let chunk = next.add(1, ordering: .relaxed).oldValue
+                guard chunk < chunks else { break }
+                for placement in (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize) {
+                    let tally = self.tally(placement: placement, waivers: waivers, machine: &machine)
+                    counted.placements += 1
+                    if tally.blocked { counted.blocked += 1 } else { counted.approved += 1 }
+                    counted.warnings += tally.warnings
+                    counted.waived += tally.waived
+                }
+            }
+            machines.put(machine, worker)
+            summary.withLock { $0.add(counted) }
+        }
+        try head(summary.withLock { $0 }, waivers.notices)
+
+        // Pass two: decisions in id order, a wave of chunks at a time.
+        let order = (0..<count).sorted { ids[$0] < ids[$1] }
+        let wave = workers * 4
+        var waveStart = 0
+        while waveStart < chunks {
+            let waveChunks = min(wave, chunks - waveStart)
+            let parts = Mutex<[Part?]>(Array(repeating: nil, count: waveChunks))
+            let nextInWave = Atomic<Int>(0)
+            let first = waveStart
+            DispatchQueue.concurrentPerform(iterations: min(workers, waveChunks)) { worker in
+                var machine = machines.take(worker)!
+                while true {
+                    let index = nextInWave.add(1, ordering: .relaxed).oldValue
+                    guard index < waveChunks else { break }
+                    let chunk = first + index
+                    let rows = order[(chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize)]
+                    let decisions = rows.map { decide(placement: $0, inventory: inventory, waivers: waivers, machine: &machine) }
+                    let part = render(decisions)
+                    parts.withLock { $0[index] = part }
+                }
+                machines.put(machine, worker)
+            }
+            try emit(parts.withLock { $0 }.map { $0! })
+            waveStart += waveChunks
+        }
+    }
+
+    /// What a placement adds to the summary, as `decide` would find it, without building
+    /// messages or findings: whether it is blocked, and its warnings and waived findings.
+    func tally(placement: Int, waivers: WaiverBook, machine: inout Machine) -> (blocked: Bool, warnings: Int, waived: Int) {
+        let placementKind = policy.program.placementRecord
+        var blocked = false
+        var warnings = 0
+        var waived = 0
+        var subjectsOfRule: [[String]] = []
+        for rule in rules {
+            let code = machine.rules[rule.index]
+            machine.enterRule(frameSize: code.frameSize, placement: placement)
+            subjectsOfRule.removeAll(keepingCapacity: true)
+            func count(machine: inout Machine) {
+                let subjectValue = code.subject.map { $0(&machine) } ?? .record(placement)
+                let subjectType = code.subject == nil ? PlacetType.record(placementKind) : (rule.subjectType ?? .error)
+                let elementType = subjectType.unwrapped.elementType ?? subjectType
+                let subjects = subjectValue.elementsForSubject.map { machine.formatter.format($0, as: elementType) }
+                // As in `decide`: a subject reached twice is one finding.
+                guard !subjectsOfRule.contains(subjects) else { return }
+                subjectsOfRule.append(subjects)
+                switch rule.effect {
+                case .warn:
+                    warnings += 1
+                case .block:
+                    if !rule.unwaivable, waivers.waiver(rule: rule.index, placement: placement) != nil { waived += 1 } else { blocked = true }
+                }
+            }
+            if let collection = code.forEach {
+                for item in collection(&machine).elements {
+                    machine.stack[1] = item
+                    if code.condition.map({ $0(&machine).boolValue }) ?? true { count(machine: &machine) }
+                }
+            } else if code.condition.map({ $0(&machine).boolValue }) ?? true {
+                count(machine: &machine)
+            }
+        }
+        return (blocked, warnings, waived)
+    }
+}
+
+/// Each worker's machine, kept across both passes and every wave so its memos stay warm.
+/// Iteration `i` of a `concurrentPerform` is the only one to touch slot `i` while it runs,
+/// and the waves run one after another, so no slot is ever used by two threads at once.
+private final class WorkerMachines: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<Machine?>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        _ = slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func take(_ worker: Int) -> Machine? {
+        let machine = slots[worker]
+        slots[worker] = nil
+        return machine
+    }
+
+    func put(_ machine: Machine, _ worker: Int) {
+        slots[worker] = machine
+    }
+}

@@ -1,0 +1,88 @@
+// `check --format json` is written as it is decided (a counting pass, then decisions in
+// waves): the same summary, decisions and bytes as assessing everything and rendering it.
+
+import Foundation
+import PlacetEngine
+import PlacetLanguage
+import PlacetManifests
+import PlacetReports
+import PlacetWorkflows
+import Testing
+
+@Suite struct OrderedAssessmentTests {
+    /// The decisions and summary `assessInOrder` hands over, collected.
+    static func inOrder(_ policy: CompiledPolicy, _ inventory: Inventory, asOf: CivilDate, chunkSize: Int)
+        -> (summary: Summary, notices: [Notice], decisions: [Decision]) {
+        var summary = Summary()
+        var notices: [Notice] = []
+        var decisions: [Decision] = []
+        PlacementAssessor(policy: policy, asOf: asOf).assessInOrder(
+            inventory, chunkSize: chunkSize,
+            head: { summary = $0; notices = $1 },
+            render: { $0 },
+            emit: { parts in for part in parts { decisions += part } })
+        return (summary, notices, decisions)
+    }
+
+    static func expectSame(_ policy: CompiledPolicy, _ inventory: Inventory, asOf: String, chunkSize: Int) throws {
+        let date = try #require(CivilDate(iso: asOf))
+        let whole = PlacementAssessor(policy: policy, asOf: date).assess(inventory)
+        let ordered = inOrder(policy, inventory, asOf: date, chunkSize: chunkSize)
+        #expect(ordered.summary == whole.summary, "as of \(asOf), chunks of \(chunkSize)")
+        #expect(ordered.notices == whole.notices)
+        #expect(ordered.decisions.map(\.placement) == whole.decisions.map(\.placement))
+        #expect(ordered.decisions.map(\.outcome) == whole.decisions.map(\.outcome))
+        #expect(ordered.decisions.map(\.findings) == whole.decisions.map(\.findings))
+    }
+
+    @Test(arguments: [1, 4, 512])
+    func baselinePackOnAcme(chunkSize: Int) throws {
+        let loaded = ManifestLoader(policy: Fixtures.baseline).load(paths: [Fixtures.acmeDirectory.path])
+        #expect(!loaded.hasErrors)
+        let waivers = try #require(Fixtures.baseline.program.contract.waiver?.record)
+        #expect(loaded.inventory.tables[waivers].count > 0, "acme has waivers, so waived counts are compared")
+        for asOf in ["2026-11-29", "2028-01-01"] {
+            try Self.expectSame(Fixtures.baseline, loaded.inventory, asOf: asOf, chunkSize: chunkSize)
+        }
+    }
+
+    /// Random conditions (the property tests' generator) counted by the first pass as `decide` finds them.
+    @Test(arguments: [UInt64(21), 22, 23, 24])
+    func randomRules(seed: UInt64) throws {
+        let (policy, _) = EvaluatorPropertyTests.program(seed: seed)
+        let loaded = ManifestLoader(policy: policy).load(paths: [Fixtures.acmeDirectory.path])
+        #expect(!loaded.hasErrors)
+        try Self.expectSame(policy, loaded.inventory, asOf: "2028-01-01", chunkSize: 3)
+    }
+
+    /// Over more placements than one chunk and one wave, the bytes `check --format json`
+    /// writes equal the report rendered whole; and so with an error, where nothing is decided.
+    @Test func writtenAsDecidedEqualsRenderedWhole() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("placet-ordered-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for file in try FileManager.default.contentsOfDirectory(atPath: Fixtures.acmeDirectory.path) {
+            try FileManager.default.copyItem(at: Fixtures.acmeDirectory.appendingPathComponent(file), to: directory.appendingPathComponent(file))
+        }
+        let bulk = try String(contentsOf: Fixtures.acmeDirectory.appendingPathComponent("bulk.jsonl"), encoding: .utf8)
+        let lines = bulk.split(separator: "\n")
+        var copies: [String] = []
+        for copy in 0..<700 {
+            for line in lines { copies.append(line.replacingOccurrences(of: "\"id\": \"pl-", with: "\"id\": \"pl-copy\(copy)-")) }
+        }
+        try (copies.joined(separator: "\n") + "\n").write(to: directory.appendingPathComponent("copies.jsonl"), atomically: true, encoding: .utf8)
+
+        let pack = try PolicyPack(directory: Fixtures.policiesDirectory.path)
+        let asOf = try #require(CivilDate(iso: "2028-01-01"))
+        for paths in [[directory.path], [directory.path, Fixtures.packageRoot.appendingPathComponent("policies/examples/broken").path]] {
+            var written: [UInt8] = []
+            var timings = CheckWorkflow.Timings()
+            let outcome = CheckWorkflow.writeJSON(pack: pack, paths: paths, asOf: asOf, timings: &timings, write: { written += $0 })
+            let report = CheckWorkflow.run(pack: pack, paths: paths, asOf: asOf)
+            #expect(report.summary.placements == (paths.count == 1 ? 4_930 : 0))
+            #expect(written == JSONRenderer().render(report), "\(paths)")
+            #expect(outcome.exitStatus == CheckWorkflow.exitStatus(report))
+            #expect(outcome.diagnostics == report.diagnostics)
+        }
+    }
+}
