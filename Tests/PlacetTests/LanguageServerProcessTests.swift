@@ -1,7 +1,7 @@
 // A scripted LSP session against the real `placet lsp` process over stdio: initialize, a type
 // error published at its range and cleared by the fix, then hover, definition, references,
 // completion, formatting, rename and code lens on the repository's pack and the acme example,
-// and a clean shutdown. Every wait has a deadline.
+// an XML manifest's definition, outline and lens, and a clean shutdown. Every wait has a deadline.
 
 import Foundation
 import PlacetLanguageServer
@@ -77,6 +77,20 @@ import Testing
         let lenses = server.request("textDocument/codeLens", .object(["textDocument": .object(["uri": .string(gdprURI)])]))
         let transfer = (lenses?["result"]?.array ?? []).first { $0["range"]?["start"] == LSPText.position(of: "gdpr.transfer", in: gdpr) }
         #expect(transfer?["command"]?["title"]?.string == "fires on \(LanguageServerTests.acmePlacementsFiring("gdpr.transfer")) placements (as of 2028-01-01)")
+
+        // An XML manifest opened in the acme folder: checked with its neighbours, a reference leads to
+        // the id attribute of the manifest it names, an outline by id, an explain lens on the placement.
+        server.notify("textDocument/didOpen", .object(["textDocument": .object([
+            "uri": .string(ScoringXML.uri), "languageId": "xml", "version": 1, "text": .string(ScoringXML.text)])]))
+        #expect(try #require(server.diagnostics(for: ScoringXML.uri)) == [])
+        let xmlDefinition = server.request("textDocument/definition", LSPText.at(
+            ScoringXML.uri, LSPText.position(of: "<model>mdl-xml-scorer", in: ScoringXML.text, plus: 9)))
+        #expect(xmlDefinition?["result"] == ScoringXML.idAttribute("mdl-xml-scorer"))
+        let xmlDocument = JSONValue.object(["textDocument": .object(["uri": .string(ScoringXML.uri)])])
+        let outline = server.request("textDocument/documentSymbol", xmlDocument)?["result"]?.array ?? []
+        #expect(outline.map { $0["name"]?.string } == ["mdl-xml-scorer", "tgt-xml-frankfurt", "pl-xml-scoring", "w-xml-scoring"])
+        let xmlLenses = server.request("textDocument/codeLens", xmlDocument)?["result"]?.array ?? []
+        #expect(xmlLenses.map { $0["command"]?["arguments"] } == [["pl-xml-scoring", .string(ScoringXML.uri)]])
 
         #expect(server.request("shutdown")?["result"] == .null)
         server.notify("exit", .null)

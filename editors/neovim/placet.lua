@@ -1,5 +1,5 @@
 -- Placet for Neovim: `.placet` files as their own filetype, and `placet lsp` for them and for
--- Placet manifests (YAML, JSON). Put this file on your runtimepath (e.g. ~/.config/nvim/plugin/placet.lua).
+-- Placet manifests (YAML, JSON, XML). Put this file on your runtimepath (e.g. ~/.config/nvim/plugin/placet.lua).
 vim.filetype.add({ extension = { placet = "placet" } })
 vim.api.nvim_create_autocmd("FileType", {
   pattern = "placet",
@@ -17,7 +17,7 @@ if vim.lsp.config then
   -- Neovim 0.11 and later.
   vim.lsp.config("placet", {
     cmd = { "placet", "lsp" },
-    filetypes = { "placet", "yaml", "json" },
+    filetypes = { "placet", "yaml", "json", "xml" },
     root_markers = { "policies", ".git" },
     init_options = settings.placet,
     settings = settings,
@@ -30,7 +30,7 @@ else
     configs.placet = {
       default_config = {
         cmd = { "placet", "lsp" },
-        filetypes = { "placet", "yaml", "json" },
+        filetypes = { "placet", "yaml", "json", "xml" },
         root_dir = require("lspconfig.util").root_pattern("policies", ".git"),
         init_options = settings.placet,
         settings = settings,

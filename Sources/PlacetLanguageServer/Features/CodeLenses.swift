@@ -82,16 +82,12 @@ extension LanguageServer {
 
     func explainLenses(_ document: OpenDocument) -> [JSONValue] {
         let text = document.text
-        var lenses: [JSONValue] = []
-        let finder = ManifestSymbols(declarations: policyAnalysis().index.declarations)
-        for range in ManifestSymbols.wordRanges(of: "id", in: text.bytes) {
-            let context = finder.context(in: text, offset: range.lowerBound)
-            guard context.onKey, context.key == "id", context.kind == SchemaContract.placement,
-                  let value = idValue(after: range.upperBound, in: text) else { continue }
-            lenses.append(lens("explain", at: text.range(from: value.lowerBound, to: value.upperBound, encoding: encoding),
-                               command: LanguageServer.explainCommand, arguments: [.string(text.text(value)), .string(document.uri)]))
-        }
-        return lenses
+        return ManifestSymbols(declarations: policyAnalysis().index.declarations).manifestIDs(in: text)
+            .filter { $0.kind == SchemaContract.placement }
+            .map { id in
+                lens("explain", at: text.range(from: id.value.lowerBound, to: id.value.upperBound, encoding: encoding),
+                     command: LanguageServer.explainCommand, arguments: [.string(text.text(id.value)), .string(document.uri)])
+            }
     }
 
     /// `placet.explain [placementId, manifestURI]`: the explanation as `placet explain` prints it,

@@ -95,6 +95,8 @@ extension LanguageServer {
     func manifestCompletions(_ document: OpenDocument, offset: Int) -> [JSONValue] {
         let declarations = policyAnalysis().index.declarations
         let context = ManifestSymbols(declarations: declarations).context(in: document.text, offset: offset)
+        // In an XML manifest's attributes only its id is written: no field to offer there.
+        if context.inAttribute { return [] }
         if context.onKey {
             var keys: [JSONValue] = []
             // XML names the kind by the element and has no apiVersion.

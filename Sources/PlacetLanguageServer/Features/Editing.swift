@@ -68,27 +68,10 @@ extension LanguageServer {
     func manifestSymbols(_ document: OpenDocument) -> JSONValue {
         guard document.kind == .manifest else { return .array([]) }
         let text = document.text
-        var symbols: [JSONValue] = []
-        let finder = ManifestSymbols(declarations: policyAnalysis().index.declarations)
-        for range in ManifestSymbols.wordRanges(of: "id", in: text.bytes) {
-            let context = finder.context(in: text, offset: range.lowerBound)
-            guard context.onKey, context.key == "id", let value = idValue(after: range.upperBound, in: text) else { continue }
-            let span = Span(file: 0, start: value.lowerBound, end: value.upperBound)
-            symbols.append(symbolEntry(text.text(value), .structure, detail: context.kind, span: span, selection: span, text: text))
-        }
-        return .array(symbols)
-    }
-
-    /// The value after an `id` key: `id: x`, `"id": "x"`.
-    func idValue(after keyEnd: Int, in text: DocumentText) -> Range<Int>? {
-        let bytes = text.bytes
-        var position = keyEnd
-        while position < bytes.count, [UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: " ")].contains(bytes[position]) { position += 1 }
-        guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { return nil }
-        position += 1
-        while position < bytes.count, [UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: " ")].contains(bytes[position]) { position += 1 }
-        let range = text.word(at: position)
-        return range.lowerBound == position && !range.isEmpty ? range : nil
+        return .array(ManifestSymbols(declarations: policyAnalysis().index.declarations).manifestIDs(in: text).map { id in
+            let span = Span(file: 0, start: id.value.lowerBound, end: id.value.upperBound)
+            return symbolEntry(text.text(id.value), .structure, detail: id.kind, span: span, selection: span, text: text)
+        })
     }
 
     func codeActions(_ params: JSONValue) throws -> JSONValue {

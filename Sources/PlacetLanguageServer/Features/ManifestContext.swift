@@ -1,6 +1,7 @@
 // Where a position is in a YAML or JSON manifest, read from the text around it (no parse, so it
 // works on a half-typed line): the manifest's kind, the key whose value is there, and whether
-// the position is on the key itself. Block and flow YAML, JSON and JSON Lines.
+// the position is on the key itself. Block and flow YAML, JSON and JSON Lines; XML is read by
+// XMLManifestScanner (XMLManifestContext.swift) into the same context.
 
 struct ManifestContext {
     /// The record kind of the manifest around the position (`kind: Dataset`).
@@ -10,6 +11,9 @@ struct ManifestContext {
     var onKey = false
     /// The keys the manifest around the position already has.
     var presentKeys: Set<String> = []
+    /// XML: the position is in the attributes of a manifest's element (`<target id="x">`), where
+    /// only the id is written, not the other fields.
+    var inAttribute = false
 
     /// Reads only the text around the offset: its line when the manifest is written in flow
     /// style (`{kind: Dataset, …}`), else its YAML document (between `---` lines), so looking
@@ -183,56 +187,5 @@ extension ManifestContext {
                 key = String(head[head.index(after: open)..<close])
             }
         }
-    }
-}
-
-extension ManifestContext {
-    /// The context in an XML manifest (SPEC §2.6: `<manifests>`, a child per manifest named by
-    /// its kind in lower case, a child per field): the open elements before the position give
-    /// the kind (depth 1) and the field (depth 2, also around `<item>`s); a position in a tag
-    /// name is on a key.
-    init(xml bytes: [UInt8], offset: Int, kinds: [String]) {
-        let clamped = min(max(0, offset), bytes.count)
-        var open: [String] = []
-        var children: [Int: Set<String>] = [:]
-        var position = 0
-        while position < clamped {
-            guard bytes[position] == UInt8(ascii: "<") else {
-                position += 1
-                continue
-            }
-            var end = position + 1
-            while end < bytes.count, bytes[end] != UInt8(ascii: ">") { end += 1 }
-            let inner = String(decoding: bytes[position + 1..<min(end, bytes.count)], as: UTF8.self)
-            if end >= clamped {
-                // The position is inside this tag: on its name, or in its attributes.
-                let name = inner.prefix { !$0.isWhitespace && $0 != "/" && $0 != ">" }
-                if position + 1 + name.utf8.count >= clamped, !inner.hasPrefix("/") {
-                    onKey = true
-                    key = String(name)
-                    if open.count >= 2 { kind = ManifestContext.kind(named: open[1], in: kinds) }
-                    presentKeys = children[2] ?? []
-                    return
-                }
-                break
-            }
-            if inner.hasPrefix("/") {
-                if !open.isEmpty { open.removeLast() }
-            } else if !inner.hasPrefix("?"), !inner.hasPrefix("!"), !inner.hasSuffix("/") {
-                let name = String(inner.prefix { !$0.isWhitespace })
-                open.append(name)
-                if open.count == 2 { children[2] = [] }
-                if open.count == 3 { children[2, default: []].insert(name) }
-            }
-            position = end + 1
-        }
-        if open.count >= 2 { kind = ManifestContext.kind(named: open[1], in: kinds) }
-        if open.count >= 3 { key = open[2] }
-        presentKeys = children[2] ?? []
-    }
-
-    /// The record kind an element names (`target` is `Target`).
-    static func kind(named element: String, in kinds: [String]) -> String? {
-        kinds.first { $0.lowercased() == element.lowercased() }
     }
 }

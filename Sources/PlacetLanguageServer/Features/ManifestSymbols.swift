@@ -8,14 +8,26 @@ import PlacetLanguage
 struct ManifestSymbols {
     let declarations: IndexDeclarations
 
-    func context(in text: DocumentText, offset: Int) -> ManifestContext {
+    /// The record kinds a manifest can have (`Target`, not a value record).
+    var manifestKinds: [String] { declarations.records.values.filter { !$0.isValue }.map(\.name.name) }
+
+    /// The context at offsets of a text asked in increasing order: in XML one pass over the
+    /// text (XMLManifestScanner), in YAML and JSON the text around each.
+    func contextReader(for text: DocumentText) -> (Int) -> ManifestContext {
         let path = text.path
         if path.hasSuffix(".xml") {
-            return ManifestContext(xml: text.bytes, offset: offset, kinds: declarations.records.values.filter { !$0.isValue }.map(\.name.name))
+            var scanner = XMLManifestScanner(bytes: text.bytes, kinds: manifestKinds)
+            return { scanner.context(at: $0) }
         }
-        return path.hasSuffix(".json") || path.hasSuffix(".jsonl")
-            ? ManifestContext(json: text.bytes, offset: offset, lineOnly: path.hasSuffix(".jsonl"))
-            : ManifestContext(bytes: text.bytes, offset: offset)
+        if path.hasSuffix(".json") || path.hasSuffix(".jsonl") {
+            let lineOnly = path.hasSuffix(".jsonl")
+            return { ManifestContext(json: text.bytes, offset: $0, lineOnly: lineOnly) }
+        }
+        return { ManifestContext(bytes: text.bytes, offset: $0) }
+    }
+
+    func context(in text: DocumentText, offset: Int) -> ManifestContext {
+        contextReader(for: text)(offset)
     }
 
     /// The type of a manifest field, when the kind declares it.
@@ -26,11 +38,16 @@ struct ManifestSymbols {
 
     /// The symbol under an offset and the range of the word naming it.
     func symbol(in text: DocumentText, at offset: Int) -> (PolicySymbol, Range<Int>)? {
+        symbol(in: text, at: offset, reading: contextReader(for: text))
+    }
+
+    /// `reading`: the context reader of the text, asked only when the word is not a rule id.
+    func symbol(in text: DocumentText, at offset: Int, reading: (Int) -> ManifestContext) -> (PolicySymbol, Range<Int>)? {
         let range = text.word(at: offset)
         let word = text.text(range)
         guard !word.isEmpty else { return nil }
         if declarations.rules[word] != nil { return (.rule(word), range) }
-        let context = context(in: text, offset: offset)
+        let context = reading(offset)
         if context.onKey {
             guard let kind = context.kind, declarations.field(word, of: kind) != nil else { return nil }
             return (.field(type: kind, field: word), range)
@@ -54,9 +71,34 @@ struct ManifestSymbols {
         case .type(let name): word = name
         default: return []
         }
+        let reader = contextReader(for: text)
         return ManifestSymbols.wordRanges(of: word, in: text.bytes).filter { range in
-            self.symbol(in: text, at: range.lowerBound).map { $0.0 == symbol && $0.1 == range } ?? false
+            self.symbol(in: text, at: range.lowerBound, reading: reader).map { $0.0 == symbol && $0.1 == range } ?? false
         }
+    }
+
+    /// Each manifest's id in a manifest text, with its manifest's kind: the value after an `id`
+    /// key (`id: x`, `"id": "x"`, `<target id="x">`), for outlines and explain lenses.
+    func manifestIDs(in text: DocumentText) -> [(kind: String?, value: Range<Int>)] {
+        let reader = contextReader(for: text)
+        return ManifestSymbols.wordRanges(of: SchemaContract.id, in: text.bytes).compactMap { range in
+            let context = reader(range.lowerBound)
+            guard context.onKey, context.key == SchemaContract.id, let value = ManifestSymbols.idValue(after: range.upperBound, in: text) else { return nil }
+            return (context.kind, value)
+        }
+    }
+
+    /// The value after an `id` key: `id: x`, `"id": "x"`, `id="x"`.
+    static func idValue(after keyEnd: Int, in text: DocumentText) -> Range<Int>? {
+        let bytes = text.bytes
+        let quotesAndSpaces = [UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: " ")]
+        var position = keyEnd
+        while position < bytes.count, quotesAndSpaces.contains(bytes[position]) { position += 1 }
+        guard position < bytes.count, bytes[position] == UInt8(ascii: ":") || bytes[position] == UInt8(ascii: "=") else { return nil }
+        position += 1
+        while position < bytes.count, quotesAndSpaces.contains(bytes[position]) { position += 1 }
+        let range = text.word(at: position)
+        return range.lowerBound == position && !range.isEmpty ? range : nil
     }
 
     /// Where `word` stands alone (not inside a longer name) in `bytes`.

@@ -54,7 +54,8 @@ extension LanguageServer {
         return location
     }
 
-    /// In a manifest, a reference (`model: mdl-x`, `datasets: [ds-1]`) leads to the manifest with that id.
+    /// In a manifest, a reference (`model: mdl-x`, `datasets: [ds-1]`, `<model>mdl-x</model>`) leads to
+    /// the manifest with that id (`id: mdl-x`, `<model id="mdl-x">`).
     func referencedManifest(_ params: JSONValue) throws -> JSONValue? {
         let document = try document(params)
         guard document.kind == .manifest || document.kind == .policyTest else { return nil }
@@ -70,8 +71,9 @@ extension LanguageServer {
         let candidates = [document.path] + ManifestSymbols.files(in: workspace).filter { ($0 as NSString).deletingLastPathComponent == folder }
         for path in candidates {
             guard let text = workspace.text(of: path) else { continue }
+            let reader = finder.contextReader(for: text)
             for range in ManifestSymbols.wordRanges(of: id, in: text.bytes) {
-                let found = finder.context(in: text, offset: range.lowerBound)
+                let found = reader(range.lowerBound)
                 if !found.onKey, found.key == SchemaContract.id, found.kind == kind {
                     return .object(["uri": .string(workspace.uri(of: path)),
                                     "range": text.range(from: range.lowerBound, to: range.upperBound, encoding: encoding)])
