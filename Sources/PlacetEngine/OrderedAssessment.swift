@@ -26,9 +26,11 @@ extension PlacementAssessor {
         let workers = max(1, min((count + chunkSize - 1) / chunkSize, ProcessInfo.processInfo.activeProcessorCount))
         let machines = WorkerMachines(count: workers)
 
-        // Pass one: the summary. Its machines stay warm for pass two.
+        // Pass one: the summary, and which rules have findings on each placement, so pass two
+        // evaluates only those. Its machines stay warm for pass two.
         let summary = Mutex(Summary())
         let chunks = (count + chunkSize - 1) / chunkSize
+        let firedByChunk = Mutex<[[UInt64]]>(Array(repeating: [], count: chunks))
         let next = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var machine = machines.take(worker) ?? Evaluator(program: policy.program, today: asOf).makeMachine(inventory: inventory)
@@ -36,18 +38,24 @@ extension PlacementAssessor {
             while true {
                 let chunk = next.add(1, ordering: .relaxed).oldValue
                 guard chunk < chunks else { break }
-                for placement in (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize) {
+                let rows = (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize)
+                var fired: [UInt64] = []
+                fired.reserveCapacity(rows.count)
+                for placement in rows {
                     let tally = self.tally(placement: placement, waivers: waivers, machine: &machine)
                     counted.placements += 1
                     if tally.blocked { counted.blocked += 1 } else { counted.approved += 1 }
                     counted.warnings += tally.warnings
                     counted.waived += tally.waived
+                    fired.append(tally.fired)
                 }
+                firedByChunk.withLock { $0[chunk] = fired }
             }
             machines.put(machine, worker)
             summary.withLock { $0.add(counted) }
         }
         try head(summary.withLock { $0 }, waivers.notices)
+        let fired = firedByChunk.withLock { chunks in chunks.flatMap { $0 } }
 
         // Pass two: decisions in id order, a wave of chunks at a time.
         let order = (0..<count).sorted { ids[$0] < ids[$1] }
@@ -65,7 +73,7 @@ extension PlacementAssessor {
                     guard index < waveChunks else { break }
                     let chunk = first + index
                     let rows = order[(chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize)]
-                    let decisions = rows.map { decide(placement: $0, inventory: inventory, waivers: waivers, machine: &machine) }
+                    let decisions = rows.map { decide(placement: $0, inventory: inventory, waivers: waivers, machine: &machine, only: fired[$0]) }
                     let part = render(decisions)
                     parts.withLock { $0[index] = part }
                 }
@@ -77,14 +85,16 @@ extension PlacementAssessor {
     }
 
     /// What a placement adds to the summary, as `decide` would find it, without building
-    /// messages or findings: whether it is blocked, and its warnings and waived findings.
-    func tally(placement: Int, waivers: WaiverBook, machine: inout Machine) -> (blocked: Bool, warnings: Int, waived: Int) {
+    /// messages or findings: whether it is blocked, its warnings and waived findings, and the
+    /// rules with findings (bit i for `rules[i]`; rules past the 64th are always marked).
+    func tally(placement: Int, waivers: WaiverBook, machine: inout Machine) -> (blocked: Bool, warnings: Int, waived: Int, fired: UInt64) {
         let placementKind = policy.program.placementRecord
         var blocked = false
         var warnings = 0
         var waived = 0
+        var fired: UInt64 = 0
         var subjectsOfRule: [[String]] = []
-        for rule in rules {
+        for (position, rule) in rules.enumerated() {
             let code = machine.rules[rule.index]
             machine.enterRule(frameSize: code.frameSize, placement: placement)
             subjectsOfRule.removeAll(keepingCapacity: true)
@@ -96,6 +106,7 @@ extension PlacementAssessor {
                 // As in `decide`: a subject reached twice is one finding.
                 guard !subjectsOfRule.contains(subjects) else { return }
                 subjectsOfRule.append(subjects)
+                if position < 64 { fired |= 1 << UInt64(position) }
                 switch rule.effect {
                 case .warn:
                     warnings += 1
@@ -112,7 +123,7 @@ extension PlacementAssessor {
                 count(machine: &machine)
             }
         }
-        return (blocked, warnings, waived)
+        return (blocked, warnings, waived, fired)
     }
 }
 

@@ -72,10 +72,12 @@ public struct PlacementAssessor: Sendable {
                           decisions: decisions, notices: waivers.notices, waivers: waivers.statuses)
     }
 
-    func decide(placement: Int, inventory: Inventory, waivers: WaiverBook, machine: inout Machine) -> Decision {
+    /// `only`: the rules (bit i for `rules[i]`) that can have findings here, known from a
+    /// counting pass (`assessInOrder`); the others are not evaluated again.
+    func decide(placement: Int, inventory: Inventory, waivers: WaiverBook, machine: inout Machine, only: UInt64 = .max) -> Decision {
         let placementKind = policy.program.placementRecord
         var findings: [Finding] = []
-        for ruleIndex in rules.indices {
+        for ruleIndex in rules.indices where ruleIndex >= 64 || only >> UInt64(ruleIndex) & 1 == 1 {
             let rule = rules[ruleIndex]
             // The machine's own compiled copy of the rule (see `assess`).
             let code = machine.rules[rule.index]

@@ -41,8 +41,7 @@ public struct PolicyPack: Sendable {
     /// Whether a folder holds policy files (`*.placet`, at any depth), without reading them:
     /// how `test DIR` and `diff` tell a policy folder from a folder of manifests.
     public static func holdsPolicies(directory: String) -> Bool {
-        guard let walker = FileManager.default.enumerator(atPath: directory) else { return false }
-        return walker.contains { ($0 as? String)?.hasSuffix(".placet") == true }
+        FolderFiles.relativePaths(under: directory, where: { $0.hasSuffix(".placet") })?.isEmpty == false
     }
 
     /// The folder of a pack read from disk; nil for the bundled pack.
@@ -67,11 +66,11 @@ public struct PolicyPack: Sendable {
         guard fileManager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw PolicyLoadError(message: "policy directory '\(directory)' does not exist")
         }
-        guard let walker = fileManager.enumerator(atPath: directory) else {
+        guard let relatives = FolderFiles.relativePaths(under: directory, where: { $0.hasSuffix(".placet") || $0 == "pack.yaml" }) else {
             throw PolicyLoadError(message: "cannot read policy directory '\(directory)'")
         }
         var files: [String: [UInt8]] = [:]
-        for case let relative as String in walker where relative.hasSuffix(".placet") || relative == "pack.yaml" {
+        for relative in relatives {
             let full = (directory as NSString).appendingPathComponent(relative)
             guard let data = fileManager.contents(atPath: full) else {
                 throw PolicyLoadError(message: "cannot read policy file '\(full)'")

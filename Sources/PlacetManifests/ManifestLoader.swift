@@ -104,14 +104,8 @@ public struct ManifestLoader: Sendable {
                 continue
             }
             var found: [String] = []
-            if let enumerator = fileManager.enumerator(atPath: path) {
-                for case let relative as String in enumerator where ManifestFormat(path: relative) != nil {
-                    let full = path.hasSuffix("/") ? path + relative : path + "/" + relative
-                    var childIsDirectory: ObjCBool = false
-                    if fileManager.fileExists(atPath: full, isDirectory: &childIsDirectory), !childIsDirectory.boolValue {
-                        found.append(full)
-                    }
-                }
+            if let relatives = FolderFiles.relativePaths(under: path, where: { ManifestFormat(path: $0) != nil }) {
+                found = relatives.map { path.hasSuffix("/") ? path + $0 : path + "/" + $0 }
             }
             if found.isEmpty {
                 // A pipeline pointed at the wrong folder must not pass with nothing checked.

@@ -127,22 +127,10 @@ enum PackLoader {
         return target.hasPrefix("/") ? target : (folder as NSString).appendingPathComponent(target)
     }
 
-    /// Whether a discovered file lies in a hidden folder below the PATH it was found under (such
-    /// as a ConfigMap volume's `..2026_12_01…` folder, whose files the volume also shows by name).
-    static func isHidden(_ file: String, under paths: [String]) -> Bool {
-        for path in paths {
-            let prefix = path.hasSuffix("/") ? path : path + "/"
-            guard file.hasPrefix(prefix) else { continue }
-            return file.dropFirst(prefix.count).split(separator: "/").contains { $0.hasPrefix(".") }
-        }
-        return false
-    }
-
     /// Every manifest file under the PATHs, sorted as `check` reads them, within the loader's size
-    /// limit; files in hidden folders are passed over.
+    /// limit; files in hidden folders are passed over (`FolderFiles`).
     static func readReferences(_ paths: [String], maximumFileSize: Int) -> ([ManifestInput], [Diagnostic]) {
         var (files, diagnostics) = ManifestLoader.discover(paths: paths)
-        files.removeAll { isHidden($0, under: paths) }
         var inputs: [ManifestInput] = []
         for file in files {
             if file == StandardInput.path {

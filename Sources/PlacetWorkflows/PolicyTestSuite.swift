@@ -103,12 +103,8 @@ public struct PolicyTestRunner: Sendable {
 
     /// Test files under a directory, recursively, in sorted order.
     public static func discover(directory: String) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
-        var files: [String] = []
-        for case let relative as String in enumerator where relative.hasSuffix(".test.yaml") || relative.hasSuffix(".test.yml") {
-            files.append(directory.hasSuffix("/") ? directory + relative : directory + "/" + relative)
-        }
-        return files.sorted()
+        let relatives = FolderFiles.relativePaths(under: directory, where: { $0.hasSuffix(".test.yaml") || $0.hasSuffix(".test.yml") }) ?? []
+        return relatives.map { directory.hasSuffix("/") ? directory + $0 : directory + "/" + $0 }
     }
 
     /// Reads the tests of one file; malformed files give diagnostics instead.

@@ -3,6 +3,7 @@
 // the text around a position (ManifestContext), so a half-typed manifest still answers.
 
 import Foundation
+import PlacetEngine
 import PlacetLanguage
 
 struct ManifestSymbols {
@@ -136,14 +137,12 @@ struct ManifestSymbols {
             folders.insert((document.path as NSString).deletingLastPathComponent)
         }
         for folder in folders {
-            guard let walker = FileManager.default.enumerator(atPath: folder) else { continue }
-            var count = 0
-            for case let relative as String in walker {
-                count += 1
-                if count > 10_000 { break }  // a root folder of a large tree: enough
+            // A root folder of a large tree: 10,000 entries are enough.
+            let relatives = FolderFiles.relativePaths(under: folder, limit: 10_000) { relative in
                 let kind = DocumentKind.of(path: relative)
-                if kind == .manifest || kind == .policyTest { files.insert((folder as NSString).appendingPathComponent(relative)) }
-            }
+                return kind == .manifest || kind == .policyTest
+            } ?? []
+            for relative in relatives { files.insert((folder as NSString).appendingPathComponent(relative)) }
         }
         return files.sorted()
     }
