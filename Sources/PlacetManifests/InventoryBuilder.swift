@@ -98,11 +98,12 @@ package struct InventoryBuilder {
 
     /// Appends the manifests of a JSON Lines file, read in parallel, in file order.
     private mutating func readJSONLines(_ file: ManifestFileContext) {
-        for chunk in JSONLinesReader.read(file, converter: ManifestConverter(policy: policy)) {
+        JSONLinesReader.read(file, converter: ManifestConverter(policy: policy)) { chunk in
             for manifest in chunk {
-                if bag.isFull { return }
+                if bag.isFull { return false }
                 append(manifest, file)
             }
+            return true
         }
     }
 
@@ -143,7 +144,12 @@ package struct InventoryBuilder {
             return
         }
         let row = inventory.tables[kind].append(id: id, fields: manifest.values, origin: manifest.origin)
+        let placementKind = policy.program.placementRecord
         for reference in manifest.references {
+            // An id already read is known for good (tables only grow): no need to remember where
+            // it was named, which at a million placements is hundreds of megabytes. References
+            // to placements stay, since waivers' references are set aside by those who stream.
+            if reference.target != placementKind, inventory.tables[reference.target].indexByID[reference.id] != nil { continue }
             pending.append(PendingReference(kind: kind, row: row, field: reference.field, target: reference.target,
                                             id: reference.id, location: reference.location))
         }
