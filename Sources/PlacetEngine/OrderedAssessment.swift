@@ -99,13 +99,16 @@ extension PlacementAssessor {
             machine.enterRule(frameSize: code.frameSize, placement: placement)
             subjectsOfRule.removeAll(keepingCapacity: true)
             func count(machine: inout Machine) {
-                let subjectValue = code.subject.map { $0(&machine) } ?? .record(placement)
-                let subjectType = code.subject == nil ? PlacetType.record(placementKind) : (rule.subjectType ?? .error)
-                let elementType = subjectType.unwrapped.elementType ?? subjectType
-                let subjects = subjectValue.elementsForSubject.map { machine.formatter.format($0, as: elementType) }
-                // As in `decide`: a subject reached twice is one finding.
-                guard !subjectsOfRule.contains(subjects) else { return }
-                subjectsOfRule.append(subjects)
+                // As in `decide`: a subject reached twice (by two `for each` items) is one finding.
+                // Without `for each` a rule makes at most one finding, so its subject need not be read.
+                if code.forEach != nil {
+                    let subjectValue = code.subject.map { $0(&machine) } ?? .record(placement)
+                    let subjectType = code.subject == nil ? PlacetType.record(placementKind) : (rule.subjectType ?? .error)
+                    let elementType = subjectType.unwrapped.elementType ?? subjectType
+                    let subjects = subjectValue.elementsForSubject.map { machine.formatter.format($0, as: elementType) }
+                    guard !subjectsOfRule.contains(subjects) else { return }
+                    subjectsOfRule.append(subjects)
+                }
                 if position < 64 { fired |= 1 << UInt64(position) }
                 switch rule.effect {
                 case .warn:
