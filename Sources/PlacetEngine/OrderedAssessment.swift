@@ -24,7 +24,7 @@ extension PlacementAssessor {
         let ids = inventory.tables[placementKind].ids
         let count = ids.count
         let workers = max(1, min((count + chunkSize - 1) / chunkSize, ProcessInfo.processInfo.activeProcessorCount))
-        let machines = WorkerMachines(count: workers)
+        let machines = WarmMachines(count: workers)
 
         // Pass one: the summary, and which rules have findings on each placement, so pass two
         // evaluates only those. Its machines stay warm for pass two.
@@ -130,13 +130,37 @@ extension PlacementAssessor {
     }
 }
 
-/// Each worker's machine, kept across both passes and every wave so its memos stay warm.
-/// Iteration `i` of a `concurrentPerform` is the only one to touch slot `i` while it runs,
-/// and the waves run one after another, so no slot is ever used by two threads at once.
-private final class WorkerMachines: @unchecked Sendable {
+/// Each worker's machine, kept from one assessment (or pass, or wave) to the next so its memos
+/// stay warm. Worker `i` of a `concurrentPerform` is the only one to touch slot `i` while it
+/// runs, and the calls that use one `WarmMachines` run one after another, so no slot is ever
+/// used by two threads at once.
+public final class WarmMachines: @unchecked Sendable {
     private let slots: UnsafeMutableBufferPointer<Machine?>
+    let capacity: Int
+    /// The record kinds whose tables change between the inventories the machines see.
+    let changedKinds: Set<Int>
 
-    init(count: Int) {
+    /// For a stream's batches: placements and waivers change, and so does any kind whose
+    /// records name them; the reference data stays.
+    public convenience init(streamOf policy: CompiledPolicy) {
+        var changed: Set<Int> = [policy.program.placementRecord]
+        if let waiver = policy.program.contract.waiver?.record { changed.insert(waiver) }
+        let records = policy.schema.records
+        var grew = true
+        while grew {
+            grew = false
+            for (kind, record) in records.enumerated() where !changed.contains(kind)
+                && record.fields.contains(where: { $0.type.namesRecord(of: changed) }) {
+                changed.insert(kind)
+                grew = true
+            }
+        }
+        self.init(count: ProcessInfo.processInfo.activeProcessorCount, changedKinds: changed)
+    }
+
+    init(count: Int, changedKinds: Set<Int> = []) {
+        capacity = count
+        self.changedKinds = changedKinds
         slots = .allocate(capacity: count)
         slots.initialize(repeating: nil)
     }
@@ -154,5 +178,16 @@ private final class WorkerMachines: @unchecked Sendable {
 
     func put(_ machine: Machine, _ worker: Int) {
         slots[worker] = machine
+    }
+}
+
+extension PlacetType {
+    /// Whether values of this type name a record of one of `kinds`.
+    fileprivate func namesRecord(of kinds: Set<Int>) -> Bool {
+        switch self {
+        case .record(let kind): kinds.contains(kind)
+        case .optional(let inner), .set(let inner), .list(let inner): inner.namesRecord(of: kinds)
+        default: false
+        }
     }
 }

@@ -36,20 +36,29 @@ public struct PlacementAssessor: Sendable {
         }
     }
 
-    public func assess(_ inventory: Inventory) -> Assessment {
+    /// `warm`: machines kept from an earlier call on an inventory that differed only in the
+    /// kinds `warm` names (a stream's batches), so what their memos learnt is not learnt again.
+    public func assess(_ inventory: Inventory, warm: WarmMachines? = nil) -> Assessment {
         let waivers = WaiverBook(policy: policy, inventory: inventory, asOf: asOf)
         let placementKind = policy.program.placementRecord
         let count = inventory.tables[placementKind].count
         let chunkSize = 512
         let chunks = (count + chunkSize - 1) / chunkSize
-        let workers = min(chunks, ProcessInfo.processInfo.activeProcessorCount)
+        let workers = min(chunks, warm?.capacity ?? ProcessInfo.processInfo.activeProcessorCount)
         let results = Mutex<[[Decision]]>(Array(repeating: [], count: chunks))
         let nextChunk = Atomic<Int>(0)
         // One machine per worker for the whole run, so what its memos learn serves every chunk it takes.
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
             // Each worker compiles its own copy of the program: closures and constants that no
             // other core retains and releases, so reference counts do not bounce between caches.
-            var machine = Evaluator(program: policy.program, today: asOf).makeMachine(inventory: inventory)
+            var machine: Machine
+            if let warm, var kept = warm.take(worker) {
+                kept.rebind(to: inventory, changed: warm.changedKinds)
+                machine = kept
+            } else {
+                machine = Evaluator(program: policy.program, today: asOf).makeMachine(inventory: inventory)
+            }
+            defer { warm?.put(machine, worker) }
             while true {
                 let chunk = nextChunk.add(1, ordering: .relaxed).oldValue
                 guard chunk < chunks else { break }

@@ -26,6 +26,7 @@ public struct StreamedPlacement: Sendable {
 public struct PlacementLineConverter: Sendable {
     public let references: StreamReferences
     private let converter: ManifestConverter
+    private let direct: DirectLineConverter
     /// A line longer than this is an error without being parsed: placements are a few hundred bytes.
     public static let maximumLineLength = 1 << 20
     /// Lines longer than this are not quoted under their errors.
@@ -36,6 +37,7 @@ public struct PlacementLineConverter: Sendable {
     public init(references: StreamReferences) {
         self.references = references
         self.converter = ManifestConverter(policy: references.policy)
+        self.direct = DirectLineConverter(policy: references.policy)
     }
 
     /// `bytes[range]` is one line without its newline; `line` is its 1-based number in `path`.
@@ -75,25 +77,33 @@ public struct PlacementLineConverter: Sendable {
                 message: "invalid UTF-8 byte 0x\(String(lineBytes[offset], radix: 16, uppercase: true)); manifests must be UTF-8",
                 location: SourceLocation(file: path, line: line, column: column)))
         }
-        let parsed: Result<DocumentNode, ReadError> = lineBytes.withUnsafeBufferPointer { buffer in
-            do throws(ReadError) {
-                return .success(try JSONReader.read(buffer, range: 0..<buffer.count, line: line))
-            } catch {
-                return .failure(error)
+        // The fast path takes the plain lines (DirectLineConverter); the general one reads the rest and words their errors.
+        var members: [DirectLineConverter.Member] = []
+        let fast = lineBytes.withUnsafeBufferPointer { direct.convert($0, 0..<$0.count, line: line, file: file, members: &members) }
+        let manifest: ConvertedManifest
+        if let fast {
+            manifest = fast
+        } else {
+            let parsed: Result<DocumentNode, ReadError> = lineBytes.withUnsafeBufferPointer { buffer in
+                do throws(ReadError) {
+                    return .success(try JSONReader.read(buffer, range: 0..<buffer.count, line: line))
+                } catch {
+                    return .failure(error)
+                }
             }
+            let node: DocumentNode
+            switch parsed {
+            case .success(let value): node = value
+            case .failure(let failure):
+                return .failed(Diagnostic(id: "manifest.malformedJSON", message: failure.message, location: file.location(failure.position)))
+            }
+            guard case .mapping = node else {
+                return .failed(Diagnostic(id: "manifest.notAManifest",
+                                          message: "each JSON Lines line must be one manifest object, found \(node.kindDescription)",
+                                          location: file.location(node.position)))
+            }
+            manifest = converter.convert(node, file)
         }
-        let node: DocumentNode
-        switch parsed {
-        case .success(let value): node = value
-        case .failure(let failure):
-            return .failed(Diagnostic(id: "manifest.malformedJSON", message: failure.message, location: file.location(failure.position)))
-        }
-        guard case .mapping = node else {
-            return .failed(Diagnostic(id: "manifest.notAManifest",
-                                      message: "each JSON Lines line must be one manifest object, found \(node.kindDescription)",
-                                      location: file.location(node.position)))
-        }
-        let manifest = converter.convert(node, file)
         let idLocation = manifest.idPosition.map { file.location($0, length: manifest.id?.count ?? 1) }
         var placement = StreamedPlacement(id: manifest.id, fields: [], origin: manifest.origin, idLocation: idLocation,
                                           errors: manifest.diagnostics)

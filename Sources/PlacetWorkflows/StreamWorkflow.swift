@@ -119,6 +119,9 @@ struct BatchDecider {
     let references: StreamReferences
     let assessor: PlacementAssessor
     let converter: PlacementLineConverter
+    /// The assessor's machines, kept from batch to batch: what they learnt about the reference
+    /// data (a dataset's transfer status towards a target) holds for every batch.
+    let warm: WarmMachines
     /// Every id seen so far in the stream, valid or not, as `check` keeps every id it reads.
     private var seen = PlacementIDFingerprints()
 
@@ -133,6 +136,7 @@ struct BatchDecider {
         self.references = references
         self.assessor = PlacementAssessor(policy: references.policy, asOf: asOf)
         self.converter = PlacementLineConverter(references: references)
+        self.warm = WarmMachines(streamOf: references.policy)
     }
 
     mutating func decide(_ batch: JSONLinesStream.Batch, path: String) -> Decided {
@@ -160,7 +164,7 @@ struct BatchDecider {
             }
         }
         if table.count > 0 {
-            let assessment = assessor.assess(references.inventory(with: table))
+            let assessment = assessor.assess(references.inventory(with: table), warm: warm)
             for decision in assessment.decisions {
                 guard let row = table.indexByID[decision.placement] else { continue }
                 entries[entryOfRow[row]] = .decision(decision)

@@ -13,12 +13,14 @@ struct Machine {
     var observer: (any EvaluationObserver)?
     /// The constants' values while constants are being computed (the final code has them built in).
     var constants: [Value] = []
-    let rows: [[[Value]]]
+    private(set) var rows: [[[Value]]]
     /// The rules compiled by this machine's evaluator.
     let rules: [CompiledRule]
-    let formatter: ValueFormatter
+    private(set) var formatter: ValueFormatter
     private let functions: [Code]
     private let frameSizes: [Int]
+    /// Per definition, the record kinds of its parameters, to tell which memos a new inventory spoils.
+    private let parameterKinds: [[Int]]
     private let memoizedByRecord: [Bool]
     /// Definitions are pure, so a call with the same single argument gives the same value
     /// (within one evaluation date). The last argument and result of each definition are
@@ -43,6 +45,9 @@ struct Machine {
         self.rules = rules
         self.memoizedByRecord = memoizedByRecord
         frameSizes = program.functions.map(\.frameSize)
+        parameterKinds = program.functions.map { function in
+            function.parameterTypes.compactMap { if case .record(let kind) = $0 { kind } else { nil } }
+        }
         rows = inventory?.tables.map(\.rows) ?? []
         formatter = ValueFormatter(schema: program.schema, inventory: inventory)
         memoArgument = Array(repeating: .absent, count: functions.count)
@@ -68,6 +73,30 @@ struct Machine {
         returnsBool = program.functions.map { $0.returnType == .bool }
         messages = Array(repeating: [:], count: program.rules.count)
         stack.reserveCapacity(64)
+    }
+
+    /// Moves the machine to an inventory whose tables of `changed` kinds differ (a stream's next
+    /// batch: new placements and their waivers beside the same reference data). What it learnt
+    /// about the other kinds' records stays: a definition of datasets and targets only reads
+    /// those records and what they name, which are the same rows. Everything that may involve
+    /// a changed kind is forgotten: the last call of each definition, the run-long memos of
+    /// definitions with a parameter of a changed kind, and the messages built per item.
+    mutating func rebind(to inventory: Inventory, changed: Set<Int>) {
+        rows = inventory.tables.map(\.rows)
+        formatter = ValueFormatter(schema: formatter.schema, inventory: inventory)
+        for function in memoArgument.indices {
+            memoArgument[function] = .absent
+            memoResult[function] = .absent
+        }
+        var spoiled: Set<Int> = []
+        for (function, kinds) in parameterKinds.enumerated() where kinds.contains(where: changed.contains) {
+            spoiled.insert(function)
+            recordMemo[function] = []
+            boolMemo[function] = []
+            recordMemoShape[function] = nil
+        }
+        if !spoiled.isEmpty { sparseMemo = sparseMemo.filter { !spoiled.contains(($0.key >> 48) & 0xFFF) } }
+        for rule in messages.indices { messages[rule].removeAll(keepingCapacity: true) }
     }
 
     /// Clears the stack and makes the frame of a rule: the placement in slot 0, then its locals.
