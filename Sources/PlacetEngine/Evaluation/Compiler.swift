@@ -146,8 +146,11 @@ struct Compiler: Sendable {
                 case .value(let value, let type): ("", compile(value), type)
                 }
             }
+            // Room for the fixed text and a short id per value: one allocation, not one per append.
+            let capacity = parts.reduce(0) { $0 + ($1.value == nil ? $1.text.utf8.count : 16) }
             return { m in
                 var text = ""
+                text.reserveCapacity(capacity)
                 for part in parts {
                     if let value = part.value {
                         text += m.formatter.format(value(&m), as: part.type)
