@@ -1,0 +1,36 @@
+// Inputs the fuzz targets in Fuzz/ found breaking a contract, each kept as a small input that
+// shows it, with the contract it broke. A crash found by fuzzing is added here before its fix.
+
+import Foundation
+import PlacetLanguage
+import PlacetManifests
+import Testing
+
+@Suite struct FuzzRegressionTests {
+    /// What a drafted manifest must never cause when read back: a file the importer wrote broken.
+    static func brokenDraftDiagnostics(_ loaded: ManifestLoadResult) -> [String] {
+        let malformed: Set = ["manifest.malformedYAML", "manifest.malformedJSON", "manifest.notAManifest", "manifest.unknownField",
+                              "manifest.missingKind", "manifest.unknownKind"]
+        return loaded.diagnostics.filter { diagnostic in
+            malformed.contains(diagnostic.id)
+                || (diagnostic.id == "manifest.invalidXML" && !diagnostic.message.contains(ManifestDraft.placeholder))
+        }.map { "\($0.id): \($0.message)" }
+    }
+
+    /// fuzz-import-model-card: a heading with control characters went into the YAML draft's
+    /// first comment line as it was, and the draft no longer parsed ("control characters are not
+    /// allowed"); a line break in a name would end that comment early and add YAML of its own.
+    @Test(arguments: [
+        "# Chu:  Pred\u{01}\u{00}radtor\n\nGradient-boosted.\n",
+        "---\nmodel_name: \"m\\nkind: Dataset\\nid: injected\"\n---\n# Model\n",
+        "# a\u{85}b\u{2028}c\u{9F}d\u{7F}e\r\n",
+    ])
+    func modelCardDraftsReadBackInEveryFormat(card: String) throws {
+        let draft = try ModelCardImporter.draft(from: card, hints: SchemaHints(schema: Fixtures.baseline.schema)).draft
+        for format in ManifestExportFormat.allCases {
+            let bytes = try #require(DraftRenderer.render([draft], as: format))
+            let loaded = Fixtures.load([ManifestInput(path: "draft.\(format.rawValue)", bytes: bytes)])
+            #expect(Self.brokenDraftDiagnostics(loaded) == [], "\(format.rawValue):\n\(String(decoding: bytes, as: UTF8.self))")
+        }
+    }
+}
