@@ -4,6 +4,7 @@
 import Foundation
 import PlacetLanguage
 import PlacetManifests
+import PlacetReports
 import Testing
 
 @Suite struct FuzzRegressionTests {
@@ -32,5 +33,12 @@ import Testing
             let loaded = Fixtures.load([ManifestInput(path: "draft.\(format.rawValue)", bytes: bytes)])
             #expect(Self.brokenDraftDiagnostics(loaded) == [], "\(format.rawValue):\n\(String(decoding: bytes, as: UTF8.self))")
         }
+    }
+
+    /// fuzz-verify-log: a line whose `,"hash":"` key ends inside its own closing `"}` crashed
+    /// `placet verify-log` (a range with its bounds reversed) instead of reporting the line.
+    @Test(arguments: ["{\"seq\":\"x\",\"hash\":\"}\n", ",\"hash\":\"}", "{\"hash\":\"}"])
+    func aRecordWithoutRoomForItsHashIsTampered(log: String) {
+        #expect(DecisionLog.verify(log) == .tampered(line: 1, reason: "not a log record (altered)"))
     }
 }
