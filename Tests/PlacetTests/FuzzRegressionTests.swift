@@ -41,4 +41,15 @@ import Testing
     func aRecordWithoutRoomForItsHashIsTampered(log: String) {
         #expect(DecisionLog.verify(log) == .tampered(line: 1, reason: "not a log record (altered)"))
     }
+
+    /// fuzz-manifest-json: an invalid escape whose escaped byte is a line break was reported one
+    /// column past the end of its line (the reader had stepped over the line break); it is now
+    /// reported at its backslash.
+    @Test(arguments: [("{\"id\": \"\\\n\"}", 1, 9), ("{\"id\": \"\\q\"}", 1, 9), ("[\n{\"a\": \"x\\\n\n\"}]", 2, 9)])
+    func anInvalidEscapeIsReportedAtItsBackslash(json: String, line: Int, column: Int) {
+        let loaded = Fixtures.load([ManifestInput(path: "escape.json", text: json)])
+        let error = loaded.diagnostics.first { $0.id == "manifest.malformedJSON" }
+        #expect(error?.message.contains("invalid escape") == true, "\(loaded.diagnostics.map(\.message))")
+        #expect(error?.location?.line == line && error?.location?.column == column, "\(String(describing: error?.location))")
+    }
 }
