@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzz/run.sh: build Placet's libFuzzer targets and run them from the committed corpus.
 #
-#   Fuzz/run.sh build                       build every target (Fuzz/.build; ASan and libFuzzer)
+#   Fuzz/run.sh build                       build every target (Fuzz/.build; ASan and libFuzzer, -O)
 #   Fuzz/run.sh list                        the targets
 #   Fuzz/run.sh run TARGET|all [SECONDS]    run for SECONDS each (default 60), one target at a time
 #   Fuzz/run.sh runs TARGET|all N           run N executions each
@@ -30,7 +30,8 @@ PLACET_LIBFUZZER="$(ls "$(dirname "$swiftc_path")"/../lib/clang/*/lib/linux/libc
 [[ -n "$PLACET_LIBFUZZER" ]] || { echo "run.sh: libclang_rt.fuzzer_no_main-x86_64.a not found next to $swiftc_path" >&2; exit 2; }
 export PLACET_LIBFUZZER
 build_flags=(--package-path "$here" --scratch-path "$scratch" -j "${FUZZ_JOBS:-1}"
-             -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table)
+             -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table
+             -Xswiftc -O)
 
 usage() { sed -n '3,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
