@@ -52,4 +52,12 @@ import Testing
         #expect(error?.message.contains("invalid escape") == true, "\(loaded.diagnostics.map(\.message))")
         #expect(error?.location?.line == line && error?.location?.column == column, "\(String(describing: error?.location))")
     }
+
+    /// fuzz-manifest-yaml: an error at the end of a YAML file without a final line break was
+    /// reported on a line after the last (libyaml reads such a file as if it had one).
+    @Test(arguments: [("apiVersion: placet/v1\nkind: Target\nRRRR", 3, 5), ("a: [x,\ny", 2, 2), ("é: [", 1, 5)])
+    func aYAMLErrorAtTheEndIsOnTheLastLine(yaml: String, line: Int, column: Int) {
+        let error = Fixtures.load(yaml: yaml).diagnostics.first { $0.id == "manifest.malformedYAML" }
+        #expect(error?.location?.line == line && error?.location?.column == column, "\(String(describing: error?.location)) \(error?.message ?? "")")
+    }
 }
