@@ -14,6 +14,11 @@ let package = Package(
         .library(name: "PlacetEngine", targets: ["PlacetEngine"]),
         .library(name: "PlacetWorkflows", targets: ["PlacetWorkflows"]),
         .library(name: "PlacetServer", targets: ["PlacetServer"]),
+        // For the fuzz targets in Fuzz/ (a package of their own, built with the fuzzer sanitizer).
+        .library(name: "PlacetLanguage", targets: ["PlacetLanguage"]),
+        .library(name: "PlacetManifests", targets: ["PlacetManifests"]),
+        .library(name: "PlacetReports", targets: ["PlacetReports"]),
+        .library(name: "BaselinePack", targets: ["BaselinePack"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -212,6 +212,7 @@ public struct JSONReader {
             }
             if byte < 0x20 { throw ReadError("control character in string; escape it", at: position) }
             if byte == UInt8(ascii: "\\") {
+                let backslash = index
                 index += 1
                 guard index < end else { break }
                 let escape = bytes[index]
@@ -237,6 +238,8 @@ public struct JSONReader {
                     guard let unicode = UnicodeScalar(scalar) else { throw ReadError("invalid \\u escape", at: position) }
                     buffer.append(contentsOf: Array(String(Character(unicode)).utf8))
                 default:
+                    // At the backslash: the escaped byte may be a line break, past the end of this line.
+                    index = backslash
                     throw ReadError("invalid escape '\\\(String(UnicodeScalar(escape)))' in string", at: position)
                 }
                 continue

@@ -54,7 +54,7 @@ public enum DraftRenderer {
         var out = ""
         for (offset, draft) in drafts.enumerated() {
             if offset > 0 { out += "---\n" }
-            for note in draft.notes { out += "# \(note)\n" }
+            for note in draft.notes { out += "# \(commentText(note))\n" }
             out += "apiVersion: placet/v1\nkind: \(draft.kind)\nid: \(quote(draft.id))\n"
             for field in draft.fields {
                 switch field.value {
@@ -115,6 +115,26 @@ public enum DraftRenderer {
         return writer.finish()
     }
 
+    /// Text for one `#` comment line. Notes quote what an imported file says (a model's name),
+    /// and YAML ends a comment at any line break (libyaml also at NEL, LS and PS) and refuses
+    /// control characters anywhere: each of those becomes a space.
+    static func commentText(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            out.append(scalar != "\t" && needsEscape(scalar) ? " " : scalar)
+        }
+        return String(out)
+    }
+
+    /// Characters a YAML 1.1 reader (libyaml, under Yams) refuses or reads as a line break: C0
+    /// and C1 controls, DEL, the line and paragraph separators, and the two noncharacters U+FFFE, U+FFFF.
+    static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0..<0x20, 0x7F...0x9F, 0x2028, 0x2029, 0xFFFE, 0xFFFF: true
+        default: false
+        }
+    }
+
     /// A double-quoted string, valid in both JSON and YAML.
     public static func quote(_ text: String) -> String {
         var out = "\""
@@ -125,7 +145,7 @@ public enum DraftRenderer {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case let c where c.value < 0x20 || c.value == 0x7F:
+            case let c where needsEscape(c):
                 let hex = String(c.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)

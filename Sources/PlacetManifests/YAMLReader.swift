@@ -24,11 +24,21 @@ package enum YAMLReader {
         } catch let error as ReadError {
             throw error
         } catch let error as YamlError {
-            throw explainTabs(translate(error), in: text)
+            throw explainTabs(clamped(translate(error), to: text), in: text)
         } catch {
             throw ReadError("cannot read YAML: \(error)", at: Position(line: 1, column: 1))
         }
         return documents
+    }
+
+    /// libyaml reads a text without a final line break as if it had one, so an error at the very
+    /// end is reported on a line after the last: it is at the end of the last line.
+    private static func clamped(_ error: ReadError, to text: String) -> ReadError {
+        let newline = UInt8(ascii: "\n")
+        let lineCount = text.utf8.reduce(1) { $0 + ($1 == newline ? 1 : 0) }
+        guard error.position.line > lineCount else { return error }
+        let lastLine = text.utf8.lastIndex(of: newline).map { text.utf8.index(after: $0) } ?? text.startIndex
+        return ReadError(error.message, at: Position(line: lineCount, column: text[lastLine...].count + 1))
     }
 
     /// libyaml's words for a tab in the indentation ("cannot start any token") do not say what

@@ -76,7 +76,10 @@ public enum DecisionLog {
     static func parse(_ line: some StringProtocol) -> Record? {
         let text = String(line)
         guard let hashRange = text.range(of: hashKey, options: .backwards), text.hasSuffix("\"}") else { return nil }
-        let hash = String(text[hashRange.upperBound..<text.index(text.endIndex, offsetBy: -2)])
+        // The key's closing quote may be the suffix's own (`,"hash":"}`): then there is no hash.
+        let hashEnd = text.index(text.endIndex, offsetBy: -2)
+        guard hashRange.upperBound <= hashEnd else { return nil }
+        let hash = String(text[hashRange.upperBound..<hashEnd])
         let body = String(text[..<hashRange.lowerBound]) + "}"
         guard let data = body.data(using: .utf8), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let seq = object["seq"] as? Int, let previous = object["previous"] as? String else { return nil }

@@ -229,22 +229,39 @@ public final class XMLTextWriter {
 
     public func attribute(_ name: String, _ value: String) {
         guard let writer else { return }
-        check(xmlTextWriterWriteAttribute(writer, name, value))
+        check(xmlTextWriterWriteAttribute(writer, name, XMLTextWriter.representable(value)))
     }
 
     public func element(_ name: String, text: String) {
         guard let writer else { return }
-        check(xmlTextWriterWriteElement(writer, name, text))
+        check(xmlTextWriterWriteElement(writer, name, XMLTextWriter.representable(text)))
     }
 
     public func text(_ text: String) {
         guard let writer else { return }
-        check(xmlTextWriterWriteString(writer, text))
+        check(xmlTextWriterWriteString(writer, XMLTextWriter.representable(text)))
     }
 
     public func endElement() {
         guard let writer else { return }
         check(xmlTextWriterEndElement(writer))
+    }
+
+    /// XML 1.0 cannot hold C0 control characters other than tab, line feed and carriage return,
+    /// nor U+FFFE and U+FFFF, and a NUL would end libxml2's C string early: each becomes U+FFFD,
+    /// so the writer never produces a document its own reader refuses.
+    static func representable(_ text: String) -> String {
+        func allowed(_ scalar: Unicode.Scalar) -> Bool {
+            switch scalar.value {
+            case 0x09, 0x0A, 0x0D: true
+            case 0..<0x20, 0xFFFE, 0xFFFF: false
+            default: true
+            }
+        }
+        guard !text.unicodeScalars.allSatisfy(allowed) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars { out.append(allowed(scalar) ? scalar : "\u{FFFD}") }
+        return String(out)
     }
 
     /// Ends the document and returns its bytes, or nil when any libxml2 call failed.

@@ -118,3 +118,14 @@ enum PlacetExecutable {
                              stderr: String(decoding: errData, as: UTF8.self), stdoutData: outData)
     }
 }
+
+/// Wall-clock bounds in the tests are set for a plain debug build. Under a sanitizer
+/// (scripts/sanitized-tests.sh sets PLACET_TEST_TIME_SCALE) everything runs slower by about a
+/// constant factor, so each bound is multiplied by it: a hang or a blow-up still fails.
+enum TestTiming {
+    static let scale = Double(ProcessInfo.processInfo.environment["PLACET_TEST_TIME_SCALE"] ?? "") ?? 1
+
+    static func seconds(_ limit: Double) -> Double { limit * scale }
+
+    static func duration(_ limit: Duration) -> Duration { limit * scale }
+}

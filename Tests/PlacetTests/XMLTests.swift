@@ -130,7 +130,7 @@ import Testing
         let text = "<?xml version=\"1.0\"?>\n<!DOCTYPE manifests [\(entities)]>\n<manifests xmlns=\"\(Self.namespace)\"><dataset id=\"d\"><name>&lol9;</name><personalData>false</personalData></dataset></manifests>\n"
         let started = Date()
         let result = Fixtures.load([ManifestInput(path: "laughs.xml", text: text)])
-        #expect(Date().timeIntervalSince(started) < 1)
+        #expect(Date().timeIntervalSince(started) < TestTiming.seconds(1))
         #expect(result.hasErrors)
         #expect(result.diagnostics.first?.message == "Detected an entity reference loop")
     }
