@@ -26,8 +26,10 @@ public enum FuzzContract {
     /// (or the one just past a final newline, where "unexpected end of input" is reported) and
     /// a column no further than one past that line's end. Columns count characters, so a line's
     /// UTF-8 length is an upper bound whatever the counting.
-    public static func locationsInside(_ diagnostics: [Diagnostic], path: String, bytes: [UInt8]) {
-        let lines = lineLengths(bytes)
+    /// `yamlLineBreaks`: YAML (libyaml) also ends a line at a lone CR, NEL, LS and PS, and
+    /// reports positions in those lines.
+    public static func locationsInside(_ diagnostics: [Diagnostic], path: String, bytes: [UInt8], yamlLineBreaks: Bool = false) {
+        let lines = yamlLineBreaks ? lineLengths(yamlNormalized(bytes)) : lineLengths(bytes)
         func check(_ location: SourceLocation?, _ what: String) {
             guard let location, location.file == path else { return }
             require(location.line >= 1 && location.line <= lines.count,
@@ -62,6 +64,30 @@ public enum FuzzContract {
         }
         lengths.append(bytes.count - start)
         return lengths
+    }
+
+    /// `bytes` with YAML's other line breaks (CRLF, lone CR, NEL, LS, PS) written as LF.
+    static func yamlNormalized(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x0D {
+                out.append(0x0A)
+                index += index + 1 < bytes.count && bytes[index + 1] == 0x0A ? 2 : 1
+            } else if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] == 0x85 {
+                out.append(0x0A)
+                index += 2
+            } else if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80, bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9 {
+                out.append(0x0A)
+                index += 3
+            } else {
+                out.append(byte)
+                index += 1
+            }
+        }
+        return out
     }
 
     /// A libFuzzer input as bytes.
