@@ -84,5 +84,6 @@ func errorsInside(_ object: [String: Any], body: [UInt8], otherLineBreaks: Bool 
         return Diagnostic(id: error["id"] as? String ?? "?", message: error["message"] as? String ?? "",
                           location: SourceLocation(file: file, line: line, column: column))
     }
-    FuzzContract.locationsInside(diagnostics, path: DecisionService.requestPath, bytes: body, otherLineBreaks: otherLineBreaks)
+    FuzzContract.locationsInside(diagnostics, path: DecisionService.requestPath, bytes: body, otherLineBreaks: otherLineBreaks,
+                                 lineOnly: ["manifest.invalidXML"])
 }
