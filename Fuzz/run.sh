@@ -76,9 +76,9 @@ run_one() {
   set -e
   # The summary: the last status line (execs, cov, ft) and the final stats.
   { echo "$(date -u +%FT%TZ) $target $* exit=$status"
-    grep -E '^#[0-9]+' "$log" | tail -1
-    grep -E '^stat::(number_of_executed_units|peak_rss_mb)' "$log"
-    grep -E 'ERROR: libFuzzer|ERROR: AddressSanitizer|contract violated|Fatal error|Test unit written' "$log" | head -5
+    grep -aE '^#[0-9]+' "$log" | tail -1
+    grep -aE '^stat::(number_of_executed_units|peak_rss_mb)' "$log"
+    grep -aE 'ERROR: libFuzzer|ERROR: AddressSanitizer|contract violated|Fatal error|Test unit written' "$log" | head -5
   } | tee -a "$here/.work/runs.log"
   if ((status != 0)); then
     echo "$target: crashed (exit $status); the log is $log" >&2

@@ -2,6 +2,7 @@
 // `placet import hf-model-card` reads it, with ImportFuzzing's contract on the refusal or the
 // Model draft.
 
+import Foundation
 import FuzzContracts
 import PlacetManifests
 
@@ -18,8 +19,11 @@ func fuzzModelCardImport(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     do {
         ImportFuzzing.drafted(try ModelCardImporter.draft(from: String(decoding: bytes, as: UTF8.self), hints: ImportFuzzing.hints).draft)
     } catch {
-        // The importer reads the text decoded from these bytes: positions are in that text.
-        ImportFuzzing.refused(error, input: Array(String(decoding: bytes, as: UTF8.self).utf8))
+        // The importer reads the text decoded from these bytes, and counts a lone CR as a line
+        // break (as editors do): positions are in that text, with its line breaks as LF.
+        let text = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
+            .replacingOccurrences(of: "\r", with: "\n")
+        ImportFuzzing.refused(error, input: Array(text.utf8))
     }
     return 0
 }
