@@ -88,7 +88,6 @@ extension PlacementAssessor {
     /// messages or findings: whether it is blocked, its warnings and waived findings, and the
     /// rules with findings (bit i for `rules[i]`; rules past the 64th are always marked).
     func tally(placement: Int, waivers: WaiverBook, machine: inout Machine) -> (blocked: Bool, warnings: Int, waived: Int, fired: UInt64) {
-        let placementKind = policy.program.placementRecord
         var blocked = false
         var warnings = 0
         var waived = 0
@@ -96,16 +95,12 @@ extension PlacementAssessor {
         var subjectsOfRule: [[String]] = []
         for (position, rule) in rules.enumerated() {
             let code = machine.rules[rule.index]
-            machine.enterRule(frameSize: code.frameSize, placement: placement)
             subjectsOfRule.removeAll(keepingCapacity: true)
-            func count(machine: inout Machine) {
+            forEachMatch(of: rule, code: code, placement: placement, machine: &machine) { machine in
                 // As in `decide`: a subject reached twice (by two `for each` items) is one finding.
                 // Without `for each` a rule makes at most one finding, so its subject need not be read.
                 if code.forEach != nil {
-                    let subjectValue = code.subject.map { $0(&machine) } ?? .record(placement)
-                    let subjectType = code.subject == nil ? PlacetType.record(placementKind) : (rule.subjectType ?? .error)
-                    let elementType = subjectType.unwrapped.elementType ?? subjectType
-                    let subjects = subjectValue.elementsForSubject.map { machine.formatter.format($0, as: elementType) }
+                    let subjects = subject(of: rule, code: code, placement: placement, machine: &machine).names
                     guard !subjectsOfRule.contains(subjects) else { return }
                     subjectsOfRule.append(subjects)
                 }
@@ -116,14 +111,6 @@ extension PlacementAssessor {
                 case .block:
                     if !rule.unwaivable, waivers.waiver(rule: rule.index, placement: placement) != nil { waived += 1 } else { blocked = true }
                 }
-            }
-            if let collection = code.forEach {
-                for item in collection(&machine).elements {
-                    machine.stack[1] = item
-                    if code.condition.map({ $0(&machine).boolValue }) ?? true { count(machine: &machine) }
-                }
-            } else if code.condition.map({ $0(&machine).boolValue }) ?? true {
-                count(machine: &machine)
             }
         }
         return (blocked, warnings, waived, fired)

@@ -90,13 +90,9 @@ public struct PlacementAssessor: Sendable {
             let rule = rules[ruleIndex]
             // The machine's own compiled copy of the rule (see `assess`).
             let code = machine.rules[rule.index]
-            machine.enterRule(frameSize: code.frameSize, placement: placement)
-
             let firstOfRule = findings.count
-            func record(into findings: inout [Finding], machine: inout Machine) {
-                let subjectValue = code.subject.map { $0(&machine) } ?? .record(placement)
-                let subjectType = code.subject == nil ? PlacetType.record(placementKind) : (rule.subjectType ?? .error)
-                let subjects = subjectValue.elementsForSubject.map { machine.formatter.format($0, as: subjectType.unwrapped.elementType ?? subjectType) }
+            forEachMatch(of: rule, code: code, placement: placement, machine: &machine) { machine in
+                let (subjectValue, subjectType, subjects) = subject(of: rule, code: code, placement: placement, machine: &machine)
                 // A subject reached twice (directly and through lineage) is one finding.
                 guard !findings[firstOfRule...].contains(where: { $0.subjects == subjects }) else { return }
                 guard case .string(let message) = message(rule, code: code, machine: &machine) else { return }
@@ -106,17 +102,6 @@ public struct PlacementAssessor: Sendable {
                     rule: rule.id, effect: rule.effect, waived: waiver != nil, waiver: waiver, subjects: subjects,
                     message: message, citations: rule.citations,
                     location: origin(of: subjectValue, type: subjectType, inventory: inventory) ?? inventory.tables[placementKind].origins[placement]))
-            }
-
-            if let collection = code.forEach {
-                for item in collection(&machine).elements {
-                    machine.stack[1] = item
-                    if code.condition.map({ $0(&machine).boolValue }) ?? true {
-                        record(into: &findings, machine: &machine)
-                    }
-                }
-            } else if code.condition.map({ $0(&machine).boolValue }) ?? true {
-                record(into: &findings, machine: &machine)
             }
         }
         findings.sort { a, b in a.rule != b.rule ? a.rule < b.rule : a.subjects.lexicographicallyPrecedes(b.subjects) }
@@ -131,6 +116,28 @@ public struct PlacementAssessor: Sendable {
         } ?? []
         return Decision(placement: inventory.tables[placementKind].ids[placement], outcome: blocked ? .block : .approve, findings: findings,
                         location: inventory.tables[placementKind].origins[placement], model: id(modelField), target: id(targetField), datasets: datasets)
+    }
+
+    /// Runs `rule` on `placement`: `match` is called, with the machine there, for each `for each`
+    /// item whose condition holds (or once, when the rule has no `for each` and its condition holds).
+    func forEachMatch(of rule: ActiveRule, code: CompiledRule, placement: Int, machine: inout Machine, _ match: (inout Machine) -> Void) {
+        machine.enterRule(frameSize: code.frameSize, placement: placement)
+        if let collection = code.forEach {
+            for item in collection(&machine).elements {
+                machine.stack[1] = item
+                if code.condition.map({ $0(&machine).boolValue }) ?? true { match(&machine) }
+            }
+        } else if code.condition.map({ $0(&machine).boolValue }) ?? true {
+            match(&machine)
+        }
+    }
+
+    /// A match's subject: its value and type, and each of its members as findings name it.
+    func subject(of rule: ActiveRule, code: CompiledRule, placement: Int, machine: inout Machine) -> (value: Value, type: PlacetType, names: [String]) {
+        let value = code.subject.map { $0(&machine) } ?? .record(placement)
+        let type = code.subject == nil ? PlacetType.record(policy.program.placementRecord) : (rule.subjectType ?? .error)
+        let elementType = type.unwrapped.elementType ?? type
+        return (value, type, value.elementsForSubject.map { machine.formatter.format($0, as: elementType) })
     }
 
     /// A message that reads nothing of the placement but the `for each` item is the same

@@ -5,6 +5,7 @@
 
 import Foundation
 import PlacetLanguageServer
+@testable import placet  // SplitMix64, the benchmarks' generator
 import Testing
 
 @Suite struct LanguageServerRobustnessTests {
@@ -140,20 +141,5 @@ import Testing
         #expect(value["b"]?.string == "x\né😀")
         #expect(value["a"] == [true, .null, .number(-150)])
         #expect(value.serialized() == #"{"b":"x\né😀","a":[true,null,-150]}"#)
-    }
-}
-
-/// A small deterministic generator, so stray-byte tests are the same on every run.
-struct SplitMix64 {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
