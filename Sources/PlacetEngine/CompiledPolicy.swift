@@ -41,7 +41,7 @@ public struct CompiledPolicy: Sendable {
         let (checked, diagnostics) = TypeChecker.check(parsed.files, sources: ordered, parseDiagnostics: parsed.diagnostics)
         guard let checked else { return (nil, diagnostics) }
         // Defaults are constant expressions without `today`, so any date will do here.
-        let evaluator = Evaluator(program: checked, today: CivilDate(daysSinceEpoch: 0))
+        let evaluator = Evaluator(program: checked, today: CivilDate(daysSinceEpoch: 0), rules: false)
         var defaults: [[Value?]] = []
         for record in checked.schema.records {
             defaults.append(record.fields.map { field in

@@ -33,7 +33,7 @@ extension PlacementAssessor {
         let firedByChunk = Mutex<[[UInt64]]>(Array(repeating: [], count: chunks))
         let next = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var machine = machines.take(worker) ?? Evaluator(program: policy.program, today: asOf).makeMachine(inventory: inventory)
+            var machine = machines.take(worker) ?? workerEvaluator(worker).makeMachine(inventory: inventory)
             var counted = Summary()
             while true {
                 let chunk = next.add(1, ordering: .relaxed).oldValue

@@ -49,14 +49,12 @@ public struct PlacementAssessor: Sendable {
         let nextChunk = Atomic<Int>(0)
         // One machine per worker for the whole run, so what its memos learn serves every chunk it takes.
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            // Each worker compiles its own copy of the program: closures and constants that no
-            // other core retains and releases, so reference counts do not bounce between caches.
             var machine: Machine
             if let warm, var kept = warm.take(worker) {
                 kept.rebind(to: inventory, changed: warm.changedKinds)
                 machine = kept
             } else {
-                machine = Evaluator(program: policy.program, today: asOf).makeMachine(inventory: inventory)
+                machine = workerEvaluator(worker).makeMachine(inventory: inventory)
             }
             defer { warm?.put(machine, worker) }
             while true {
@@ -79,6 +77,13 @@ public struct PlacementAssessor: Sendable {
         decisions.sort { $0.placement < $1.placement }
         return Assessment(asOf: asOf, policyDigest: policy.digest, inputs: inventory.files,
                           decisions: decisions, notices: waivers.notices, waivers: waivers.statuses)
+    }
+
+    /// Each worker but the first compiles its own copy of the program: closures and constants
+    /// that no other core retains and releases, so reference counts do not bounce between
+    /// caches. The first uses the assessor's own, which nothing else runs meanwhile.
+    func workerEvaluator(_ worker: Int) -> Evaluator {
+        worker == 0 ? evaluator : Evaluator(program: policy.program, today: asOf)
     }
 
     /// `only`: the rules (bit i for `rules[i]`) that can have findings here, known from a
@@ -125,6 +130,7 @@ public struct PlacementAssessor: Sendable {
         if let collection = code.forEach {
             for item in collection(&machine).elements {
                 machine.stack[1] = item
+                if let test = code.itemTest, !machine.itemHolds(rule: rule.index, test) { continue }
                 if code.condition.map({ $0(&machine).boolValue }) ?? true { match(&machine) }
             }
         } else if code.condition.map({ $0(&machine).boolValue }) ?? true {

@@ -7,7 +7,7 @@ extension InventoryBuilder {
     /// Reports every row missing (or holding an empty collection in) a field whose
     /// `requiredWhen` condition holds for that row.
     mutating func checkConditionalRequirements() {
-        let evaluator = Evaluator(program: policy.program, today: CivilDate(daysSinceEpoch: 0))
+        let evaluator = Evaluator(program: policy.program, today: CivilDate(daysSinceEpoch: 0), rules: false)
         for (kind, record) in schema.records.enumerated() {
             for (index, field) in record.fields.enumerated() {
                 guard let condition = evaluator.requiredWhen(kind: kind, field: index) else { continue }

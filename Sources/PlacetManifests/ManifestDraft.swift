@@ -137,6 +137,10 @@ public enum DraftRenderer {
 
     /// A double-quoted string, valid in both JSON and YAML.
     public static func quote(_ text: String) -> String {
+        // Most ids and values need no escape: copied whole, not scalar by scalar.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            return "\"" + text + "\""
+        }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -50,7 +50,7 @@ public struct ReferenceInventory: Sendable {
             waivers = inventory.tables[waiverContract.record]
             inventory.tables[waiverContract.record] = RecordTable()
         }
-        let evaluator = Evaluator(program: policy.program, today: CivilDate(daysSinceEpoch: 0))
+        let evaluator = Evaluator(program: policy.program, today: CivilDate(daysSinceEpoch: 0), rules: false)
         var requirements: [Requirement] = []
         for (kind, record) in policy.schema.records.enumerated() {
             for (index, field) in record.fields.enumerated() {

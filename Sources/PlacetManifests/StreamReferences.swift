@@ -56,7 +56,7 @@ public struct StreamReferences: Sendable {
         let loaded = builder.finish()
         guard !loaded.hasErrors else { return (nil, loaded.diagnostics) }
         let references = StreamReferences(policy: policy, inventory: loaded.inventory, waiverRowsByPlacement: waiverRows,
-                                          conditionEvaluator: Evaluator(program: policy.program, today: CivilDate(daysSinceEpoch: 0)))
+                                          conditionEvaluator: Evaluator(program: policy.program, today: CivilDate(daysSinceEpoch: 0), rules: false))
         return (references, loaded.diagnostics)
     }
 

@@ -24,7 +24,9 @@ public struct Evaluator: Sendable {
     /// Per record kind and field: its `required when` condition, compiled.
     private let requiredWhenConditions: [[CompiledExpression?]]
 
-    public init(program: CheckedProgram, today: CivilDate, observed: Bool = false) {
+    /// `rules: false` compiles the definitions and constants only, for conditions compiled
+    /// later (`required when`, field defaults): loading does not pay for every rule.
+    public init(program: CheckedProgram, today: CivilDate, observed: Bool = false, rules compilingRules: Bool = true) {
         self.program = program
         self.today = today
         self.observed = observed
@@ -41,15 +43,17 @@ public struct Evaluator: Sendable {
         let bootstrap = Compiler(program: program, today: today, constants: nil, observed: false)
         let bootstrapFunctions = Self.compileFunctions(bootstrap)
         var values = Array(repeating: Value.absent, count: program.constants.count)
+        // One machine for them all: in dependency order, whatever a definition reads of the
+        // constants is final by the time it is called, so its memos stay true.
+        var machine = Machine(functions: bootstrapFunctions, memoizedByRecord: memoizedByRecord, program: program, inventory: nil)
         for index in program.constantOrder {
-            var machine = Machine(functions: bootstrapFunctions, memoizedByRecord: memoizedByRecord, program: program, inventory: nil)
             machine.constants = values
             values[index] = normalize(bootstrap.compile(program.constants[index].value)(&machine), as: program.constants[index].type)
         }
         constants = values
         let compiler = Compiler(program: program, today: today, constants: values, observed: observed)
         self.functions = Self.compileFunctions(compiler)
-        rules = program.rules.map { CompiledRule(rule: $0, compiler: compiler) }
+        rules = compilingRules ? program.rules.map { CompiledRule(rule: $0, compiler: compiler) } : []
         requiredWhenConditions = program.schema.records.map { record in
             record.fields.map { field in field.requiredWhen.map { CompiledExpression(code: compiler.compile($0)) } }
         }
@@ -100,7 +104,13 @@ public struct CompiledExpression: Sendable {
 /// A rule's clauses, compiled.
 struct CompiledRule: Sendable {
     let forEach: Code?
+    /// The `when` condition; when `itemTest` is set, only the conjuncts it does not hold.
     let condition: Code?
+    /// The conjuncts of `when` that read nothing of the placement, only the `for each` item,
+    /// a manifest of kind `kind`: their value is a property of the item's row for the whole
+    /// run, kept per row by the machine (`Machine.itemHolds`), and tested first. Never set
+    /// when observed: explain and coverage see every leaf evaluated, in the order written.
+    let itemTest: (code: Code, kind: Int)?
     let subject: Code?
     let message: Code
     /// Whether the message reads only the `for each` item (slot 1), constants and `today`.
@@ -109,7 +119,23 @@ struct CompiledRule: Sendable {
 
     init(rule: RuleDefinition, compiler: Compiler) {
         forEach = rule.forEach.map { compiler.compile($0) }
-        condition = rule.condition.map { compiler.compile($0) }
+        if !compiler.observed, rule.forEach != nil, let condition = rule.condition,
+           case .record(let kind) = rule.forEachType?.unwrapped, kind != compiler.program.placementRecord {
+            // `and` is pure and total here, so its conjuncts may be taken in any order.
+            let conjuncts = Self.conjuncts(of: condition)
+            let itemOnly = conjuncts.filter { !Self.reads(slot: 0, $0) }
+            let others = conjuncts.filter { Self.reads(slot: 0, $0) }
+            if let test = Self.conjunction(itemOnly) {
+                itemTest = (compiler.compile(test), kind)
+                self.condition = Self.conjunction(others).map { compiler.compile($0) }
+            } else {
+                itemTest = nil
+                self.condition = compiler.compile(condition)
+            }
+        } else {
+            itemTest = nil
+            condition = rule.condition.map { compiler.compile($0) }
+        }
         subject = rule.subject.map { compiler.compile($0) }
         message = compiler.compile(rule.message)
         messageDependsOnItemOnly = rule.forEach != nil && !Self.reads(slot: 0, rule.message)
@@ -118,6 +144,22 @@ struct CompiledRule: Sendable {
 }
 
 extension CompiledRule {
+    /// `a and b and c` as [a, b, c], looking through the marks explain and coverage use.
+    static func conjuncts(of expression: BoundExpression) -> [BoundExpression] {
+        switch expression {
+        case .and(let lhs, let rhs): conjuncts(of: lhs) + conjuncts(of: rhs)
+        case .observable(let inner, _): conjuncts(of: inner)
+        default: [expression]
+        }
+    }
+
+    /// The conjunction of `parts`, nil when there are none.
+    static func conjunction(_ parts: [BoundExpression]) -> BoundExpression? {
+        guard var result = parts.first else { return nil }
+        for part in parts.dropFirst() { result = .and(result, part) }
+        return result
+    }
+
     /// Whether an expression in a rule's frame reads local `slot`; definitions see only their
     /// arguments, so reading through a call means reading in an argument.
     static func reads(slot: Int, _ expression: BoundExpression) -> Bool {

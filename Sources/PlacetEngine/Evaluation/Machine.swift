@@ -39,19 +39,35 @@ struct Machine {
     private var sparseMemo: [Int: Value] = [:]
     /// Per rule, finding messages by `for each` item, for messages that depend on nothing else.
     var messages: [[Value: Value]]
+    /// Per rule, its item test's value by the item's row (`CompiledRule.itemTest`): 0 unknown,
+    /// 1 false, 2 true.
+    private var itemMemo: [[UInt8]]
 
     init(functions: [Code], memoizedByRecord: [Bool], program: CheckedProgram, inventory: Inventory?, rules: [CompiledRule] = []) {
         self.functions = functions
         self.rules = rules
         self.memoizedByRecord = memoizedByRecord
-        frameSizes = program.functions.map(\.frameSize)
-        parameterKinds = program.functions.map { function in
-            function.parameterTypes.compactMap { if case .record(let kind) = $0 { kind } else { nil } }
-        }
         rows = inventory?.tables.map(\.rows) ?? []
         formatter = ValueFormatter(schema: program.schema, inventory: inventory)
         memoArgument = Array(repeating: .absent, count: functions.count)
         memoResult = Array(repeating: .absent, count: functions.count)
+        messages = Array(repeating: [:], count: rules.isEmpty ? 0 : program.rules.count)
+        itemMemo = Array(repeating: [], count: rules.count)
+        // A machine without definitions folds one constant expression while compiling: it
+        // needs no per-definition tables, and compiling makes one per folded node.
+        guard !functions.isEmpty else {
+            frameSizes = []
+            parameterKinds = []
+            recordMemo = []
+            boolMemo = []
+            returnsBool = []
+            recordMemoShape = []
+            return
+        }
+        frameSizes = program.functions.map(\.frameSize)
+        parameterKinds = program.functions.map { function in
+            function.parameterTypes.compactMap { if case .record(let kind) = $0 { kind } else { nil } }
+        }
         let counts = inventory?.tables.map(\.count) ?? []
         recordMemoShape = program.functions.enumerated().map { index, function in
             guard !counts.isEmpty, memoizedByRecord[index] else { return nil }
@@ -71,7 +87,6 @@ struct Machine {
         recordMemo = Array(repeating: [], count: recordMemoShape.count)
         boolMemo = Array(repeating: [], count: recordMemoShape.count)
         returnsBool = program.functions.map { $0.returnType == .bool }
-        messages = Array(repeating: [:], count: program.rules.count)
         stack.reserveCapacity(64)
     }
 
@@ -97,6 +112,23 @@ struct Machine {
         }
         if !spoiled.isEmpty { sparseMemo = sparseMemo.filter { !spoiled.contains(($0.key >> 48) & 0xFFF) } }
         for rule in messages.indices { messages[rule].removeAll(keepingCapacity: true) }
+        for (rule, code) in rules.enumerated() where code.itemTest.map({ changed.contains($0.kind) }) ?? false {
+            itemMemo[rule] = []
+        }
+    }
+
+    /// Whether rule `rule`'s item test holds for the `for each` item in slot 1, computed once
+    /// per item row.
+    mutating func itemHolds(rule: Int, _ test: (code: Code, kind: Int)) -> Bool {
+        guard case .record(let row) = stack[1], test.kind < rows.count, row < rows[test.kind].count else {
+            return test.code(&self).boolValue
+        }
+        if itemMemo[rule].isEmpty { itemMemo[rule] = Array(repeating: 0, count: rows[test.kind].count) }
+        let known = itemMemo[rule][row]
+        if known != 0 { return known == 2 }
+        let holds = test.code(&self).boolValue
+        itemMemo[rule][row] = holds ? 2 : 1
+        return holds
     }
 
     /// Clears the stack and makes the frame of a rule: the placement in slot 0, then its locals.
