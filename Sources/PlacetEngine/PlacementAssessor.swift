@@ -128,10 +128,11 @@ public struct PlacementAssessor: Sendable {
     func forEachMatch(of rule: ActiveRule, code: CompiledRule, placement: Int, machine: inout Machine, _ match: (inout Machine) -> Void) {
         machine.enterRule(frameSize: code.frameSize, placement: placement)
         if let collection = code.forEach {
-            for item in collection(&machine).elements {
+            _ = collection(&machine).allElements { item in
                 machine.stack[1] = item
-                if let test = code.itemTest, !machine.itemHolds(rule: rule.index, test) { continue }
+                if let test = code.itemTest, !machine.itemHolds(rule: rule.index, test) { return true }
                 if code.condition.map({ $0(&machine).boolValue }) ?? true { match(&machine) }
+                return true
             }
         } else if code.condition.map({ $0(&machine).boolValue }) ?? true {
             match(&machine)

@@ -77,7 +77,23 @@ struct Compiler: Sendable {
             return { m in .structure(fields.map { $0(&m) }) }
         case .call(let function, let arguments):
             let arguments = arguments.map(compile)
-            return { m in m.call(function, arguments: arguments) }
+            switch arguments.count {
+            case 1:
+                let argument = arguments[0]
+                return { m in
+                    let value = argument(&m)
+                    return m.call(function, value)
+                }
+            case 2:
+                let first = arguments[0], second = arguments[1]
+                return { m in
+                    let a = first(&m)
+                    let b = second(&m)
+                    return m.call(function, a, b)
+                }
+            default:
+                return { m in m.call(function, arguments: arguments) }
+            }
         case .collection(let items, let isSet):
             let items = items.map(compile)
             if isSet { return { m in Value.makeSet(items.map { $0(&m) }) } }
@@ -133,11 +149,11 @@ struct Compiler: Sendable {
         case .quantifier(let all, let slot, let collection, let body):
             let collection = compile(collection), body = compile(body)
             return { m in
-                for item in collection(&m).elements {
+                let finished = collection(&m).allElements { item in
                     m.stack[m.base + slot] = item
-                    if body(&m).boolValue != all { return .bool(!all) }
+                    return body(&m).boolValue == all
                 }
-                return .bool(all)
+                return .bool(finished == all)
             }
         case .interpolation(let parts):
             let parts: [(text: String, value: Code?, type: PlacetType)] = parts.map { part in

@@ -133,10 +133,19 @@ struct Machine {
 
     /// Clears the stack and makes the frame of a rule: the placement in slot 0, then its locals.
     mutating func enterRule(frameSize: Int, placement: Int) {
-        stack.removeAll(keepingCapacity: true)
         base = 0
-        stack.append(.record(placement))
-        for _ in 1..<max(1, frameSize) { stack.append(.absent) }
+        let size = max(1, frameSize)
+        pop(to: size)
+        // The slots left by the last rule are overwritten in place, not removed and appended.
+        for slot in stack.indices { stack[slot] = slot == 0 ? .record(placement) : .absent }
+        while stack.count < size { stack.append(stack.isEmpty ? .record(placement) : .absent) }
+    }
+
+    /// Drops the stack down to `count` values. One at a time: `removeLast(_:)` goes through
+    /// the generic `replaceSubrange`, which costs more than the frames it pops.
+    @inline(__always)
+    private mutating func pop(to count: Int) {
+        while stack.count > count { stack.removeLast() }
     }
 
     /// A definition call: arguments evaluated into a new frame, then the body, unless a memo knows.
@@ -146,33 +155,69 @@ struct Machine {
             let value = argument(&self)
             stack.append(value)
         }
+        return enter(function, frame: frame)
+    }
+
+    /// A one-argument call (most are): the memos are asked before a frame is made.
+    mutating func call(_ function: Int, _ argument: Value) -> Value {
+        if memoizedByRecord[function] {
+            if let shape = recordMemoShape[function], case .record(let row) = argument, row < shape.first,
+               let known = knownDense(function, slot: row) {
+                return known
+            }
+        } else if argument != .absent, memoArgument[function] == argument {
+            return memoResult[function]
+        }
+        let frame = stack.count
+        stack.append(argument)
+        return enter(function, frame: frame)
+    }
+
+    /// A two-argument call: the dense memo is asked before a frame is made.
+    mutating func call(_ function: Int, _ first: Value, _ second: Value) -> Value {
+        if memoizedByRecord[function], let shape = recordMemoShape[function],
+           case .record(let a) = first, case .record(let b) = second, a < shape.first, b < shape.second,
+           let known = knownDense(function, slot: a * shape.second + b) {
+            return known
+        }
+        let frame = stack.count
+        stack.append(first)
+        stack.append(second)
+        return enter(function, frame: frame)
+    }
+
+    /// A dense memo's value for `slot`, nil when not yet known.
+    private func knownDense(_ function: Int, slot: Int) -> Value? {
+        if returnsBool[function] {
+            guard !boolMemo[function].isEmpty else { return nil }
+            let known = boolMemo[function][slot]
+            return known == 0 ? nil : .bool(known == 2)
+        }
+        guard !recordMemo[function].isEmpty else { return nil }
+        return recordMemo[function][slot]
+    }
+
+    /// The call whose arguments are on the stack from `frame`: a memo's value, or the body's.
+    private mutating func enter(_ function: Int, frame: Int) -> Value {
         if memoizedByRecord[function] {
             if let slot = denseMemoSlot(function: function, frame: frame), let shape = recordMemoShape[function] {
-                if returnsBool[function] {
-                    if boolMemo[function].isEmpty { boolMemo[function] = Array(repeating: 0, count: shape.first * shape.second) }
-                    let known = boolMemo[function][slot]
-                    if known != 0 {
-                        stack.removeLast(stack.count - frame)
-                        return .bool(known == 2)
-                    }
-                    let result = run(function, frame: frame)
-                    boolMemo[function][slot] = result.boolValue ? 2 : 1
-                    return result
-                }
-                if recordMemo[function].isEmpty {
-                    recordMemo[function] = Array(repeating: nil, count: shape.first * shape.second)
-                }
-                if let known = recordMemo[function][slot] {
-                    stack.removeLast(stack.count - frame)
+                if let known = knownDense(function, slot: slot) {
+                    pop(to: frame)
                     return known
                 }
                 let result = run(function, frame: frame)
-                recordMemo[function][slot] = result
+                if returnsBool[function] {
+                    if boolMemo[function].isEmpty { boolMemo[function] = Array(repeating: 0, count: shape.first * shape.second) }
+                    boolMemo[function][slot] = result.boolValue ? 2 : 1
+                } else {
+                    if recordMemo[function].isEmpty { recordMemo[function] = Array(repeating: nil, count: shape.first * shape.second) }
+                    recordMemo[function][slot] = result
+                }
                 return result
             }
             if let key = Self.recordKey(function: function, arguments: stack[frame...]) {
                 if let known = sparseMemo[key] {
-                    stack.removeLast(stack.count - frame)
+                    pop(to: frame)
                     return known
                 }
                 let result = run(function, frame: frame)
@@ -180,7 +225,7 @@ struct Machine {
                 return result
             }
         }
-        let memoizable = arguments.count == 1 && stack[frame] != .absent
+        let memoizable = stack.count - frame == 1 && stack[frame] != .absent
         if memoizable, memoArgument[function] == stack[frame] {
             stack.removeLast()
             return memoResult[function]
@@ -212,7 +257,7 @@ struct Machine {
         let result = body(&self)
         callDepth -= 1
         base = savedBase
-        stack.removeLast(stack.count - frame)
+        pop(to: frame)
         return result
     }
 

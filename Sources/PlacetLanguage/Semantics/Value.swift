@@ -28,6 +28,19 @@ public enum Value: Sendable, Hashable {
         }
     }
 
+    /// Calls `body` on each of `elements` in order until it returns false, without making an
+    /// array for a single value (`for each m in placement.model`). False when `body` stopped.
+    @inlinable
+    public func allElements(_ body: (Value) -> Bool) -> Bool {
+        switch self {
+        case .collection(let items):
+            for item in items where !body(item) { return false }
+            return true
+        case .absent: return true
+        default: return body(self)
+        }
+    }
+
     private var rank: Int {
         switch self {
         case .absent: 0
