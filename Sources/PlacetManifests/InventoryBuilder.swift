@@ -27,13 +27,14 @@ package struct InventoryBuilder {
     package mutating func read(_ input: ManifestInput) {
         guard !bag.isFull else { return }
         inventory.files.append(InputFile(path: input.path, digest: Digests.sha256(input.bytes)))
-        let file = ManifestFileContext(path: input.path, bytes: input.bytes)
+        let format = ManifestFormat.detect(input)
+        let file = ManifestFileContext(path: input.path, bytes: input.bytes, format: format)
         if let offset = UTF8Validation.firstInvalidOffset(in: input.bytes) {
             let position = file.position(ofOffset: offset)
             error("manifest.invalidUTF8", "invalid UTF-8 byte 0x\(String(input.bytes[offset], radix: 16, uppercase: true)); manifests must be UTF-8", file, position)
             return
         }
-        switch ManifestFormat.detect(input) {
+        switch format {
         case .jsonl: readJSONLines(file)
         case .json:
             let result: Result<DocumentNode, ReadError> = input.bytes.withUnsafeBufferPointer { buffer in
@@ -67,17 +68,18 @@ package struct InventoryBuilder {
 
     private mutating func readXML(_ file: ManifestFileContext) {
         guard let validator = compiledXMLValidator() else { return }
-        switch XMLManifestReader.read(file.bytes, path: file.path, schema: schema, validator: validator) {
+        switch XMLManifestReader.read(file, schema: schema, validator: validator) {
         case .success(let manifests):
             for manifest in manifests { addManifest(manifest, file) }
         case .failure(let failure):
-            // libxml2 gives lines (columns only sometimes): `file:line: message`.
+            // libxml2 gives lines (columns only sometimes): `file:line: message`, kept inside the file.
             for message in failure.messages {
                 let guidance = XMLManifestReader.removedValueGuidance(message.message, schema: schema)
+                let position = file.parserPosition(line: message.line, column: message.column)
                 bag.add(Diagnostic(id: guidance == nil ? "manifest.invalidXML" : "manifest.removedValue",
                                    message: guidance ?? message.message,
-                                   location: SourceLocation(file: file.path, line: message.line, column: message.column,
-                                                            sourceLine: message.column > 0 ? file.line(message.line) : nil)))
+                                   location: SourceLocation(file: file.path, line: position.line, column: position.column,
+                                                            sourceLine: position.column > 0 ? file.line(position.line) : nil)))
             }
         }
     }

@@ -69,7 +69,7 @@ public struct PlacementLineConverter: Sendable {
     }
 
     private func convert(_ lineBytes: [UInt8], line: Int, path: String) -> StreamedPlacement {
-        let file = ManifestFileContext(path: path, bytes: lineBytes)
+        let file = ManifestFileContext(path: path, bytes: lineBytes, format: .jsonl)
         if let offset = UTF8Validation.firstInvalidOffset(in: lineBytes) {
             let column = 1 + lineBytes[..<offset].count { $0 & 0xC0 != 0x80 }
             return .failed(Diagnostic(

@@ -2,6 +2,7 @@
 // `country: NO` stays the text "NO" until the schema reads it as a Country.
 // Aliases are expanded by Yams; a node budget stops alias bombs ("billion laughs").
 
+import PlacetLanguage
 import Yams
 
 package enum YAMLReader {
@@ -24,32 +25,39 @@ package enum YAMLReader {
         } catch let error as ReadError {
             throw error
         } catch let error as YamlError {
-            throw explainTabs(clamped(translate(error), to: text), in: text)
+            throw located(translate(error), in: text)
         } catch {
             throw ReadError("cannot read YAML: \(error)", at: Position(line: 1, column: 1))
         }
         return documents
     }
 
+    /// libyaml's position of an error, with Placet's help: on libyaml's line count (LineBreaks.yaml,
+    /// as the file's line table counts), at the end of the last line if libyaml put it after,
+    /// and at a tab in the indentation if that is what went wrong.
+    private static func located(_ error: ReadError, in text: String) -> ReadError {
+        let bytes = Array(text.utf8)
+        let lines = LineTable(bytes, breaks: .yaml)
+        return explainTabs(clamped(error, bytes: bytes, lines: lines), bytes: bytes, lines: lines)
+    }
+
     /// libyaml reads a text without a final line break as if it had one, so an error at the very
     /// end is reported on a line after the last: it is at the end of the last line.
-    private static func clamped(_ error: ReadError, to text: String) -> ReadError {
-        let newline = UInt8(ascii: "\n")
-        let lineCount = text.utf8.reduce(1) { $0 + ($1 == newline ? 1 : 0) }
-        guard error.position.line > lineCount else { return error }
-        let lastLine = text.utf8.lastIndex(of: newline).map { text.utf8.index(after: $0) } ?? text.startIndex
-        return ReadError(error.message, at: Position(line: lineCount, column: text[lastLine...].count + 1))
+    private static func clamped(_ error: ReadError, bytes: [UInt8], lines: LineTable) -> ReadError {
+        guard error.position.line > lines.lineStarts.count else { return error }
+        let end = lines.lineAndColumn(of: bytes.count, in: bytes, counting: .unicodeScalars)
+        return ReadError(error.message, at: Position(line: end.line, column: end.column))
     }
 
     /// libyaml's words for a tab in the indentation ("cannot start any token") do not say what
     /// to do; a tab before the first non-blank on the failing line (or the one before) does.
-    private static func explainTabs(_ error: ReadError, in text: String) -> ReadError {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        for number in [error.position.line, error.position.line - 1] where number >= 1 && number <= lines.count {
-            let indentation = lines[number - 1].prefix { $0 == " " || $0 == "\t" }
-            if let tab = indentation.firstIndex(of: "\t") {
-                let column = indentation.distance(from: indentation.startIndex, to: tab) + 1
-                return ReadError("a tab character in the indentation: YAML is indented with spaces, not tabs", at: Position(line: number, column: column))
+    private static func explainTabs(_ error: ReadError, bytes: [UInt8], lines: LineTable) -> ReadError {
+        for number in [error.position.line, error.position.line - 1] {
+            guard let range = lines.range(ofLine: number, in: bytes) else { continue }
+            let indentation = bytes[range].prefix { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            if let tab = indentation.firstIndex(of: UInt8(ascii: "\t")) {
+                return ReadError("a tab character in the indentation: YAML is indented with spaces, not tabs",
+                                 at: Position(line: number, column: tab - range.lowerBound + 1))
             }
         }
         return error
@@ -107,7 +115,8 @@ package enum YAMLReader {
 
     /// Yams composes recursively; refuse absurd nesting before it starts. Flow collections
     /// nest by brackets; block collections by indentation, so an indent deeper than
-    /// 2 columns per allowed level is refused too.
+    /// 2 columns per allowed level is refused too. Lines end where libyaml ends them
+    /// (LineBreaks.yaml) and columns count Unicode scalars, as every manifest position does.
     private static func checkNesting(_ text: String) throws(ReadError) {
         var depth = 0
         var line = 1
@@ -117,18 +126,27 @@ package enum YAMLReader {
         var indent = 0
         var inComment = false
         var previous: UInt8 = UInt8(ascii: " ")
+        var beforePrevious: UInt8 = UInt8(ascii: " ")
         for byte in text.utf8 {
-            defer { previous = byte }
-            column += 1
-            if byte == UInt8(ascii: "\n") {
+            defer { (beforePrevious, previous) = (previous, byte) }
+            // A break is seen at its last byte: LF (unless its CR was the break), CR, NEL (C2 85), LS and PS (E2 80 A8/A9).
+            let isBreak = switch byte {
+            case 0x0A: previous != 0x0D
+            case 0x0D: true
+            case 0x85: previous == 0xC2
+            case 0xA8, 0xA9: previous == 0x80 && beforePrevious == 0xE2
+            default: false
+            }
+            if isBreak {
                 line += 1
                 column = 0
                 atLineStart = true
                 indent = 0
                 inComment = false
-                if quote == UInt8(ascii: "'") || quote == UInt8(ascii: "\"") { continue }
-                continue
+                continue  // a quoted scalar goes on past a line break
             }
+            if byte == 0x0A { continue }  // the LF of a CRLF, whose CR ended the line
+            if byte & 0xC0 != 0x80 { column += 1 }
             if inComment { continue }
             if atLineStart {
                 if byte == UInt8(ascii: " ") {

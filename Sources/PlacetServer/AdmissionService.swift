@@ -31,7 +31,7 @@ extension DecisionService {
             return .refusal(400, "Content-Type \(contentType.map { "'\($0)'" } ?? "missing"): an AdmissionReview is application/json",
                             diagnostics: [Diagnostic(id: "request.contentType", message: "unsupported Content-Type \(contentType ?? "(none)")")])
         }
-        let file = ManifestFileContext(path: Self.requestPath, bytes: body)
+        let file = ManifestFileContext(path: Self.requestPath, bytes: body, format: .json)
         let review: AdmissionRequest
         switch AdmissionRequest.read(body, file: file) {
         case .success(let value): review = value

@@ -23,7 +23,7 @@ extension DecisionService {
         case .success(let value): date = value
         case .failure(let problem): return .refusal(400, problem.message, diagnostics: [problem])
         }
-        let file = ManifestFileContext(path: Self.requestPath, bytes: body)
+        let file = ManifestFileContext(path: Self.requestPath, bytes: body, format: .json)
         let entries: [MappingEntry]
         let objectPosition: Position
         switch Self.readObject(body, file: file) {

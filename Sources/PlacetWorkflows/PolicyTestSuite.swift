@@ -113,7 +113,7 @@ public struct PolicyTestRunner: Sendable {
             return ([], [Diagnostic(id: "test.unreadable", message: "\(path): cannot read the file")])
         }
         let data = Data(bytes)
-        let context = ManifestFileContext(path: path, bytes: bytes)
+        let context = ManifestFileContext(path: path, bytes: bytes, format: .yaml)
         func error(_ message: String, _ position: Position) -> Diagnostic {
             Diagnostic(id: "test.invalid", message: message, location: context.diagnosticLocation(position))
         }

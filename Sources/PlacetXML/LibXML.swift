@@ -7,7 +7,10 @@ import CXMLSupport
 
 /// One libxml2 message: where it points and what it says.
 public struct XMLMessage: Sendable, Equatable {
+    /// libxml2's line, on its count (`XMLDocument.countsLoneCarriageReturn`); 0 for none.
     public var line: Int
+    /// 0 for none; libxml2's columns may run past the end of their line (on input it decoded
+    /// from another encoding, for one), so readers keep them inside it.
     public var column: Int
     public var message: String
 
@@ -23,6 +26,10 @@ final class XMLErrorCollector {
     private(set) var messages: [XMLMessage] = []
     /// Collected entries beyond this are counted, not kept.
     private let limit = 200
+    /// When parsing: the document's parser. libxml2 reports an entity's replacement text from a
+    /// parser of its own, at lines and columns of that text, and a failed decoding of the raw
+    /// bytes from none, at line 0; neither is a place in the document, so both get no position.
+    var documentParser: UnsafeMutableRawPointer?
 
     static let handler: xmlStructuredErrorFunc = { context, error in
         guard let context, let error else { return }
@@ -33,7 +40,8 @@ final class XMLErrorCollector {
         while text.last == "\n" || text.last == " " { text.removeLast() }
         // libxml2 lists every allowed value (249 countries); keep messages readable.
         if text.count > 300 { text = String(text.prefix(300)) + " …" }
-        let message = XMLMessage(line: Int(entry.line), column: Int(entry.int2), message: text)
+        let inDocument = collector.documentParser == nil || entry.ctxt == collector.documentParser
+        let message = XMLMessage(line: inDocument ? Int(entry.line) : 0, column: inDocument ? Int(entry.int2) : 0, message: text)
         // Entity loops are reported once per nesting level: say it once.
         if collector.messages.last != message { collector.messages.append(message) }
     }
@@ -70,6 +78,7 @@ public final class XMLDocument {
         let collector = XMLErrorCollector()
         guard let context = xmlNewParserCtxt() else { throw XMLFailure(messages: [XMLMessage(line: 0, column: 0, message: "cannot create an XML parser")]) }
         defer { xmlFreeParserCtxt(context) }
+        collector.documentParser = UnsafeMutableRawPointer(context)
         let document = collector.capture {
             bytes.withUnsafeBufferPointer { buffer in
                 // No storage at all (an empty array may have none): libxml2 gets an empty string.

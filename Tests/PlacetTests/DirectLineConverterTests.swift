@@ -57,7 +57,7 @@ import Testing
     func fastPathEqualsGeneralPath(variant: Int) throws {
         let (name, change) = Self.variants[variant]
         let text = Self.lines.map(change).joined(separator: "\n") + "\n"
-        let file = ManifestFileContext(path: "lines.jsonl", bytes: Array(text.utf8))
+        let file = ManifestFileContext(path: "lines.jsonl", bytes: Array(text.utf8), format: .jsonl)
         let direct = DirectLineConverter(policy: Fixtures.baseline)
         let general = ManifestConverter(policy: Fixtures.baseline)
         var members: [DirectLineConverter.Member] = []

@@ -60,4 +60,85 @@ import Testing
         let error = Fixtures.load(yaml: yaml).diagnostics.first { $0.id == "manifest.malformedYAML" }
         #expect(error?.location?.line == line && error?.location?.column == column, "\(String(describing: error?.location)) \(error?.message ?? "")")
     }
+
+    /// The first diagnostic with `id` (and `message` in its text), for a position check.
+    static func first(_ id: String, containing message: String = "", in loaded: ManifestLoadResult) -> Diagnostic? {
+        loaded.diagnostics.first { $0.id == id && (message.isEmpty || $0.message.contains(message)) }
+    }
+
+    /// fuzz-manifest-yaml: libyaml ends a line at a lone CR, NEL, LS and PS, and Placet's line
+    /// table and own checks at LF only, so an error after such breaks was on a line the file did
+    /// not have by Placet's count (263 of 171), or quoted another line. Positions from libyaml
+    /// (a scanner error, a field's key) and from Placet (invalid UTF-8, nesting) are now on
+    /// libyaml's count, each quoting its own line; CRLF and LF are as before.
+    @Test(arguments: ["\r", "\u{85}", "\u{2028}", "\u{2029}", "\r\n", "\n"])
+    func aYAMLPositionCountsLibyamlsLineBreaks(lineBreak: String) {
+        func lines(_ lines: String...) -> String { lines.joined(separator: lineBreak) }
+        let head = lines("apiVersion: placet/v1", "kind: Target", "id: t1")
+        let scanner = Fixtures.load(yaml: head + lineBreak + "name: @x").diagnostics.first { $0.id == "manifest.malformedYAML" }
+        #expect(scanner?.location?.line == 4 && scanner?.location?.column == 7, "\(String(describing: scanner))")
+        #expect(scanner?.location?.sourceLine == "name: @x")
+
+        let unknown = Fixtures.load(yaml: head + lineBreak + "colour: red").diagnostics.first { $0.id == "manifest.unknownField" }
+        #expect(unknown?.location?.line == 4 && unknown?.location?.column == 1, "\(String(describing: unknown))")
+        #expect(unknown?.location?.sourceLine == "colour: red")
+
+        let nested = Fixtures.load(yaml: lines("apiVersion: placet/v1", "kind: Target", "x: " + String(repeating: "[", count: 65)))
+        let nesting = Self.first("manifest.malformedYAML", containing: "nested deeper", in: nested)
+        #expect(nesting?.location?.line == 3 && nesting?.location?.column == 68, "\(String(describing: nesting))")
+
+        let bytes = Array(lines("apiVersion: placet/v1", "kind: Target", "name: caf").utf8) + [0xFF]
+        let invalid = Fixtures.load([ManifestInput(path: "bytes.yaml", bytes: bytes)]).diagnostics.first { $0.id == "manifest.invalidUTF8" }
+        #expect(invalid?.location?.line == 3 && invalid?.location?.column == 10, "\(String(describing: invalid))")
+        #expect(invalid?.location?.sourceLine == "name: caf\u{FFFD}")
+    }
+
+    /// fuzz-server (XML bodies): XML 1.0 ends a line at a lone CR as at LF, and so do editors,
+    /// but libxml2 2.9 counts LF alone and runs its columns on past a lone CR: an error after lone
+    /// CRs was at line 1 with a column past most of the file. libxml2's positions are now mapped
+    /// onto XML's lines, each quoting its own line; CRLF and LF are as before.
+    @Test(arguments: ["\r", "\r\n", "\n"])
+    func anXMLPositionCountsALoneCarriageReturn(lineBreak: String) {
+        let xml = ["<manifests xmlns=\"\(XSDGenerator.namespace)\">", "<dataset id=\"d\">", "<name>x</name>", "<<</dataset></manifests>"]
+            .joined(separator: lineBreak)
+        let error = Self.first("manifest.invalidXML", in: Fixtures.load([ManifestInput(path: "cr.xml", text: xml)]))
+        #expect(error?.location?.line == 4 && error?.location?.column == 2, "\(String(describing: error))")
+        #expect(error?.location?.sourceLine == "<<</dataset></manifests>")
+
+        let bytes = Array(["<manifests>", "<dataset id=\"caf"].joined(separator: lineBreak).utf8) + [0xFF]
+        let invalid = Fixtures.load([ManifestInput(path: "bytes.xml", bytes: bytes)]).diagnostics.first { $0.id == "manifest.invalidUTF8" }
+        #expect(invalid?.location?.line == 2 && invalid?.location?.column == 17, "\(String(describing: invalid))")
+    }
+
+    /// fuzz-manifest-xml: libxml2 reports a failed decoding of the raw bytes (a document it
+    /// takes for UCS-4 by its first bytes) at line 0, column 0; it is at line 1, with no column.
+    @Test func anXMLEncodingErrorIsOnTheFirstLine() {
+        let bytes: [UInt8] = [0x3C, 0, 0, 0, 0, 0, 0, 0, 0x61, 0, 0, 0]
+        let loaded = Fixtures.load([ManifestInput(path: "ucs4.xml", bytes: bytes)])
+        let error = Self.first("manifest.invalidXML", containing: "input conversion failed", in: loaded)
+        #expect(error?.location?.line == 1 && error?.location?.column == 0, "\(loaded.diagnostics)")
+        #expect(loaded.diagnostics.allSatisfy { ($0.location?.line ?? 1) >= 1 }, "\(loaded.diagnostics)")
+    }
+
+    /// fuzz-server (XML bodies): libxml2's column was past the end of its line: for an error in
+    /// an entity's replacement text, which it reports at that text's line and column (2:81 on an
+    /// 11-byte line), and for input it decodes from another encoding, counting each UTF-8 byte of
+    /// an `é` as a character. The first has no place in the file, so no column; the second is
+    /// kept at its line's end.
+    @Test(arguments: [
+        ("<!DOCTYPE manifests [<!ENTITY e \"&#10;<b" + String(repeating: " ", count: 80) + "0='1'/>\">]>\n<manifests>&e;</manifests>\n",
+         "error parsing attribute name"),
+        ("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<manifests>" + String(repeating: "é", count: 10) + "<<",
+         "invalid element name"),
+    ])
+    func anXMLErrorColumnIsInsideItsLine(xml: String, message: String) {
+        let loaded = Fixtures.load([ManifestInput(path: "column.xml", text: xml)])
+        let lines = xml.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(Self.first("manifest.invalidXML", containing: message, in: loaded) != nil, "\(loaded.diagnostics)")
+        for diagnostic in loaded.diagnostics {
+            let location = diagnostic.location
+            let line = location.flatMap { $0.line >= 1 && $0.line <= lines.count ? lines[$0.line - 1] : nil }
+            #expect(line != nil && location!.column <= line!.unicodeScalars.count + 1, "\(diagnostic.message) at \(String(describing: location))")
+        }
+    }
 }

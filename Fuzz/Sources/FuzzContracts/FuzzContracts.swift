@@ -22,36 +22,29 @@ public enum FuzzContract {
         if !condition { violated(message(), file: file, line: line) }
     }
 
-    /// Every diagnostic (and note) that names `path` points inside `bytes`: a line that exists
-    /// (or the one just past a final newline, where "unexpected end of input" is reported) and
-    /// a column no further than one past that line's end. Columns count characters, so a line's
-    /// UTF-8 length is an upper bound whatever the counting.
-    /// `otherLineBreaks`: libyaml also ends a line at a lone CR, NEL, LS and PS, and libxml2 at a
-    /// lone CR, while Placet's own line table counts LF only; in an input with those, a
-    /// position may be counted either way (an open finding, Fuzz/RUNS.md), so it must lie inside
-    /// the input by one count or the other.
-    /// `lineOnly`: ids whose positions come from libxml2, which gives line 0 for an encoding
-    /// error and, after some errors, a column past the line's end (an open finding, Fuzz/RUNS.md):
-    /// for those only the line is checked, and 0 is accepted.
-    public static func locationsInside(_ diagnostics: [Diagnostic], path: String, bytes: [UInt8], otherLineBreaks: Bool = false,
-                                       lineOnly: Set<String> = []) {
-        let lines = lineLengths(bytes)
-        let normalized = otherLineBreaks ? yamlNormalized(bytes) : bytes
-        let otherLines = normalized.count == bytes.count && normalized == bytes ? lines : lineLengths(normalized)
-        func inside(_ location: SourceLocation, _ lines: [Int]) -> Bool {
-            location.line >= 1 && location.line <= lines.count && location.column >= 0
-                && location.column <= lines[location.line - 1] + 1 && location.length >= 0
-        }
-        func check(_ location: SourceLocation?, _ what: String, id: String) {
-            guard let location, location.file == path, !inside(location, lines), !inside(location, otherLines) else { return }
-            if lineOnly.contains(id), location.line >= 0, location.line <= max(lines.count, otherLines.count) { return }
-            let described = location.line >= 1 && location.line <= lines.count
-                ? "that line is \(lines[location.line - 1]) byte(s) long" : "the input has \(lines.count) line(s)"
-            violated("\(what) at \(location.line):\(location.column) (length \(location.length)), but \(described)")
+    /// Every diagnostic (and note) that names `path` points inside `bytes`, counted with the line
+    /// breaks of its format (`lineBreaks`, as `ManifestFormat.lineBreaks` gives them): a line
+    /// that exists (or the one just past a final line break, where "unexpected end of input" is
+    /// reported), a column no further than one past that line's last Unicode scalar (columns
+    /// count characters or scalars, never more), and a quoted source line that is that line.
+    public static func locationsInside(_ diagnostics: [Diagnostic], path: String, bytes: [UInt8], lineBreaks: LineBreaks = .lineFeed) {
+        let lines = FuzzLines(bytes, breaks: lineBreaks)
+        func check(_ location: SourceLocation?, _ what: String) {
+            guard let location, location.file == path else { return }
+            let at = "\(what) at \(location.line):\(location.column) (length \(location.length))"
+            guard location.line >= 1, location.line <= lines.count else {
+                violated("\(at), but the input has \(lines.count) line(s) (\(lineBreaks))")
+            }
+            let line = lines[location.line - 1]
+            require(location.column >= 0 && location.column <= line.scalars + 1 && location.length >= 0,
+                    "\(at), but that line is \(line.scalars) character(s) long (\(lineBreaks))")
+            if let quoted = location.sourceLine {
+                require(quoted == line.quoted, "\(at) quotes \(quoted.debugDescription), but that line is \(line.quoted.debugDescription)")
+            }
         }
         for diagnostic in diagnostics {
-            check(diagnostic.location, "diagnostic \(diagnostic.id) '\(diagnostic.message.prefix(200))'", id: diagnostic.id)
-            for note in diagnostic.notes { check(note.location, "note of \(diagnostic.id) '\(note.message.prefix(200))'", id: diagnostic.id) }
+            check(diagnostic.location, "diagnostic \(diagnostic.id) '\(diagnostic.message.prefix(200))'")
+            for note in diagnostic.notes { check(note.location, "note of \(diagnostic.id) '\(note.message.prefix(200))'") }
         }
     }
 
@@ -62,42 +55,6 @@ public enum FuzzContract {
             require(diagnostic.location?.file == path,
                     "error \(diagnostic.id) '\(diagnostic.message.prefix(200))' has no location in \(path) (\(String(describing: diagnostic.location?.file)))")
         }
-    }
-
-    /// The UTF-8 length of each line, split at `\n` (a `\r` before it counts, as columns may).
-    static func lineLengths(_ bytes: [UInt8]) -> [Int] {
-        var lengths: [Int] = []
-        var start = 0
-        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            lengths.append(index - start)
-            start = index + 1
-        }
-        lengths.append(bytes.count - start)
-        return lengths
-    }
-
-    /// `bytes` with YAML's other line breaks (CRLF, lone CR, NEL, LS, PS) written as LF.
-    static func yamlNormalized(_ bytes: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == 0x0D {
-                out.append(0x0A)
-                index += index + 1 < bytes.count && bytes[index + 1] == 0x0A ? 2 : 1
-            } else if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] == 0x85 {
-                out.append(0x0A)
-                index += 2
-            } else if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80, bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9 {
-                out.append(0x0A)
-                index += 3
-            } else {
-                out.append(byte)
-                index += 1
-            }
-        }
-        return out
     }
 
     /// A libFuzzer input as bytes.

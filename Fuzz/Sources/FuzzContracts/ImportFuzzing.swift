@@ -33,7 +33,8 @@ public enum ImportFuzzing {
             }
             let path = "draft.\(format.rawValue)"
             let loaded = ManifestLoader(policy: FuzzFixtures.baseline).load(inputs: [ManifestInput(path: path, bytes: bytes)])
-            FuzzContract.locationsInside(loaded.diagnostics, path: path, bytes: bytes)
+            FuzzContract.locationsInside(loaded.diagnostics, path: path, bytes: bytes,
+                                         lineBreaks: ManifestFormat(path: path)?.lineBreaks ?? .lineFeed)
             for diagnostic in loaded.diagnostics where malformed.contains(diagnostic.id)
                 || (diagnostic.id == "manifest.invalidXML" && !diagnostic.message.contains(ManifestDraft.placeholder)) {
                 FuzzContract.violated("the draft written as \(format.rawValue) is malformed: \(diagnostic.id) \(diagnostic.message)\n"

@@ -16,10 +16,7 @@ public enum ManifestFuzzing {
         let path = "fuzz.\(format.rawValue)"
         let policy = FuzzFixtures.baseline
         let loaded = ManifestLoader(policy: policy).load(inputs: [ManifestInput(path: path, bytes: bytes, format: format)])
-        // libyaml and libxml2 count a lone CR as a line break, Placet's line table does not: an
-        // open finding (Fuzz/RUNS.md), so either count is accepted for now.
-        FuzzContract.locationsInside(loaded.diagnostics, path: path, bytes: bytes, otherLineBreaks: format == .yaml || format == .xml,
-                                     lineOnly: ["manifest.invalidXML"])
+        FuzzContract.locationsInside(loaded.diagnostics, path: path, bytes: bytes, lineBreaks: format.lineBreaks)
         FuzzContract.errorsLocated(loaded.diagnostics, path: path, exempt: wholeInput)
 
         let placements = loaded.inventory.tables[policy.program.placementRecord]

@@ -25,6 +25,8 @@ let service: DecisionService = {
 }()
 
 let checkTypes = ["application/json", "application/x-ndjson", "application/yaml", "application/xml"]
+/// The format each of `checkTypes` names.
+let checkFormats: [ManifestFormat] = [.json, .jsonl, .yaml, .xml]
 let asOf = "2028-01-01"
 
 /// The executable's entry point (SwiftPM links `main` to it): libFuzzer, running the function below.
@@ -44,7 +46,7 @@ func fuzzServerRequest(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         let response = service.check(body: body, contentType: checkTypes[selector % 4], asOf: asOf,
                                      explain: selector % 10 >= 4 ? "true" : nil)
         let object = FuzzJSON.object(response.body, what: "the /v1/check answer")
-        errorsInside(object, body: body, otherLineBreaks: selector % 4 >= 2)
+        errorsInside(object, body: body, format: checkFormats[selector % 4])
         if response.status == 200 {
             FuzzContract.require(!response.refused && !response.decisions.isEmpty, "a 200 from /v1/check decided nothing")
             ReportContract.failsClosed(response.body, hasErrors: false)
@@ -76,14 +78,14 @@ func fuzzServerRequest(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-/// Every entry of `errors` that names the request body has a line and column inside it.
-func errorsInside(_ object: [String: Any], body: [UInt8], otherLineBreaks: Bool = false) {
+/// Every entry of `errors` that names the request body has a line and column inside it, counted
+/// with the line breaks of the body's format.
+func errorsInside(_ object: [String: Any], body: [UInt8], format: ManifestFormat = .json) {
     let errors = object["errors"] as? [[String: Any]] ?? []
     let diagnostics = errors.compactMap { error -> Diagnostic? in
         guard let file = error["file"] as? String, let line = error["line"] as? Int, let column = error["column"] as? Int else { return nil }
         return Diagnostic(id: error["id"] as? String ?? "?", message: error["message"] as? String ?? "",
                           location: SourceLocation(file: file, line: line, column: column))
     }
-    FuzzContract.locationsInside(diagnostics, path: DecisionService.requestPath, bytes: body, otherLineBreaks: otherLineBreaks,
-                                 lineOnly: ["manifest.invalidXML"])
+    FuzzContract.locationsInside(diagnostics, path: DecisionService.requestPath, bytes: body, lineBreaks: format.lineBreaks)
 }

@@ -35,15 +35,15 @@ enum XMLManifestReader {
         return candidates.first?.removalMessage(value)
     }
 
-    static func read(_ bytes: [UInt8], path: String, schema: Schema, validator: XMLSchemaValidator) -> Result<[DocumentNode], XMLFailure> {
-        guard bytes.count <= maximumSize else {
+    static func read(_ file: ManifestFileContext, schema: Schema, validator: XMLSchemaValidator) -> Result<[DocumentNode], XMLFailure> {
+        guard file.bytes.count <= maximumSize else {
             return .failure(XMLFailure(messages: [XMLMessage(
                 line: 1, column: 0,
-                message: "XML document is \(bytes.count) bytes, over the limit of \(maximumSize) bytes for XML manifests; split it or use JSON Lines")]))
+                message: "XML document is \(file.bytes.count) bytes, over the limit of \(maximumSize) bytes for XML manifests; split it or use JSON Lines")]))
         }
         let document: XMLDocument
         do {
-            document = try XMLDocument(parsing: bytes, url: path)
+            document = try XMLDocument(parsing: file.bytes, url: file.path)
         } catch {
             return .failure(error)
         }
@@ -53,8 +53,11 @@ enum XMLManifestReader {
         var records: [String: RecordType] = [:]
         for record in schema.records { records[XSDGenerator.elementName(of: record.name)] = record }
         var manifests: [DocumentNode] = []
+        // Elements' lines are libxml2's, on its count as the file's line table is; kept inside the
+        // file all the same, like its messages' (a document decoded from another encoding).
+        func elementPosition(_ element: XMLElement) -> Position { file.parserPosition(line: element.line, column: 0) }
         for element in root.children {
-            let position = Position(line: element.line, column: 0)
+            let position = elementPosition(element)
             guard let record = records[element.name] else { continue }  // the XSD admits only known kinds
             var entries = [
                 MappingEntry(key: "apiVersion", keyPosition: position, value: .scalar("placet/v1", .text, position)),
@@ -64,10 +67,10 @@ enum XMLManifestReader {
                 entries.append(MappingEntry(key: SchemaContract.id, keyPosition: position, value: .scalar(id, .text, position)))
             }
             for field in element.children {
-                let fieldPosition = Position(line: field.line, column: 0)
+                let fieldPosition = elementPosition(field)
                 let isCollection = record.fieldIndex[field.name].map { record.fields[$0].type.unwrapped.elementType != nil } ?? false
                 let value: DocumentNode = isCollection
-                    ? .sequence(field.children.map { .scalar($0.text, .plain, Position(line: $0.line, column: 0)) }, fieldPosition)
+                    ? .sequence(field.children.map { .scalar($0.text, .plain, elementPosition($0)) }, fieldPosition)
                     : .scalar(field.text, .plain, fieldPosition)
                 entries.append(MappingEntry(key: field.name, keyPosition: fieldPosition, value: value))
             }
