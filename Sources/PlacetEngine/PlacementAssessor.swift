@@ -147,15 +147,14 @@ public struct PlacementAssessor: Sendable {
         return (value, type, value.elementsForSubject.map { machine.formatter.format($0, as: elementType) })
     }
 
-    /// A message that reads nothing of the placement but the `for each` item is the same
-    /// for every placement with that item, so it is built once per item.
+    /// Messages are kept per rule by what they depend on (`CompiledRule.messageKey`): the
+    /// `for each` item and the values through which they read the placement. A message like
+    /// "{d.id}{via(d, placement)} holds ..." is then built once per dataset and `via`, not per
+    /// placement.
     private func message(_ rule: ActiveRule, code: CompiledRule, machine: inout Machine) -> Value {
-        guard code.messageDependsOnItemOnly else { return code.message(&machine) }
-        let item = machine.stack[1]
-        if let known = machine.messages[rule.index][item] { return known }
-        let message = code.message(&machine)
-        machine.messages[rule.index][item] = message
-        return message
+        guard let parts = code.messageKey else { return code.message(&machine) }
+        let item = code.forEach == nil ? Value.absent : machine.stack[1]
+        return machine.message(rule: rule.index, item: item, parts: parts, build: code.message)
     }
 
     private func origin(of value: Value, type: PlacetType, inventory: Inventory) -> SourceLocation? {

@@ -114,8 +114,11 @@ final class CompiledRule: Sendable {
     let itemTest: (code: Code, kind: Int)?
     let subject: Code?
     let message: Code
-    /// Whether the message reads only the `for each` item (slot 1), constants and `today`.
-    let messageDependsOnItemOnly: Bool
+    /// What the message depends on besides the `for each` item, constants and `today`: the
+    /// values through which it reads the placement (`placement.target`, `via(d, placement)`),
+    /// so equal keys give equal messages and a machine builds each once (`PlacementAssessor`).
+    /// Nil when it reads the placement some other way. Empty when it does not read it.
+    let messageKey: [Code]?
     let frameSize: Int
 
     init(rule: RuleDefinition, compiler: Compiler) {
@@ -139,48 +142,8 @@ final class CompiledRule: Sendable {
         }
         subject = rule.subject.map { compiler.compile($0) }
         message = compiler.compile(rule.message)
-        messageDependsOnItemOnly = rule.forEach != nil && !Self.reads(slot: 0, rule.message)
+        messageKey = Self.placementParts(of: rule.message)?.map { compiler.compile($0) }
         frameSize = rule.frameSize
-    }
-}
-
-extension CompiledRule {
-    /// `a and b and c` as [a, b, c], looking through the marks explain and coverage use.
-    static func conjuncts(of expression: BoundExpression) -> [BoundExpression] {
-        switch expression {
-        case .and(let lhs, let rhs): conjuncts(of: lhs) + conjuncts(of: rhs)
-        case .observable(let inner, _): conjuncts(of: inner)
-        default: [expression]
-        }
-    }
-
-    /// The conjunction of `parts`, nil when there are none.
-    static func conjunction(_ parts: [BoundExpression]) -> BoundExpression? {
-        guard var result = parts.first else { return nil }
-        for part in parts.dropFirst() { result = .and(result, part) }
-        return result
-    }
-
-    /// Whether an expression in a rule's frame reads local `slot`; definitions see only their
-    /// arguments, so reading through a call means reading in an argument.
-    static func reads(slot: Int, _ expression: BoundExpression) -> Bool {
-        func r(_ e: BoundExpression) -> Bool { reads(slot: slot, e) }
-        switch expression {
-        case .literal, .constant, .today: return false
-        case .local(let index): return index == slot
-        case .field(let operand, _, _), .member(let operand, _, _), .not(let operand), .negate(let operand), .isEmpty(let operand, _),
-             .isPresent(let operand, _), .toSet(let operand), .count(let operand), .traced(let operand, _),
-             .observable(let operand, _):
-            return r(operand)
-        case .call(_, let items), .structure(let items), .collection(let items, _): return items.contains(where: r)
-        case .map(let pairs): return pairs.contains { r($0.key) || r($0.value) }
-        case .lookup(let a, let b), .and(let a, let b), .or(let a, let b), .equal(let a, let b, _), .compare(_, let a, let b),
-             .contains(let a, let b, _), .containsKey(let a, let b, _), .arithmetic(_, let a, let b), .setOperation(_, let a, let b):
-            return r(a) || r(b)
-        case .quantifier(_, let index, let collection, let body): return r(collection) || (index != slot && r(body))
-        case .conditional(let a, let b, let c): return r(a) || r(b) || r(c)
-        case .interpolation(let parts): return parts.contains { if case .value(let value, _) = $0 { r(value) } else { false } }
-        }
     }
 }
 

@@ -38,7 +38,7 @@ struct Machine {
     private var recordMemoShape: [(first: Int, second: Int)?]
     private var sparseMemo: [Int: Value] = [:]
     /// Per rule, finding messages by `for each` item, for messages that depend on nothing else.
-    var messages: [[Value: Value]]
+    private var messages: [[MessageKey: Value]]
     /// Per rule, its item test's value by the item's row (`CompiledRule.itemTest`): 0 unknown,
     /// 1 false, 2 true.
     private var itemMemo: [[UInt8]]
@@ -116,6 +116,27 @@ struct Machine {
             itemMemo[rule] = []
         }
     }
+
+    /// Rule `rule`'s message for `item` and the values of `parts` (`CompiledRule.messageKey`),
+    /// built by `build` only the first time they are seen together.
+    mutating func message(rule: Int, item: Value, parts: [Code], build: Code) -> Value {
+        var values: [Value] = []
+        values.reserveCapacity(parts.count + 1)
+        values.append(item)
+        for part in parts {
+            let value = part(&self)
+            values.append(value)
+        }
+        let key = MessageKey(values: values)
+        if let known = messages[rule][key] { return known }
+        let message = build(&self)
+        if messages[rule].count < messageLimit { messages[rule][key] = message }
+        return message
+    }
+
+    /// Messages kept per rule at most, so a key that names every placement (its id, say)
+    /// cannot grow a machine without bound.
+    var messageLimit = 4_096
 
     /// Whether rule `rule`'s item test holds for the `for each` item in slot 1, computed once
     /// per item row.
@@ -280,5 +301,26 @@ struct Machine {
             shift -= 24
         }
         return key
+    }
+}
+
+/// A message's key: its `for each` item and key parts. Hashed on what is cheap to hash (rows,
+/// cases, flags, a string's length); equality compares everything, so equal strings of equal
+/// length only share a bucket. Hashing the strings (a `via` sentence) cost about what building
+/// the message does.
+struct MessageKey: Hashable {
+    let values: [Value]
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(values.count)
+        for value in values {
+            switch value {
+            case .record(let row): hasher.combine(row)
+            case .enumCase(let index): hasher.combine(index)
+            case .bool(let flag): hasher.combine(flag)
+            case .string(let text): hasher.combine(text.utf8.count)
+            default: hasher.combine(-1)
+            }
+        }
     }
 }
