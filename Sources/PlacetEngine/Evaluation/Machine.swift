@@ -39,6 +39,9 @@ struct Machine {
     private var sparseMemo: [Int: Value] = [:]
     /// Per rule, finding messages by `for each` item, for messages that depend on nothing else.
     private var messages: [[MessageKey: Value]]
+    /// The same for messages that read nothing of the placement: by item alone, as many as
+    /// there are items (reference data, not placements).
+    private var itemMessages: [[Value: Value]]
     /// Per rule, its item test's value by the item's row (`CompiledRule.itemTest`): 0 unknown,
     /// 1 false, 2 true.
     private var itemMemo: [[UInt8]]
@@ -52,6 +55,7 @@ struct Machine {
         memoArgument = Array(repeating: .absent, count: functions.count)
         memoResult = Array(repeating: .absent, count: functions.count)
         messages = Array(repeating: [:], count: rules.isEmpty ? 0 : program.rules.count)
+        itemMessages = messages.map { _ in [:] }
         itemMemo = Array(repeating: [], count: rules.count)
         // A machine without definitions folds one constant expression while compiling: it
         // needs no per-definition tables, and compiling makes one per folded node.
@@ -111,7 +115,10 @@ struct Machine {
             recordMemoShape[function] = nil
         }
         if !spoiled.isEmpty { sparseMemo = sparseMemo.filter { !spoiled.contains(($0.key >> 48) & 0xFFF) } }
-        for rule in messages.indices { messages[rule].removeAll(keepingCapacity: true) }
+        for rule in messages.indices {
+            messages[rule].removeAll(keepingCapacity: true)
+            itemMessages[rule].removeAll(keepingCapacity: true)
+        }
         for (rule, code) in rules.enumerated() where code.itemTest.map({ changed.contains($0.kind) }) ?? false {
             itemMemo[rule] = []
         }
@@ -119,7 +126,16 @@ struct Machine {
 
     /// Rule `rule`'s message for `item` and the values of `parts` (`CompiledRule.messageKey`),
     /// built by `build` only the first time they are seen together.
+    /// Once a rule has kept `messageLimit` messages by key, the rest are built as they come:
+    /// keys that many are likely to name each placement, and asking would only add to building.
     mutating func message(rule: Int, item: Value, parts: [Code], build: Code) -> Value {
+        if parts.isEmpty {
+            if let known = itemMessages[rule][item] { return known }
+            let message = build(&self)
+            itemMessages[rule][item] = message
+            return message
+        }
+        guard messages[rule].count < messageLimit else { return build(&self) }
         var values: [Value] = []
         values.reserveCapacity(parts.count + 1)
         values.append(item)
@@ -130,7 +146,7 @@ struct Machine {
         let key = MessageKey(values: values)
         if let known = messages[rule][key] { return known }
         let message = build(&self)
-        if messages[rule].count < messageLimit { messages[rule][key] = message }
+        messages[rule][key] = message
         return message
     }
 
