@@ -30,10 +30,12 @@ public struct PlacementAssessor: Sendable {
         modelField = placement.model.map { ($0.field, $0.kind) }
         targetField = placement.target.map { ($0.field, $0.kind) }
         datasetsField = placement.datasets.map { ($0.field, $0.kind) }
+        // In id order, the order findings are reported in, so a decision's findings usually
+        // come out sorted already.
         self.rules = policy.rules.enumerated().compactMap { index, rule in
             if let effective = rule.effective, asOf < effective { return nil }
             return ActiveRule(index: index, definition: rule)
-        }
+        }.sorted { $0.id < $1.id }
     }
 
     /// `warm`: machines kept from an earlier call on an inventory that differed only in the
@@ -109,7 +111,10 @@ public struct PlacementAssessor: Sendable {
                     location: origin(of: subjectValue, type: subjectType, inventory: inventory) ?? inventory.tables[placementKind].origins[placement]))
             }
         }
-        findings.sort { a, b in a.rule != b.rule ? a.rule < b.rule : a.subjects.lexicographicallyPrecedes(b.subjects) }
+        func precedes(_ a: Finding, _ b: Finding) -> Bool {
+            a.rule != b.rule ? a.rule < b.rule : a.subjects.lexicographicallyPrecedes(b.subjects)
+        }
+        if findings.indices.dropFirst().contains(where: { precedes(findings[$0], findings[$0 - 1]) }) { findings.sort(by: precedes) }
         let blocked = findings.contains { $0.effect == .block && !$0.waived }
         let row = inventory.tables[placementKind].rows[placement]
         func id(_ field: (slot: Int, kind: Int)?) -> String? {
@@ -144,7 +149,8 @@ public struct PlacementAssessor: Sendable {
         let value = code.subject.map { $0(&machine) } ?? .record(placement)
         let type = code.subject == nil ? PlacetType.record(policy.program.placementRecord) : (rule.subjectType ?? .error)
         let elementType = type.unwrapped.elementType ?? type
-        return (value, type, value.elementsForSubject.map { machine.formatter.format($0, as: elementType) })
+        if case .collection(let items) = value { return (value, type, items.map { machine.formatter.format($0, as: elementType) }) }
+        return (value, type, [machine.formatter.format(value, as: elementType)])
     }
 
     /// Messages are kept per rule by what they depend on (`CompiledRule.messageKey`): the
@@ -179,13 +185,5 @@ final class ActiveRule: Sendable {
         unwaivable = definition.unwaivable
         citations = definition.citations
         subjectType = definition.subjectType
-    }
-}
-
-extension Value {
-    /// A subject is one value, or each member of a collection.
-    var elementsForSubject: [Value] {
-        if case .collection(let items) = self { return items }
-        return [self]
     }
 }

@@ -173,9 +173,14 @@ struct Machine {
         base = 0
         let size = max(1, frameSize)
         pop(to: size)
-        // The slots left by the last rule are overwritten in place, not removed and appended.
-        for slot in stack.indices { stack[slot] = slot == 0 ? .record(placement) : .absent }
-        while stack.count < size { stack.append(stack.isEmpty ? .record(placement) : .absent) }
+        // The slots left by the last rule are overwritten in place, not removed and appended;
+        // those already absent (most: a rule's locals are few) are left as they are.
+        if stack.isEmpty { stack.append(.record(placement)) } else { stack[0] = .record(placement) }
+        for slot in stack.indices.dropFirst() {
+            if case .absent = stack[slot] { continue }
+            stack[slot] = .absent
+        }
+        while stack.count < size { stack.append(.absent) }
     }
 
     /// Drops the stack down to `count` values. One at a time: `removeLast(_:)` goes through
