@@ -122,6 +122,11 @@ package enum YAMLReader {
         var line = 1
         var column = 0
         var quote: UInt8?
+        // In a double-quoted scalar a backslash escapes the next character (`\"` does not
+        // close it); in a single-quoted one `''` is a quote, so a closing quote followed at
+        // once by another reopens it.
+        var escaped = false
+        var closedSingleQuote = false
         var atLineStart = true
         var indent = 0
         var inComment = false
@@ -143,6 +148,8 @@ package enum YAMLReader {
                 atLineStart = true
                 indent = 0
                 inComment = false
+                escaped = false
+                closedSingleQuote = false
                 continue  // a quoted scalar goes on past a line break
             }
             if byte == 0x0A { continue }  // the LF of a CRLF, whose CR ended the line
@@ -159,8 +166,22 @@ package enum YAMLReader {
                 atLineStart = false
             }
             if let open = quote {
-                if byte == open { quote = nil }
+                if escaped {
+                    escaped = false
+                } else if open == UInt8(ascii: "\""), byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == open {
+                    quote = nil
+                    closedSingleQuote = open == UInt8(ascii: "'")
+                }
                 continue
+            }
+            if closedSingleQuote {
+                closedSingleQuote = false
+                if byte == UInt8(ascii: "'") {
+                    quote = byte
+                    continue
+                }
             }
             switch byte {
             case UInt8(ascii: "#") where previous == UInt8(ascii: " ") || column == 1: inComment = true

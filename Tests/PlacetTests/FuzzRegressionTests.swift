@@ -25,6 +25,9 @@ import Testing
         "# Chu:  Pred\u{01}\u{00}radtor\n\nGradient-boosted.\n",
         "---\nmodel_name: \"m\\nkind: Dataset\\nid: injected\"\n---\n# Model\n",
         "# a\u{85}b\u{2028}c\u{9F}d\u{7F}e\r\n",
+        // A name with an escaped quote and then 70 braces: written as one quoted YAML string,
+        // which the nesting check took for 70 levels of flow mappings.
+        "# se0\u{1B}\"" + String(repeating: "{", count: 70) + "&--\nlicense:",
     ])
     func modelCardDraftsReadBackInEveryFormat(card: String) throws {
         let draft = try ModelCardImporter.draft(from: card, hints: SchemaHints(schema: Fixtures.baseline.schema)).draft
@@ -59,6 +62,27 @@ import Testing
     func aYAMLErrorAtTheEndIsOnTheLastLine(yaml: String, line: Int, column: Int) {
         let error = Fixtures.load(yaml: yaml).diagnostics.first { $0.id == "manifest.malformedYAML" }
         #expect(error?.location?.line == line && error?.location?.column == column, "\(String(describing: error?.location)) \(error?.message ?? "")")
+    }
+
+    /// fuzz-import-model-card: YAML's nesting check, which runs before libyaml, ended a
+    /// double-quoted string at an escaped quote (`\"`) and a single-quoted one at a doubled
+    /// quote (`''`), then counted the braces inside the string as nesting: a quoted name with
+    /// 70 braces was refused as "nested deeper than 64 levels".
+    @Test(arguments: [
+        "name: \"a\\\"" + String(repeating: "{", count: 70) + "\"",
+        "name: 'a''" + String(repeating: "{", count: 70) + "'",
+    ])
+    func bracesInAQuotedStringAreNotNesting(value: String) {
+        let yaml = "apiVersion: placet/v1\nkind: Target\nid: t-1\n" + value + "\n"
+        #expect(!Fixtures.load(yaml: yaml).diagnostics.contains { $0.message.contains("nested deeper") }, "\(yaml)")
+    }
+
+    /// Braces outside quotes still count, after strings that end in an escape: 70 levels of
+    /// flow mappings are refused before libyaml.
+    @Test(arguments: ["name: 'a''b'", "name: \"a\\\\\"", "name: \"a\\\"b\""])
+    func flowNestingBeyondTheLimitIsStillRefused(before: String) {
+        let yaml = "apiVersion: placet/v1\nkind: Target\nid: t-1\n" + before + "\nx: " + String(repeating: "{", count: 70) + "\n"
+        #expect(Fixtures.load(yaml: yaml).diagnostics.contains { $0.message.contains("nested deeper than 64") })
     }
 
     /// The first diagnostic with `id` (and `message` in its text), for a position check.
