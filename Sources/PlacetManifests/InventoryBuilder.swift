@@ -37,15 +37,8 @@ package struct InventoryBuilder {
         switch format {
         case .jsonl: readJSONLines(file)
         case .json:
-            let result: Result<DocumentNode, ReadError> = input.bytes.withUnsafeBufferPointer { buffer in
-                do throws(ReadError) {
-                    return .success(try JSONReader.read(buffer, range: 0..<buffer.count))
-                } catch {
-                    return .failure(error)
-                }
-            }
             let node: DocumentNode
-            switch result {
+            switch JSONReader.parse(input.bytes) {
             case .success(let value): node = value
             case .failure(let failure):
                 error("manifest.malformedJSON", failure.message, file, failure.position)

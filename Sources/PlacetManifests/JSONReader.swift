@@ -14,6 +14,17 @@ public struct JSONReader {
     private var countedColumns = 1
 
     /// Reads one JSON value from `range` of `bytes`; `line` is the 1-based line where the range starts.
+    /// A whole text (a file, or one line of a JSON Lines file numbered `line`), as a result.
+    static func parse(_ bytes: [UInt8], line: Int = 1) -> Result<DocumentNode, ReadError> {
+        bytes.withUnsafeBufferPointer { buffer in
+            do throws(ReadError) {
+                return .success(try read(buffer, range: 0..<buffer.count, line: line))
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
+
     public static func read(_ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, line: Int = 1) throws(ReadError) -> DocumentNode {
         var reader = JSONReader(bytes: bytes, index: range.lowerBound, end: range.upperBound, line: line,
                                 lineStart: range.lowerBound, countedUpTo: range.lowerBound)

@@ -84,15 +84,8 @@ public struct PlacementLineConverter: Sendable {
         if let fast {
             manifest = fast
         } else {
-            let parsed: Result<DocumentNode, ReadError> = lineBytes.withUnsafeBufferPointer { buffer in
-                do throws(ReadError) {
-                    return .success(try JSONReader.read(buffer, range: 0..<buffer.count, line: line))
-                } catch {
-                    return .failure(error)
-                }
-            }
             let node: DocumentNode
-            switch parsed {
+            switch JSONReader.parse(lineBytes, line: line) {
             case .success(let value): node = value
             case .failure(let failure):
                 return .failed(Diagnostic(id: "manifest.malformedJSON", message: failure.message, location: file.location(failure.position)))

@@ -123,23 +123,19 @@ final class CompiledRule: Sendable {
 
     init(rule: RuleDefinition, compiler: Compiler) {
         forEach = rule.forEach.map { compiler.compile($0) }
-        if !compiler.observed, rule.forEach != nil, let condition = rule.condition,
+        var test: (code: Code, kind: Int)?
+        var condition = rule.condition
+        if !compiler.observed, rule.forEach != nil, let whole = rule.condition,
            case .record(let kind) = rule.forEachType?.unwrapped, kind != compiler.program.placementRecord {
             // `and` is pure and total here, so its conjuncts may be taken in any order.
-            let conjuncts = Self.conjuncts(of: condition)
-            let itemOnly = conjuncts.filter { !Self.reads(slot: 0, $0) }
-            let others = conjuncts.filter { Self.reads(slot: 0, $0) }
-            if let test = Self.conjunction(itemOnly) {
-                itemTest = (compiler.compile(test), kind)
-                self.condition = Self.conjunction(others).map { compiler.compile($0) }
-            } else {
-                itemTest = nil
-                self.condition = compiler.compile(condition)
+            let conjuncts = Self.conjuncts(of: whole)
+            if let itemOnly = Self.conjunction(conjuncts.filter { !Self.reads(slot: 0, $0) }) {
+                test = (compiler.compile(itemOnly), kind)
+                condition = Self.conjunction(conjuncts.filter { Self.reads(slot: 0, $0) })
             }
-        } else {
-            itemTest = nil
-            condition = rule.condition.map { compiler.compile($0) }
         }
+        itemTest = test
+        self.condition = condition.map { compiler.compile($0) }
         subject = rule.subject.map { compiler.compile($0) }
         message = compiler.compile(rule.message)
         messageKey = Self.placementParts(of: rule.message)?.map { compiler.compile($0) }
