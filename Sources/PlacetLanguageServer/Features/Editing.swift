@@ -98,7 +98,7 @@ extension LanguageServer {
         let effectLine = source.lineAndColumn(of: rule.effectSpan.start).line
         let lineText = source.lineText(effectLine)
         let indentation = String(lineText.prefix { $0 == " " || $0 == "\t" })
-        let end = text.lineRange(effectLine - 1).upperBound
+        let end = text.diagnosticLineRange(effectLine).upperBound
         let edit = JSONValue.object(["range": text.range(from: end, to: end, encoding: encoding),
                                      "newText": .string("\n\(indentation)cites \"TODO: the provision this rule encodes\"")])
         return [.object(["title": "Add a 'cites' clause", "edits": [edit]])]

@@ -1,9 +1,12 @@
 // A document's text with the conversions LSP needs: positions (a line and a column counted in
 // UTF-16 code units, or UTF-8 bytes when the client agrees) to and from UTF-8 offsets, and the
-// 1-based line/column locations of Placet's diagnostics to LSP ranges.
+// 1-based line/column locations of Placet's diagnostics to LSP ranges. The two count lines
+// differently (LSP: LF, CRLF, a lone CR; Placet: each format's own breaks), so each has its table
+// and they meet at UTF-8 offsets.
 
 import Foundation
 import PlacetLanguage
+import PlacetManifests
 
 /// How the client counts columns (LSP 3.17 `positionEncoding`).
 public enum PositionEncoding: String, Sendable {
@@ -14,17 +17,24 @@ public struct DocumentText: Sendable {
     public let path: String
     public let text: String
     public let bytes: [UInt8]
-    /// Where each line starts (the line table Placet's diagnostics use).
+    /// Where each line starts as LSP counts lines (LF, CRLF or a lone CR): the lines of the
+    /// positions sent to and received from the editor.
     let lines: LineTable
     var lineStarts: [Int] { lines.lineStarts }
+    /// Where each line starts as Placet's diagnostics for this file count them: LF in policy
+    /// files, JSON and JSON Lines; also a lone CR in XML; also NEL, LS and PS in YAML
+    /// (`ManifestFormat.lineBreaks`). A diagnostic's line is found here, then sent by offset.
+    let diagnosticLines: LineTable
 
     public init(path: String, text: String) {
         self.path = path
         self.text = text
         let bytes = Array(text.utf8)
         self.bytes = bytes
-        // memchr, so a multi-megabyte document costs milliseconds even in a debug build.
+        // memchr, so a multi-megabyte document costs milliseconds even in a debug build; the
+        // byte-by-byte tables only for text that holds a break other than LF.
         var starts = [0]
+        var holds: (carriageReturn: Bool, otherBreak: Bool) = (false, false)
         bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             var position = 0
@@ -33,14 +43,24 @@ public struct DocumentText: Sendable {
                 starts.append(offset + 1)
                 position = offset + 1
             }
+            holds.carriageReturn = memchr(base, 0x0D, buffer.count) != nil
+            // NEL is C2 85, LS and PS are E2 80 A8/A9.
+            holds.otherBreak = memchr(base, 0xC2, buffer.count) != nil || memchr(base, 0xE2, buffer.count) != nil
         }
-        self.lines = LineTable(lineStarts: starts)
+        let lineFeeds = LineTable(lineStarts: starts)
+        let lines = holds.carriageReturn ? LineTable(bytes, breaks: .lineFeedOrCarriageReturn) : lineFeeds
+        self.lines = lines
+        switch ManifestFormat(path: path)?.lineBreaks ?? .lineFeed {
+        case .lineFeed: diagnosticLines = lineFeeds
+        case .lineFeedOrCarriageReturn: diagnosticLines = lines
+        case .yaml: diagnosticLines = holds.otherBreak ? LineTable(bytes, breaks: .yaml) : lines
+        }
     }
 
     /// The text as a policy source file (for the formatter).
     public var source: SourceFile { SourceFile(path: path, text: text) }
 
-    /// The UTF-8 offsets of a 0-based line, without its line break (or a carriage return before it).
+    /// The UTF-8 offsets of a 0-based LSP line, without its line break (or a carriage return before it).
     func lineRange(_ line: Int) -> Range<Int> {
         guard line >= 0, line < lineStarts.count else { return bytes.count..<bytes.count }
         let start = lineStarts[line]
@@ -96,10 +116,16 @@ public struct DocumentText: Sendable {
         case characters, unicodeScalars
     }
 
-    /// The UTF-8 range a 1-based line/column location with a length covers.
+    /// The UTF-8 offsets of a 1-based line as Placet's diagnostics count lines, without its
+    /// break; the end of the text for a line it does not have.
+    func diagnosticLineRange(_ line: Int) -> Range<Int> {
+        diagnosticLines.range(ofLine: line, in: bytes) ?? bytes.count..<bytes.count
+    }
+
+    /// The UTF-8 range a 1-based line/column location of a Placet diagnostic with a length covers.
     public func span(line: Int, column: Int, length: Int, unit: ColumnUnit) -> Range<Int> {
-        let range = lineRange(max(0, line - 1))
-        guard line >= 1, line <= lineStarts.count else { return bytes.count..<bytes.count }
+        guard line >= 1, line <= diagnosticLines.lineStarts.count else { return bytes.count..<bytes.count }
+        let range = diagnosticLineRange(line)
         func advance(_ count: Int, from start: Int) -> Int {
             var offset = start
             var remaining = count
