@@ -103,6 +103,13 @@ import Testing
         #expect(throws: ImportError("invalid YAML front matter: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 1)", at: Position(line: 2, column: 14))) {
             try ModelCardImporter.draft(from: "---\nlicense: [mit\n---\n# X\n")
         }
+        // YAML also ends lines at NEL and LS, Markdown does not: the card's line 2 holds both of
+        // the front matter's YAML lines, and the error is at the end of it.
+        for yamlOnlyBreak in ["\u{85}", "\u{2028}"] {
+            #expect(throws: ImportError("invalid YAML front matter: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 2)", at: Position(line: 2, column: 22))) {
+                try ModelCardImporter.draft(from: "---\nname: x\(yamlOnlyBreak)license: [mit\n---\n# X\n")
+            }
+        }
         #expect(throws: ImportError("cannot name the model: no model_name, model-index name or '# ' heading in the card; give the manifest an id with --id")) {
             try ModelCardImporter.draft(from: "Just prose.\n")
         }

@@ -23,7 +23,7 @@ public enum ModelCardImporter {
             do {
                 documents = try YAMLReader.read(frontMatter)
             } catch {
-                throw ImportError("invalid YAML front matter: \(error.message)", at: Position(line: error.position.line + 1, column: error.position.column))
+                throw ImportError("invalid YAML front matter: \(error.message)", at: cardPosition(of: error.position, inFrontMatter: frontMatter))
             }
             switch documents.first {
             case .mapping(let entries, _)?: metadata = entries
@@ -81,6 +81,27 @@ public enum ModelCardImporter {
             fields += hints.todos(SchemaContract.model, ["trainedOn"])
         }
         return Result(draft: ManifestDraft(kind: SchemaContract.model, id: id ?? "mdl-" + slug(name), fields: fields, notes: notes), warnings: warnings)
+    }
+
+    /// A position libyaml gave in the front matter, as a position in the card. The card's lines
+    /// end at LF, CRLF or a lone CR (as Markdown's do; `importedLines`), and the front matter
+    /// starts on its second line with those lines joined by LF; libyaml's lines also end at NEL,
+    /// LS and PS, so its line number is found by offset, not added to.
+    static func cardPosition(of position: Position, inFrontMatter frontMatter: String) -> Position {
+        let bytes = Array(frontMatter.utf8)
+        guard let line = LineTable(bytes, breaks: .yaml).range(ofLine: position.line, in: bytes) else {
+            return Position(line: position.line + 1, column: position.column)
+        }
+        // Columns count Unicode scalars: step over a scalar's continuation bytes.
+        var offset = line.lowerBound
+        for _ in 1..<max(1, position.column) where offset < line.upperBound {
+            offset += 1
+            while offset < line.upperBound, bytes[offset] & 0xC0 == 0x80 { offset += 1 }
+        }
+        let inFrontMatter = LineTable(bytes).lineAndColumn(of: offset, in: bytes, counting: .unicodeScalars)
+        // A column libyaml put past the line's end stays past it by as much.
+        let beyond = max(0, position.column - 1 - bytes[line.lowerBound..<offset].count { $0 & 0xC0 != 0x80 })
+        return Position(line: inFrontMatter.line + 1, column: inFrontMatter.column + beyond)
     }
 
     /// The front matter between a first line `---` and the next `---`, and the rest.
