@@ -2,6 +2,8 @@
 // uses. LSP ends lines at LF, CRLF and a lone CR; Placet's positions count each format's own
 // breaks (YAML: also NEL, LS and PS; XML: also a lone CR; JSON: LF only), so the server finds
 // the line by the format's breaks and sends it by the editor's.
+// Completion, hover and definition read the text around the cursor by the editor's lines, at
+// every position of a manifest in each style of line break.
 
 import Foundation
 import PlacetLanguageServer
@@ -26,8 +28,40 @@ import Testing
 
         """
 
+    /// Block-style YAML (the acme files write their lists in flow style): list items, a nested
+    /// mapping, comments and a second document.
+    static let blockYAML = """
+        # Two datasets in block style.
+        apiVersion: placet/v1
+        kind: Dataset
+        id: ds-block
+        personalData: true
+        controller: ctl-acme
+        dataSubjects:
+          - EU
+          - NO
+        specialCategories:
+          - health   # Art. 9(1)
+          - 
+        dpia: completed
+        ---
+        apiVersion: placet/v1
+        kind: Placement
+        id: pl-block
+        model: mdl-hr-attrition
+        datasets:
+          - ds-block
+        target: azure-norway-east
+        workload: training
+
+        """
+
     static func text(of file: String) -> String {
-        file.hasSuffix(".xml") ? xml : LSPText.text("policies/examples/acme/\(file)")
+        switch file {
+        case "block.yaml": blockYAML
+        case "targets-extra.xml": xml
+        default: LSPText.text("policies/examples/acme/\(file)")
+        }
     }
 
     static let cases: [Case] = [
@@ -73,5 +107,57 @@ import Testing
         let expected = Self.lspPosition(of: before.utf8.count - (testCase.file.hasSuffix(".json") ? 1 : 0), in: text)
         #expect(error["range"]?["start"]?["line"]?.int == expected.line)
         #expect(error["range"]?["start"]?["character"]?.int == (testCase.file.hasSuffix(".xml") ? 0 : expected.character))
+    }
+
+    /// Completion reads the manifest around the cursor by its lines, which end where the
+    /// editor's do: a list item under a key, a key with its value, a new key after CRLF or CR.
+    @Test(arguments: ["\n", "\r\n", "\r"])
+    func manifestCompletionFollowsTheEditorsLines(_ lineBreak: String) throws {
+        let lines = ["apiVersion: placet/v1", "kind: Dataset", "id: ds-new", "personalData: true", "specialCategories:", "  - ", "dpia: ", ""]
+        let text = lines.joined(separator: lineBreak)
+        let server = InProcessServer()
+        let uri = LSPText.uri("policies/examples/acme/new-dataset.yaml")
+        server.open(uri, text, language: "yaml")
+        func labels(_ line: Int, _ character: Int) -> [String] {
+            server.request("textDocument/completion", LSPText.at(uri, .object(["line": JSONValue(line), "character": JSONValue(character)])))["items"]?
+                .array?.compactMap { $0["label"]?.string } ?? []
+        }
+        // The list item under `specialCategories:` takes the key from the line above.
+        #expect(labels(5, 4).contains("health"))
+        #expect(labels(6, 6) == ["notStarted", "inProgress", "completed"])
+        let keys = labels(7, 0)
+        #expect(keys.contains("lawfulBasis") && !keys.contains("personalData") && !keys.contains("kind"))
+    }
+
+    /// Every position of a manifest, whichever line breaks it uses, gets an answer to the
+    /// requests that read the text around the cursor (a crash here takes the editor's server down).
+    @Test(arguments: ["block.yaml", "controllers.yaml", "more-placements.json", "bulk.jsonl", "targets-extra.xml"], ["\n", "\r\n", "\r"])
+    func everyPositionOfAManifestIsAnswered(_ file: String, _ lineBreak: String) throws {
+        let text = Self.text(of: file).replacingOccurrences(of: "\n", with: lineBreak)
+        let server = InProcessServer()
+        let uri = LSPText.uri("policies/examples/acme/\(file)")
+        server.open(uri, text, language: file.hasSuffix(".xml") ? "xml" : "yaml")
+        // The LSP position of every UTF-8 offset, in one pass (as `lspPosition` counts them).
+        let bytes = Array(text.utf8)
+        var positions: [JSONValue] = []
+        var line = 0, lineStart = 0
+        for offset in 0...bytes.count {
+            // Only offsets that start a character: LSP cannot name the others.
+            if offset < bytes.count, bytes[offset] & 0xC0 == 0x80 { continue }
+            if offset > 0, bytes[offset - 1] == 0x0A || (bytes[offset - 1] == 0x0D && (offset >= bytes.count || bytes[offset] != 0x0A)) {
+                line += 1
+                lineStart = offset
+            }
+            let character = String(decoding: bytes[lineStart..<offset], as: UTF8.self).utf16.count
+            positions.append(.object(["line": JSONValue(line), "character": JSONValue(character)]))
+        }
+        var errors: [String] = []
+        for position in positions {
+            for method in ["textDocument/completion", "textDocument/hover", "textDocument/definition"] {
+                if let error = server.request(method, LSPText.at(uri, position))["error"] { errors.append("\(method) at \(position): \(error)") }
+            }
+        }
+        #expect(errors.isEmpty, "\(errors.prefix(5))")
+        #expect(positions.count > text.utf8.count / 2)
     }
 }

@@ -18,13 +18,17 @@ struct ManifestContext {
     /// Reads only the text around the offset: its line when the manifest is written in flow
     /// style (`{kind: Dataset, …}`), else its YAML document (between `---` lines), so looking
     /// at every occurrence of a word in a long file stays linear.
+    ///
+    /// Lines end at LF or CR, as the editor's do (LSP), and are found byte by byte: a `String`
+    /// splits at neither inside CRLF, which is one `Character`. CRLF reads as a line and an empty
+    /// one, which no rule here minds, so long as lines are counted the same way as they are split.
     init(bytes: [UInt8], offset: Int) {
-        let newline = UInt8(ascii: "\n")
+        func isBreak(_ byte: UInt8) -> Bool { byte == 0x0A || byte == 0x0D }
         let clamped = min(max(0, offset), bytes.count)
         var lineStart = clamped
-        while lineStart > 0, bytes[lineStart - 1] != newline { lineStart -= 1 }
+        while lineStart > 0, !isBreak(bytes[lineStart - 1]) { lineStart -= 1 }
         var lineEnd = clamped
-        while lineEnd < bytes.count, bytes[lineEnd] != newline { lineEnd += 1 }
+        while lineEnd < bytes.count, !isBreak(bytes[lineEnd]) { lineEnd += 1 }
         let line = Substring(String(decoding: bytes[lineStart..<lineEnd], as: UTF8.self))
         let before = String(decoding: bytes[lineStart..<clamped], as: UTF8.self)
         let isFlow = line.contains("{")
@@ -35,17 +39,18 @@ struct ManifestContext {
         if !isFlow {
             while documentStart > 0 {
                 var previous = documentStart - 1
-                while previous > 0, bytes[previous - 1] != newline { previous -= 1 }
+                while previous > 0, !isBreak(bytes[previous - 1]) { previous -= 1 }
                 if startsDocument(previous) { break }
                 documentStart = previous
             }
             while documentEnd < bytes.count, !startsDocument(documentEnd + 1) {
                 documentEnd += 1
-                while documentEnd < bytes.count, bytes[documentEnd] != newline { documentEnd += 1 }
+                while documentEnd < bytes.count, !isBreak(bytes[documentEnd]) { documentEnd += 1 }
             }
         }
-        let lines = String(decoding: bytes[documentStart..<documentEnd], as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        let lineNumber = bytes[documentStart..<lineStart].filter { $0 == newline }.count
+        let lines = bytes[documentStart..<documentEnd].split(omittingEmptySubsequences: false, whereSeparator: isBreak)
+            .map { Substring(String(decoding: $0, as: UTF8.self)) }
+        let lineNumber = bytes[documentStart..<lineStart].filter(isBreak).count
 
         let scope: [Substring] = isFlow ? [line] : lines
         for scopeLine in scope {

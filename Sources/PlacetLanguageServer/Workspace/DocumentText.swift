@@ -62,11 +62,7 @@ public struct DocumentText: Sendable {
 
     /// The UTF-8 offsets of a 0-based LSP line, without its line break (or a carriage return before it).
     func lineRange(_ line: Int) -> Range<Int> {
-        guard line >= 0, line < lineStarts.count else { return bytes.count..<bytes.count }
-        let start = lineStarts[line]
-        var end = line + 1 < lineStarts.count ? lineStarts[line + 1] - 1 : bytes.count
-        if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-        return start..<end
+        lines.range(ofLine: line + 1, in: bytes) ?? bytes.count..<bytes.count
     }
 
     /// The LSP position of a UTF-8 offset.
