@@ -3,7 +3,7 @@
 // breaks (YAML: also NEL, LS and PS; XML: also a lone CR; JSON: LF only), so the server finds
 // the line by the format's breaks and sends it by the editor's.
 // Completion, hover and definition read the text around the cursor by the editor's lines, at
-// every position of a manifest in each style of line break.
+// every position of a manifest or a policy file in each style of line break.
 
 import Foundation
 import PlacetLanguageServer
@@ -60,6 +60,7 @@ import Testing
         switch file {
         case "block.yaml": blockYAML
         case "targets-extra.xml": xml
+        case let policy where policy.hasSuffix(".placet"): LSPText.text("policies/rules/\(policy)")
         default: LSPText.text("policies/examples/acme/\(file)")
         }
     }
@@ -129,13 +130,16 @@ import Testing
         #expect(keys.contains("lawfulBasis") && !keys.contains("personalData") && !keys.contains("kind"))
     }
 
-    /// Every position of a manifest, whichever line breaks it uses, gets an answer to the
-    /// requests that read the text around the cursor (a crash here takes the editor's server down).
-    @Test(arguments: ["block.yaml", "controllers.yaml", "more-placements.json", "bulk.jsonl", "targets-extra.xml"], ["\n", "\r\n", "\r"])
-    func everyPositionOfAManifestIsAnswered(_ file: String, _ lineBreak: String) throws {
+    /// Every position of a manifest or a policy file, whichever line breaks it uses, gets an
+    /// answer to the requests that read the text around the cursor (a crash here takes the
+    /// editor's server down).
+    @Test(arguments: ["block.yaml", "controllers.yaml", "more-placements.json", "bulk.jsonl", "targets-extra.xml", "platform.placet"],
+          ["\n", "\r\n", "\r"])
+    func everyPositionIsAnswered(_ file: String, _ lineBreak: String) throws {
         let text = Self.text(of: file).replacingOccurrences(of: "\n", with: lineBreak)
         let server = InProcessServer()
-        let uri = LSPText.uri("policies/examples/acme/\(file)")
+        let isPolicy = file.hasSuffix(".placet")
+        let uri = LSPText.uri(isPolicy ? "policies/rules/\(file)" : "policies/examples/acme/\(file)")
         server.open(uri, text, language: file.hasSuffix(".xml") ? "xml" : "yaml")
         // The LSP position of every UTF-8 offset, in one pass (as `lspPosition` counts them).
         let bytes = Array(text.utf8)
@@ -153,8 +157,12 @@ import Testing
         }
         var errors: [String] = []
         for position in positions {
-            for method in ["textDocument/completion", "textDocument/hover", "textDocument/definition"] {
-                if let error = server.request(method, LSPText.at(uri, position))["error"] { errors.append("\(method) at \(position): \(error)") }
+            let methods = ["textDocument/completion", "textDocument/hover", "textDocument/definition"]
+                + (isPolicy ? ["textDocument/references", "textDocument/prepareRename"] : [])
+            for method in methods {
+                let response = server.request(method, LSPText.at(uri, position))
+                // prepareRename refuses, with an error, where nothing can be renamed.
+                if let error = response["error"], method != "textDocument/prepareRename" { errors.append("\(method) at \(position): \(error)") }
             }
         }
         #expect(errors.isEmpty, "\(errors.prefix(5))")
