@@ -1,7 +1,7 @@
 // Hostile input does not crash or stall the server: malformed JSON-RPC, unknown methods, stray
 // bytes on the wire and in a document, a 10 MB document and an oversized message each get an
 // answer (or are dropped) and the next request is answered within a second, in bounded memory.
-// Also the framer and JSON parser on their own.
+// Mutated documents get answers at any position. Also the framer and JSON parser on their own.
 
 import Foundation
 import PlacetLanguageServer
@@ -104,6 +104,48 @@ import Testing
         #expect(!diagnostics.isEmpty && diagnostics.count <= 201)
         #expect(Date().timeIntervalSince(started) < TestTiming.seconds(5))
         expectAnswer(server)
+    }
+
+    /// Manifests and a policy file mutated at random (line breaks of every kind, YAML and JSON
+    /// punctuation, half-typed expressions, bytes cut out mid-character), with diagnostics
+    /// published after each change and requests at positions anywhere, past the end too: each
+    /// request is answered. A small fuzzer for the editor's paths, seeded so a failure repeats.
+    @Test(arguments: ["policies/examples/acme/placements.yaml", "policies/examples/acme/block.yaml", "policies/examples/acme/more-placements.json",
+                      "policies/examples/acme/bulk.jsonl", "policies/rules/platform.placet"])
+    func mutatedDocumentsAreAnswered(_ path: String) {
+        var generator = SplitMix64(seed: UInt64(path.utf8.count))
+        func below(_ bound: Int) -> Int { Int(generator.next() % UInt64(max(1, bound))) }
+        // The acme files write lists in flow style; block.yaml (not on disk) has block lists.
+        let source = path.hasSuffix("block.yaml") ? LanguageServerLineBreakTests.blockYAML : LSPText.text(path)
+        let pieces: [[UInt8]] = ["\r", "\n", "\r\n", "- ", "  - ", ":", ": ", "{", "}", "[", "]", ",", "\"", "'", "#", "---\n", "<", "/>",
+                                 "  ", "\t", "é", "\u{2028}", "\u{85}", "kind: ", "d.", "when ", "for each ", "{placement.", "."].map { Array($0.utf8) }
+        let server = InProcessServer()
+        let uri = LSPText.uri(path)
+        var errors: [String] = []
+        for round in 0..<60 {
+            // Every line break made CRLF or a lone CR in two rounds of three.
+            let lineBreak = ["\n", "\r\n", "\r"][round % 3]
+            var bytes = Array(source.replacingOccurrences(of: "\n", with: lineBreak).utf8)
+            for _ in 0...below(8) {
+                let at = below(bytes.count + 1)
+                if below(3) == 0 {
+                    bytes.removeSubrange(at..<min(bytes.count, at + below(16)))
+                } else {
+                    bytes.insert(contentsOf: pieces[below(pieces.count)], at: at)
+                }
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            if round == 0 { server.open(uri, text, language: path.hasSuffix(".placet") ? "placet" : "yaml") } else { server.change(uri, text, version: round + 2) }
+            _ = server.publishedDiagnostics()
+            let lineCount = bytes.count { $0 == 0x0A || $0 == 0x0D } + 1
+            for _ in 0..<20 {
+                let position: JSONValue = .object(["line": JSONValue(below(lineCount + 2)), "character": JSONValue(below(100))])
+                for method in ["textDocument/completion", "textDocument/hover", "textDocument/definition"] {
+                    if let error = server.request(method, LSPText.at(uri, position))["error"] { errors.append("\(method) at \(position) in round \(round): \(error)") }
+                }
+            }
+        }
+        #expect(errors.isEmpty, "\(errors.prefix(5))")
     }
 
     @Test func framerResynchronisesAndSplitsAcrossReads() {
