@@ -155,10 +155,10 @@ import Testing
             let character = String(decoding: bytes[lineStart..<offset], as: UTF8.self).utf16.count
             positions.append(.object(["line": JSONValue(line), "character": JSONValue(character)]))
         }
+        let methods = ["textDocument/completion", "textDocument/hover", "textDocument/definition"]
+            + (isPolicy ? ["textDocument/references", "textDocument/prepareRename"] : [])
         var errors: [String] = []
         for position in positions {
-            let methods = ["textDocument/completion", "textDocument/hover", "textDocument/definition"]
-                + (isPolicy ? ["textDocument/references", "textDocument/prepareRename"] : [])
             for method in methods {
                 let response = server.request(method, LSPText.at(uri, position))
                 // prepareRename refuses, with an error, where nothing can be renamed.
