@@ -16,6 +16,11 @@ struct DirectLineConverter: Sendable {
     private let required: [UInt64]
     /// Waivers name rules, which the general path checks against the policy.
     private let waiverKind: Int?
+    /// Record kinds and each kind's fields by their quoted names as a line writes them, so a
+    /// key is found from its bytes without making a String of it.
+    private let kinds: QuotedNameTable
+    private let fields: [QuotedNameTable]
+    private let enumerationCases: [QuotedNameTable]
 
     init(policy: CompiledPolicy) {
         schema = policy.schema
@@ -27,6 +32,10 @@ struct DirectLineConverter: Sendable {
             return mask
         }
         waiverKind = policy.program.contract.waiver?.record
+        // From the same dictionaries the general path looks names up in, so both find the same.
+        kinds = QuotedNameTable(policy.schema.recordIndex.map { ($0.key, $0.value) })
+        fields = policy.schema.records.map { record in QuotedNameTable(record.fieldIndex.map { ($0.key, $0.value) }) }
+        enumerationCases = policy.schema.enumerations.map { enumeration in QuotedNameTable(enumeration.caseIndex.map { ($0.key, $0.value) }) }
     }
 
     /// Where a member's key and value lie in the line.
@@ -55,7 +64,7 @@ struct DirectLineConverter: Sendable {
         }
         guard let apiVersion, Self.equal(bytes, apiVersion, Self.apiVersionValue),
               let kindValue, bytes[kindValue.lowerBound] == UInt8(ascii: "\""),
-              let kind = schema.recordIndex[Self.text(bytes, kindValue)],
+              let kind = kinds.value(of: bytes, kindValue),
               kind != waiverKind, required[kind] != UInt64.max else { return nil }
 
         let record = schema.records[kind]
@@ -66,7 +75,10 @@ struct DirectLineConverter: Sendable {
         var lineEnd = range.upperBound
         if lineEnd > range.lowerBound, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
         let lineRange = range.lowerBound..<lineEnd
+        // On an ASCII line (the usual one) a column is a byte offset; otherwise continuation bytes are skipped.
+        let lineIsASCII = Self.isASCII(bytes, range)
         func position(_ offset: Int) -> Position {
+            if lineIsASCII { return Position(line: line, column: offset - range.lowerBound + 1) }
             var column = 1
             for index in range.lowerBound..<offset where bytes[index] & 0xC0 != 0x80 { column += 1 }
             return Position(line: line, column: column)
@@ -80,7 +92,7 @@ struct DirectLineConverter: Sendable {
 
         for member in members {
             if Self.equal(bytes, member.key, Self.apiVersionKey) || Self.equal(bytes, member.key, Self.kindKey) { continue }
-            guard let field = record.fieldIndex[Self.text(bytes, member.key)] else { return nil }
+            guard let field = fields[kind].value(of: bytes, member.key) else { return nil }
             let bit: UInt64 = 1 << UInt64(field)
             guard given & bit == 0 else { return nil }
             given |= bit
@@ -88,9 +100,12 @@ struct DirectLineConverter: Sendable {
             var found: [(kind: Int, text: String, range: Range<Int>)] = []
             guard let value = read(bytes, member.value, as: record.fields[field].type, references: &found) else { return nil }
             values[field] = value
+            if !found.isEmpty, references.isEmpty { references.reserveCapacity(members.count) }
             for reference in found {
+                // Characters, as the general path counts them; on an ASCII line, bytes.
+                let length = lineIsASCII ? reference.text.utf8.count : reference.text.count
                 references.append(.init(field: field, target: reference.kind, id: reference.text,
-                                        location: referenceLocation(reference.range, length: reference.text.count)))
+                                        location: referenceLocation(reference.range, length: length)))
             }
         }
         guard given & required[kind] == required[kind],
@@ -137,7 +152,7 @@ struct DirectLineConverter: Sendable {
             guard first == UInt8(ascii: "\""), let date = CivilDate(iso: Self.text(bytes, range)) else { return nil }
             return .date(date)
         case .enumeration(let index):
-            guard first == UInt8(ascii: "\""), let caseIndex = schema.enumerations[index].caseIndex[Self.text(bytes, range)] else { return nil }
+            guard first == UInt8(ascii: "\""), let caseIndex = enumerationCases[index].value(of: bytes, range) else { return nil }
             return .enumCase(caseIndex)
         case .record(let kind):
             guard first == UInt8(ascii: "\"") else { return nil }
@@ -158,11 +173,75 @@ struct DirectLineConverter: Sendable {
         range.count == expected.count && expected.withUnsafeBufferPointer { memcmp($0.baseAddress!, bytes.baseAddress! + range.lowerBound, range.count) == 0 }
     }
 
+    /// Whether every byte of `range` is ASCII, tested eight bytes at a time.
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        var offset = range.lowerBound
+        var highBits: UInt64 = 0
+        while offset + 8 <= range.upperBound {
+            highBits |= UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)
+            offset += 8
+        }
+        var tail: UInt8 = 0
+        while offset < range.upperBound {
+            tail |= base[offset]
+            offset += 1
+        }
+        return highBits & 0x8080_8080_8080_8080 == 0 && tail & 0x80 == 0
+    }
+
     /// A string token's text (without its quotes; the scanner took only strings without
     /// escapes), or a number's text.
     private static func text(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
         let inner = bytes[range.lowerBound] == UInt8(ascii: "\"") ? (range.lowerBound + 1)..<(range.upperBound - 1) : range
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[inner]), as: UTF8.self)
+    }
+}
+
+/// Names found by their bytes, quotes included, as they stand in a line: an open-addressed
+/// table of FNV-1a hashes, each hit confirmed by comparing the bytes.
+struct QuotedNameTable: Sendable {
+    private let names: [[UInt8]]
+    private let values: [Int]
+    /// Index into `names` plus one; 0 is an empty slot.
+    private let slots: [Int32]
+    private let mask: Int
+
+    init(_ pairs: [(name: String, value: Int)]) {
+        names = pairs.map { [UInt8(ascii: "\"")] + Array($0.name.utf8) + [UInt8(ascii: "\"")] }
+        values = pairs.map(\.value)
+        var size = 8
+        while size < pairs.count * 4 { size *= 2 }
+        mask = size - 1
+        var slots = [Int32](repeating: 0, count: size)
+        for (index, name) in names.enumerated() {
+            var slot = name.withUnsafeBufferPointer { Self.hash($0.baseAddress!, $0.count) } & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(index + 1)
+        }
+        self.slots = slots
+    }
+
+    private static func hash(_ start: UnsafePointer<UInt8>, _ count: Int) -> Int {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for offset in 0..<count { hash = (hash ^ UInt64(start[offset])) &* 0x100_0000_01b3 }
+        return Int(truncatingIfNeeded: hash ^ hash >> 29)
+    }
+
+    /// The value of the name that `range` of `bytes` spells, quotes included.
+    func value(of bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+        guard let base = bytes.baseAddress, !range.isEmpty else { return nil }
+        let start = base + range.lowerBound
+        var slot = Self.hash(start, range.count) & mask
+        while true {
+            let entry = Int(slots[slot])
+            if entry == 0 { return nil }
+            let name = names[entry - 1]
+            if name.count == range.count, name.withUnsafeBufferPointer({ memcmp($0.baseAddress!, start, range.count) == 0 }) {
+                return values[entry - 1]
+            }
+            slot = (slot + 1) & mask
+        }
     }
 }
 

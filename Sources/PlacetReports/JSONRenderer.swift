@@ -32,32 +32,146 @@ public struct JSONRenderer: Sendable {
     }
 
     func write(_ decision: Decision, to json: inout JSONWriter) {
+        var templates = FindingTemplates()
+        write(decision, to: &json, templates: &templates)
+    }
+
+    /// `templates`: the fixed parts of each rule's findings, kept from one decision to the next.
+    func write(_ decision: Decision, to json: inout JSONWriter, templates: inout FindingTemplates) {
         json.beginObjectValue()
         json.key("placement"); json.string(decision.placement)
         json.key("decision"); json.string(decision.outcome.rawValue)
         json.key("findings")
         json.beginArrayValue()
-        for finding in decision.findings {
-            json.beginObjectValue()
-            json.key("rule"); json.string(finding.rule)
-            json.key("effect"); json.string(finding.effect.rawValue)
-            json.key("waived"); json.bool(finding.waived)
-            if let waiver = finding.waiver {
-                json.key("waiver"); json.string(waiver)
-            }
-            json.key("subjects")
-            json.beginArrayValue()
-            for subject in finding.subjects { json.string(subject) }
-            json.endArray()
-            json.key("message"); json.string(finding.message)
-            json.key("citations")
-            json.beginArrayValue()
-            for citation in finding.citations { json.string(citation) }
-            json.endArray()
-            json.endObject()
-        }
+        for finding in decision.findings { Self.write(finding, to: &json, templates: &templates) }
         json.endArray()
         json.endObject()
+    }
+
+    /// A finding through its rule's template when it is written on one line, else in general.
+    static func write(_ finding: Finding, to json: inout JSONWriter, templates: inout FindingTemplates) {
+        guard json.nextContainerIsInline else { return write(finding, to: &json) }
+        let template = templates.template(for: finding, pretty: json.isPretty)
+        json.inlineContainerValue { output in template.write(finding, to: &output) }
+    }
+
+    /// A finding written member by member: the bytes a template must equal.
+    static func write(_ finding: Finding, to json: inout JSONWriter) {
+        json.beginObjectValue()
+        json.key("rule"); json.string(finding.rule)
+        json.key("effect"); json.string(finding.effect.rawValue)
+        json.key("waived"); json.bool(finding.waived)
+        if let waiver = finding.waiver {
+            json.key("waiver"); json.string(waiver)
+        }
+        json.key("subjects")
+        json.beginArrayValue()
+        for subject in finding.subjects { json.string(subject) }
+        json.endArray()
+        json.key("message"); json.string(finding.message)
+        json.key("citations")
+        json.beginArrayValue()
+        for citation in finding.citations { json.string(citation) }
+        json.endArray()
+        json.endObject()
+    }
+}
+
+/// A finding written on one line is the same bytes around its waiver, subjects and message for
+/// every finding of its rule: those bytes are quoted once per rule, not once per finding.
+/// They are the bytes the general path above writes for an object nested past
+/// `JSONWriter.lineBreakDepth` (items after ", ", keys before ": "; without either space
+/// when not pretty).
+struct FindingTemplates {
+    /// Templates by where their finding's citations are stored: a rule's findings share its
+    /// one citations array, so its address finds the template without hashing the rule id.
+    /// The address is only a hint; a template is used only when it matches the finding.
+    private var slots = [FindingTemplate?](repeating: nil, count: 256)
+
+    mutating func template(for finding: Finding, pretty: Bool) -> FindingTemplate {
+        let address = UInt(bitPattern: finding.citations.withUnsafeBufferPointer { $0.baseAddress })
+        let first = Int(truncatingIfNeeded: (address &* 0x9E37_79B9_7F4A_7C15) >> 56)
+        var free: Int?
+        for probe in 0..<8 {
+            let slot = (first + probe) & 255
+            guard let known = slots[slot] else {
+                free = slot
+                break
+            }
+            if known.rule == finding.rule, known.matches(finding, pretty: pretty) { return known }
+        }
+        let template = FindingTemplate(finding, pretty: pretty)
+        slots[free ?? first] = template
+        return template
+    }
+}
+
+final class FindingTemplate {
+    let rule: String
+    let effect: Effect
+    let citations: [String]
+    let pretty: Bool
+    /// `{"rule": ID, "effect": EFFECT, "waived": `
+    let head: [UInt8]
+    /// `, "citations": [...]}`
+    let tail: [UInt8]
+    let comma: [UInt8]
+    let waiverKey: [UInt8]
+    let subjectsKey: [UInt8]
+    let messageKey: [UInt8]
+
+    init(_ finding: Finding, pretty: Bool) {
+        rule = finding.rule
+        effect = finding.effect
+        citations = finding.citations
+        self.pretty = pretty
+        let comma = Array((pretty ? ", " : ",").utf8)
+        let colon = Array((pretty ? ": " : ":").utf8)
+        func key(_ name: String, first: Bool = false) -> [UInt8] {
+            var bytes = first ? [] : comma
+            JSONWriter.appendQuoted(name, to: &bytes)
+            return bytes + colon
+        }
+        var head: [UInt8] = [UInt8(ascii: "{")] + key("rule", first: true)
+        JSONWriter.appendQuoted(finding.rule, to: &head)
+        head += key("effect")
+        JSONWriter.appendQuoted(finding.effect.rawValue, to: &head)
+        head += key("waived")
+        self.head = head
+        var tail = key("citations") + [UInt8(ascii: "[")]
+        for (index, citation) in finding.citations.enumerated() {
+            if index > 0 { tail += comma }
+            JSONWriter.appendQuoted(citation, to: &tail)
+        }
+        tail += Array("]}".utf8)
+        self.tail = tail
+        self.comma = comma
+        waiverKey = key("waiver")
+        subjectsKey = key("subjects") + [UInt8(ascii: "[")]
+        messageKey = Array("]".utf8) + key("message")
+    }
+
+    /// Whether this template writes `finding` (the same rule can only differ in a report put
+    /// together by hand; the arrays are usually one buffer, so the comparison is quick).
+    func matches(_ finding: Finding, pretty: Bool) -> Bool {
+        self.pretty == pretty && effect == finding.effect && citations == finding.citations
+    }
+
+    func write(_ finding: Finding, to output: inout [UInt8]) {
+        output.append(contentsOf: head)
+        output.append(contentsOf: finding.waived ? "true".utf8 : "false".utf8)
+        if let waiver = finding.waiver {
+            output.append(contentsOf: waiverKey)
+            JSONWriter.appendQuoted(waiver, to: &output)
+        }
+        output.append(contentsOf: subjectsKey)
+        for (index, subject) in finding.subjects.enumerated() {
+            if index > 0 { output.append(contentsOf: comma) }
+            JSONWriter.appendQuoted(subject, to: &output)
+        }
+        output.append(contentsOf: messageKey)
+        JSONWriter.appendQuoted(finding.message, to: &output)
+        output.append(contentsOf: tail)
     }
 }
 
@@ -83,7 +197,8 @@ public struct JSONReportWriter {
     /// Decisions as items of the `decisions` array, for `append`.
     public static func items(_ decisions: some Collection<Decision>) -> [UInt8] {
         var writer = JSONWriter(itemsAtDepth: 2, capacity: decisions.count * 1_500)
-        for decision in decisions { JSONRenderer().write(decision, to: &writer) }
+        var templates = FindingTemplates()
+        for decision in decisions { JSONRenderer().write(decision, to: &writer, templates: &templates) }
         return writer.output
     }
 

@@ -55,6 +55,8 @@ package struct JSONWriter {
 
     /// Containers nested deeper than this are written on one line: a finding is one line.
     static let lineBreakDepth = 4
+    /// A line's leading spaces at each depth that breaks lines.
+    private static let indentation: [[UInt8]] = (0...lineBreakDepth).map { Array(repeating: 0x20, count: 2 * $0) }
     private var justWroteComma = false
 
     private mutating func newline() {
@@ -64,7 +66,7 @@ package struct JSONWriter {
             return
         }
         output.append(0x0A)
-        output.append(contentsOf: repeatElement(0x20, count: 2 * indent))
+        output.append(contentsOf: JSONWriter.indentation[indent])
     }
 
     private mutating func separate() {
@@ -119,6 +121,20 @@ package struct JSONWriter {
 
     mutating func string(_ value: String) { string(value, asMember: true) }
 
+    var isPretty: Bool { pretty }
+
+    /// Whether a container opened next is written on one line, so its bytes do not depend on
+    /// where it stands.
+    var nextContainerIsInline: Bool { !pretty || indent + 1 > JSONWriter.lineBreakDepth }
+
+    /// A container value (when `nextContainerIsInline`) whose bytes `write` appends itself,
+    /// from `{` or `[` to the closing bracket; the writer goes on as after `endObject`.
+    mutating func inlineContainerValue(_ write: (inout [UInt8]) -> Void) {
+        beginValue()
+        write(&output)
+        justWroteComma = false
+    }
+
     private mutating func string(_ value: String, asMember: Bool) {
         if asMember { beginValue() }
         JSONWriter.appendQuoted(value, to: &output)
@@ -130,7 +146,7 @@ package struct JSONWriter {
         output.append(UInt8(ascii: "\""))
         // Most strings need no escape: copied as one block, not byte by byte.
         let copied = value.utf8.withContiguousStorageIfAvailable { bytes in
-            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            guard !needsEscape(bytes) else { return false }
             output.append(contentsOf: bytes)
             return true
         }
@@ -152,6 +168,32 @@ package struct JSONWriter {
             }
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether `bytes` hold a control character, a quote or a backslash, tested eight bytes at
+    /// a time: messages are most of a report's bytes, and almost none needs an escape.
+    static func needsEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var offset = 0
+        while offset + 8 <= bytes.count {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self))
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            // For each test, a byte's high bit is set in the result when the byte is below 0x20
+            // (or zero after the xor); exact for whether any byte is, which is all this asks.
+            let control = (word &- ones &* 0x20) & ~word
+            let quoteOrBackslash = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+            if (control | quoteOrBackslash) & highs != 0 { return true }
+            offset += 8
+        }
+        while offset < bytes.count {
+            let byte = base[offset]
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return true }
+            offset += 1
+        }
+        return false
     }
 
     mutating func number(_ value: Int) {

@@ -51,6 +51,9 @@ import Testing
         ("unterminated", { String($0.dropLast()) }),
         ("bad number", { $0.replacingOccurrences(of: #":(\d)"#, with: ":-.$1", options: .regularExpression) }),
         ("huge number", { $0.replacingOccurrences(of: #":(\d+)"#, with: ":1e999", options: .regularExpression) }),
+        // Names found by their bytes: a key or an enumeration case one byte off is not a near miss.
+        ("keys one byte off", { $0.replacingOccurrences(of: "\"id\":", with: "\"ie\":").replacingOccurrences(of: "\"kind\":\"", with: "\"kind\":\"X") }),
+        ("values one byte longer", { $0.replacingOccurrences(of: #"(?<!"kind"):"([a-zA-Z]+)""#, with: ":\"$1x\"", options: .regularExpression) }),
     ]
 
     @Test(arguments: variants.indices)
