@@ -31,28 +31,45 @@ public struct JSONRenderer: Sendable {
         return json.output
     }
 
+    /// One decision on its own (a stream line, a server response): findings member by member,
+    /// since templates pay off only when a rule's findings repeat.
     func write(_ decision: Decision, to json: inout JSONWriter) {
-        var templates = FindingTemplates()
-        write(decision, to: &json, templates: &templates)
+        Self.beginDecision(decision, to: &json)
+        for finding in decision.findings { Self.write(finding, to: &json) }
+        Self.endDecision(to: &json)
     }
 
-    /// `templates`: the fixed parts of each rule's findings, kept from one decision to the next.
+    /// One decision of many: `templates` keeps the fixed parts of each rule's findings from one
+    /// decision to the next.
     func write(_ decision: Decision, to json: inout JSONWriter, templates: inout FindingTemplates) {
+        Self.beginDecision(decision, to: &json)
+        // Read in place: a copy of each finding would retain and release each of its strings.
+        decision.findings.withUnsafeBufferPointer { findings in
+            for index in findings.indices { Self.write(findings[index], to: &json, templates: &templates) }
+        }
+        Self.endDecision(to: &json)
+    }
+
+    private static func beginDecision(_ decision: Decision, to json: inout JSONWriter) {
         json.beginObjectValue()
         json.key("placement"); json.string(decision.placement)
         json.key("decision"); json.string(decision.outcome.rawValue)
         json.key("findings")
         json.beginArrayValue()
-        for finding in decision.findings { Self.write(finding, to: &json, templates: &templates) }
+    }
+
+    private static func endDecision(to json: inout JSONWriter) {
         json.endArray()
         json.endObject()
     }
 
     /// A finding through its rule's template when it is written on one line, else in general.
-    static func write(_ finding: Finding, to json: inout JSONWriter, templates: inout FindingTemplates) {
+    static func write(_ finding: borrowing Finding, to json: inout JSONWriter, templates: inout FindingTemplates) {
         guard json.nextContainerIsInline else { return write(finding, to: &json) }
         let template = templates.template(for: finding, pretty: json.isPretty)
-        json.inlineContainerValue { output in template.write(finding, to: &output) }
+        json.beginInlineContainerValue()
+        template.write(finding, to: &json)
+        json.endInlineContainerValue()
     }
 
     /// A finding written member by member: the bytes a template must equal.
@@ -88,7 +105,7 @@ struct FindingTemplates {
     /// The address is only a hint; a template is used only when it matches the finding.
     private var slots = [FindingTemplate?](repeating: nil, count: 256)
 
-    mutating func template(for finding: Finding, pretty: Bool) -> FindingTemplate {
+    mutating func template(for finding: borrowing Finding, pretty: Bool) -> FindingTemplate {
         let address = UInt(bitPattern: finding.citations.withUnsafeBufferPointer { $0.baseAddress })
         let first = Int(truncatingIfNeeded: (address &* 0x9E37_79B9_7F4A_7C15) >> 56)
         var free: Int?
@@ -120,7 +137,7 @@ final class FindingTemplate {
     let subjectsKey: [UInt8]
     let messageKey: [UInt8]
 
-    init(_ finding: Finding, pretty: Bool) {
+    init(_ finding: borrowing Finding, pretty: Bool) {
         rule = finding.rule
         effect = finding.effect
         citations = finding.citations
@@ -153,25 +170,25 @@ final class FindingTemplate {
 
     /// Whether this template writes `finding` (the same rule can only differ in a report put
     /// together by hand; the arrays are usually one buffer, so the comparison is quick).
-    func matches(_ finding: Finding, pretty: Bool) -> Bool {
+    func matches(_ finding: borrowing Finding, pretty: Bool) -> Bool {
         self.pretty == pretty && effect == finding.effect && citations == finding.citations
     }
 
-    func write(_ finding: Finding, to output: inout [UInt8]) {
-        output.append(contentsOf: head)
-        output.append(contentsOf: finding.waived ? "true".utf8 : "false".utf8)
+    func write(_ finding: borrowing Finding, to json: inout JSONWriter) {
+        json.raw(head)
+        json.raw(finding.waived ? JSONWriter.trueBytes : JSONWriter.falseBytes)
         if let waiver = finding.waiver {
-            output.append(contentsOf: waiverKey)
-            JSONWriter.appendQuoted(waiver, to: &output)
+            json.raw(waiverKey)
+            json.rawQuoted(waiver)
         }
-        output.append(contentsOf: subjectsKey)
+        json.raw(subjectsKey)
         for (index, subject) in finding.subjects.enumerated() {
-            if index > 0 { output.append(contentsOf: comma) }
-            JSONWriter.appendQuoted(subject, to: &output)
+            if index > 0 { json.raw(comma) }
+            json.rawQuoted(subject)
         }
-        output.append(contentsOf: messageKey)
-        JSONWriter.appendQuoted(finding.message, to: &output)
-        output.append(contentsOf: tail)
+        json.raw(messageKey)
+        json.rawQuoted(finding.message)
+        json.raw(tail)
     }
 }
 
@@ -198,7 +215,7 @@ public struct JSONReportWriter {
     public static func items(_ decisions: some Collection<Decision>) -> [UInt8] {
         var writer = JSONWriter(itemsAtDepth: 2, capacity: decisions.count * 1_500)
         var templates = FindingTemplates()
-        for decision in decisions { JSONRenderer().write(decision, to: &writer, templates: &templates) }
+        for index in decisions.indices { JSONRenderer().write(decisions[index], to: &writer, templates: &templates) }
         return writer.output
     }
 

@@ -127,13 +127,21 @@ package struct JSONWriter {
     /// where it stands.
     var nextContainerIsInline: Bool { !pretty || indent + 1 > JSONWriter.lineBreakDepth }
 
-    /// A container value (when `nextContainerIsInline`) whose bytes `write` appends itself,
-    /// from `{` or `[` to the closing bracket; the writer goes on as after `endObject`.
-    mutating func inlineContainerValue(_ write: (inout [UInt8]) -> Void) {
-        beginValue()
-        write(&output)
-        justWroteComma = false
-    }
+    /// Starts a container value (when `nextContainerIsInline`) whose bytes the caller appends
+    /// itself with `raw` and `rawQuoted`, from `{` or `[` to the closing bracket.
+    mutating func beginInlineContainerValue() { beginValue() }
+
+    /// After the closing bracket: the writer goes on as after `endObject`.
+    mutating func endInlineContainerValue() { justWroteComma = false }
+
+    /// Bytes of an inline container, as they are.
+    mutating func raw(_ bytes: [UInt8]) { output.append(contentsOf: bytes) }
+
+    /// A string of an inline container, quoted.
+    mutating func rawQuoted(_ value: String) { JSONWriter.appendQuoted(value, to: &output) }
+
+    static let trueBytes = Array("true".utf8)
+    static let falseBytes = Array("false".utf8)
 
     private mutating func string(_ value: String, asMember: Bool) {
         if asMember { beginValue() }

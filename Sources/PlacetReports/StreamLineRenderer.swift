@@ -51,8 +51,9 @@ public struct StreamLineRenderer: Sendable {
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
             var bytes: [UInt8] = []
             bytes.reserveCapacity(chunkSize * 700)
+            var templates = FindingTemplates()
             for entry in entries[(chunk * chunkSize)..<min(entries.count, (chunk + 1) * chunkSize)] {
-                bytes += line(entry)
+                bytes += line(entry, templates: &templates)
             }
             parts.withLock { $0[chunk] = bytes }
         }
@@ -61,10 +62,19 @@ public struct StreamLineRenderer: Sendable {
 
     /// One entry's line, with its newline.
     public func line(_ entry: StreamEntry) -> [UInt8] {
+        line(entry) { decision, json in JSONRenderer().write(decision, to: &json) }
+    }
+
+    /// The same, with the findings of a run of lines written from `templates` (`JSONRenderer`).
+    func line(_ entry: StreamEntry, templates: inout FindingTemplates) -> [UInt8] {
+        line(entry) { decision, json in JSONRenderer().write(decision, to: &json, templates: &templates) }
+    }
+
+    private func line(_ entry: StreamEntry, writeDecision: (Decision, inout JSONWriter) -> Void) -> [UInt8] {
         var json = JSONWriter(pretty: false, capacity: 1024)
         switch entry {
         case .decision(let decision):
-            JSONRenderer().write(decision, to: &json)
+            writeDecision(decision, &json)
         case .error(let placement, let errors):
             json.beginObjectValue()
             json.key("placement")
