@@ -115,7 +115,7 @@ struct FindingTemplates {
                 free = slot
                 break
             }
-            if known.rule == finding.rule, known.matches(finding, pretty: pretty) { return known }
+            if known.matches(finding, pretty: pretty) { return known }
         }
         let template = FindingTemplate(finding, pretty: pretty)
         slots[free ?? first] = template
@@ -168,10 +168,11 @@ final class FindingTemplate {
         messageKey = Array("]".utf8) + key("message")
     }
 
-    /// Whether this template writes `finding` (the same rule can only differ in a report put
-    /// together by hand; the arrays are usually one buffer, so the comparison is quick).
+    /// Whether this template writes `finding`: its rule, and the effect and citations it was
+    /// made with (one rule id can only differ in those in a report put together by hand). The
+    /// strings and arrays are usually one buffer each, so the comparisons are quick.
     func matches(_ finding: borrowing Finding, pretty: Bool) -> Bool {
-        self.pretty == pretty && effect == finding.effect && citations == finding.citations
+        self.pretty == pretty && rule == finding.rule && effect == finding.effect && citations == finding.citations
     }
 
     func write(_ finding: borrowing Finding, to json: inout JSONWriter) {
