@@ -130,17 +130,30 @@ public struct PlacementAssessor: Sendable {
 
     /// Runs `rule` on `placement`: `match` is called, with the machine there, for each `for each`
     /// item whose condition holds (or once, when the rule has no `for each` and its condition holds).
+    /// Always inlined: a call would box `match`'s context, a copy of the whole assessor.
+    @inline(__always)
     func forEachMatch(of rule: ActiveRule, code: CompiledRule, placement: Int, machine: inout Machine, _ match: (inout Machine) -> Void) {
+        if let item = code.itemField, machine.itemKnownToFail(rule: rule.index, placement: placement, kind: item.kind, field: item.field) {
+            return
+        }
         machine.enterRule(frameSize: code.frameSize, placement: placement)
-        if let collection = code.forEach {
-            _ = collection(&machine).allElements { item in
-                machine.stack[1] = item
-                if let test = code.itemTest, !machine.itemHolds(rule: rule.index, test) { return true }
-                if code.condition.map({ $0(&machine).boolValue }) ?? true { match(&machine) }
-                return true
-            }
-        } else if code.condition.map({ $0(&machine).boolValue }) ?? true {
-            match(&machine)
+        // The clauses are taken out of the rule once, not per item: each read of an optional
+        // closure from the class is a retain and a release.
+        let condition = code.condition
+        guard let collection = code.forEach else {
+            if condition.map({ $0(&machine).boolValue }) ?? true { match(&machine) }
+            return
+        }
+        let itemTest = code.itemTest
+        func visit(_ item: Value, _ machine: inout Machine) {
+            machine.setItem(item)
+            if let itemTest, !machine.itemHolds(rule: rule.index, itemTest) { return }
+            if condition.map({ $0(&machine).boolValue }) ?? true { match(&machine) }
+        }
+        switch collection(&machine) {
+        case .collection(let items): for item in items { visit(item, &machine) }
+        case .absent: break
+        case let single: visit(single, &machine)
         }
     }
 

@@ -81,11 +81,13 @@ struct ForEachRuleGenerator {
         #expect(!loaded.hasErrors)
         let count = loaded.inventory.tables[policy.program.placementRecord].count
         var shortcutsTaken = 0
+        var itemFieldsRead = 0
         var findings = 0
         for asOf in ["2026-11-29", "2028-01-01"] {
             let date = try #require(CivilDate(iso: asOf))
             let assessor = PlacementAssessor(policy: policy, asOf: date)
             shortcutsTaken += assessor.evaluator.rules.filter { $0.itemTest != nil }.count
+            itemFieldsRead += assessor.evaluator.rules.filter { $0.itemField != nil }.count
             let waivers = WaiverBook(policy: policy, inventory: loaded.inventory, asOf: date)
             // Twice through on one machine, the second time from its memos; and on a machine
             // keeping one message per rule, so most messages are built past a full store.
@@ -105,6 +107,8 @@ struct ForEachRuleGenerator {
         }
         // The shortcuts were taken, and there was something to find.
         #expect(shortcutsTaken > 0)
+        // Some rules over `placement.model` skip a placement whose model is known to fail.
+        #expect(itemFieldsRead > 0)
         #expect(findings > 0)
     }
 

@@ -112,6 +112,10 @@ final class CompiledRule: Sendable {
     /// run, kept per row by the machine (`Machine.itemHolds`), and tested first. Never set
     /// when observed: explain and coverage see every leaf evaluated, in the order written.
     let itemTest: (code: Code, kind: Int)?
+    /// When `for each` reads one field of the placement (`for each m in placement.model`) and
+    /// `itemTest` is set: that field, so a placement whose item is known to fail the test (or
+    /// is absent) skips the rule before its frame is made (`Machine.itemKnownToFail`).
+    let itemField: (kind: Int, field: Int)?
     let subject: Code?
     let message: Code
     /// What the message depends on besides the `for each` item, constants and `today`: the
@@ -120,6 +124,14 @@ final class CompiledRule: Sendable {
     /// Nil when it reads the placement some other way. Empty when it does not read it.
     let messageKey: [Code]?
     let frameSize: Int
+
+    /// An expression without the marks that only observers read (compiled to nothing unobserved).
+    private static func unwrapped(_ expression: BoundExpression) -> BoundExpression {
+        switch expression {
+        case .observable(let inner, _), .traced(let inner, _): unwrapped(inner)
+        default: expression
+        }
+    }
 
     init(rule: RuleDefinition, compiler: Compiler) {
         forEach = rule.forEach.map { compiler.compile($0) }
@@ -135,6 +147,12 @@ final class CompiledRule: Sendable {
             }
         }
         itemTest = test
+        if test != nil, let forEach = rule.forEach, case .field(let record, let kind, let field) = Self.unwrapped(forEach),
+           case .local(0) = Self.unwrapped(record), kind == compiler.program.placementRecord {
+            itemField = (kind, field)
+        } else {
+            itemField = nil
+        }
         self.condition = condition.map { compiler.compile($0) }
         subject = rule.subject.map { compiler.compile($0) }
         message = compiler.compile(rule.message)

@@ -37,11 +37,19 @@ struct Machine {
     private let returnsBool: [Bool]
     private var recordMemoShape: [(first: Int, second: Int)?]
     private var sparseMemo: [Int: Value] = [:]
+    /// Definitions of a manifest and the placement (`via(d, placement)`): which argument is the
+    /// placement and the other's record kind. Within one placement they are called again and
+    /// again (each rule over its datasets, each message), so each keeps its last value per row
+    /// of the other manifest, with the placement it was computed for.
+    private let placementPairs: [(placementFirst: Bool, otherKind: Int)?]
+    private var placementMemo: [[PlacementMemoEntry]]
     /// Per rule, finding messages by `for each` item, for messages that depend on nothing else.
-    private var messages: [[MessageKey: Value]]
+    private var messages: [MessageTable]
     /// The same for messages that read nothing of the placement: by item alone, as many as
     /// there are items (reference data, not placements).
     private var itemMessages: [[Value: Value]]
+    /// The same by the item's row, for items that are records (most).
+    private var itemMessagesByRow: [[Value?]]
     /// Per rule, its item test's value by the item's row (`CompiledRule.itemTest`): 0 unknown,
     /// 1 false, 2 true.
     private var itemMemo: [[UInt8]]
@@ -54,12 +62,15 @@ struct Machine {
         formatter = ValueFormatter(schema: program.schema, inventory: inventory)
         memoArgument = Array(repeating: .absent, count: functions.count)
         memoResult = Array(repeating: .absent, count: functions.count)
-        messages = Array(repeating: [:], count: rules.isEmpty ? 0 : program.rules.count)
+        messages = Array(repeating: MessageTable(), count: rules.isEmpty ? 0 : program.rules.count)
         itemMessages = messages.map { _ in [:] }
+        itemMessagesByRow = messages.map { _ in [] }
         itemMemo = Array(repeating: [], count: rules.count)
         // A machine without definitions folds one constant expression while compiling: it
         // needs no per-definition tables, and compiling makes one per folded node.
         guard !functions.isEmpty else {
+            placementPairs = []
+            placementMemo = []
             frameSizes = []
             parameterKinds = []
             recordMemo = []
@@ -69,6 +80,14 @@ struct Machine {
             return
         }
         frameSizes = program.functions.map(\.frameSize)
+        let placementKind = program.placementRecord
+        placementPairs = program.functions.map { function in
+            guard function.parameterTypes.count == 2,
+                  case .record(let first) = function.parameterTypes[0], case .record(let second) = function.parameterTypes[1],
+                  (first == placementKind) != (second == placementKind) else { return nil }
+            return first == placementKind ? (true, second) : (false, first)
+        }
+        placementMemo = Array(repeating: [], count: program.functions.count)
         parameterKinds = program.functions.map { function in
             function.parameterTypes.compactMap { if case .record(let kind) = $0 { kind } else { nil } }
         }
@@ -113,11 +132,13 @@ struct Machine {
             recordMemo[function] = []
             boolMemo[function] = []
             recordMemoShape[function] = nil
+            placementMemo[function] = []
         }
         if !spoiled.isEmpty { sparseMemo = sparseMemo.filter { !spoiled.contains(($0.key >> 48) & 0xFFF) } }
         for rule in messages.indices {
-            messages[rule].removeAll(keepingCapacity: true)
+            messages[rule].removeAll()
             itemMessages[rule].removeAll(keepingCapacity: true)
+            itemMessagesByRow[rule].removeAll(keepingCapacity: true)
         }
         for (rule, code) in rules.enumerated() where code.itemTest.map({ changed.contains($0.kind) }) ?? false {
             itemMemo[rule] = []
@@ -130,23 +151,36 @@ struct Machine {
     /// keys that many are likely to name each placement, and asking would only add to building.
     mutating func message(rule: Int, item: Value, parts: [Code], build: Code) -> Value {
         if parts.isEmpty {
+            // By the item's row where it is a record (every `for each` over manifests): an
+            // array read, where a dictionary would hash the value.
+            if case .record(let row) = item, row >= 0 {
+                if row < itemMessagesByRow[rule].count, let known = itemMessagesByRow[rule][row] { return known }
+                let message = build(&self)
+                if row >= itemMessagesByRow[rule].count {
+                    itemMessagesByRow[rule].append(contentsOf: repeatElement(nil, count: row + 1 - itemMessagesByRow[rule].count))
+                }
+                itemMessagesByRow[rule][row] = message
+                return message
+            }
             if let known = itemMessages[rule][item] { return known }
             let message = build(&self)
             itemMessages[rule][item] = message
             return message
         }
         guard messages[rule].count < messageLimit else { return build(&self) }
-        var values: [Value] = []
-        values.reserveCapacity(parts.count + 1)
-        values.append(item)
-        for part in parts {
+        var key = MessageKey(item: item)
+        for (index, part) in parts.enumerated() {
             let value = part(&self)
-            values.append(value)
+            switch index {
+            case 0: key.first = value
+            case 1: key.second = value
+            default: key.rest.append(value)
+            }
         }
-        let key = MessageKey(values: values)
-        if let known = messages[rule][key] { return known }
+        let hash = key.mixedHash
+        if let known = messages[rule].value(for: key, hash: hash) { return known }
         let message = build(&self)
-        messages[rule][key] = message
+        messages[rule].insert(key, hash: hash, value: message)
         return message
     }
 
@@ -166,6 +200,24 @@ struct Machine {
         let holds = test.code(&self).boolValue
         itemMemo[rule][row] = holds ? 2 : 1
         return holds
+    }
+
+    /// Whether rule `rule`'s `for each` item, field `field` of the placement's row, is absent
+    /// or a record already known to fail the rule's item test: the rule has no match there.
+    func itemKnownToFail(rule: Int, placement: Int, kind: Int, field: Int) -> Bool {
+        guard kind < rows.count, placement >= 0, placement < rows[kind].count, field < rows[kind][placement].count else { return false }
+        switch rows[kind][placement][field] {
+        case .absent: return true
+        case .record(let row): return row >= 0 && row < itemMemo[rule].count && itemMemo[rule][row] == 1
+        default: return false
+        }
+    }
+
+    /// Puts a rule's `for each` item in slot 1 of its frame (made by `enterRule`).
+    @inline(__always)
+    mutating func setItem(_ item: Value) {
+        assert(stack.count > 1, "a rule with `for each` has a frame of at least two slots")
+        stack.withUnsafeMutableBufferPointer { $0[1] = item }
     }
 
     /// Clears the stack and makes the frame of a rule: the placement in slot 0, then its locals.
@@ -215,12 +267,28 @@ struct Machine {
         return enter(function, frame: frame)
     }
 
-    /// A two-argument call: the dense memo is asked before a frame is made.
+    /// A two-argument call: the dense memo, or the placement's, is asked before a frame is made.
     mutating func call(_ function: Int, _ first: Value, _ second: Value) -> Value {
         if memoizedByRecord[function], let shape = recordMemoShape[function],
            case .record(let a) = first, case .record(let b) = second, a < shape.first, b < shape.second,
            let known = knownDense(function, slot: a * shape.second + b) {
             return known
+        }
+        // Observed machines (explain, coverage) see every call's body evaluated.
+        if let pair = placementPairs[function], observer == nil, case .record(let a) = first, case .record(let b) = second {
+            let (placement, other) = pair.placementFirst ? (a, b) : (b, a)
+            if placementMemo[function].isEmpty, pair.otherKind < rows.count, (1...1 << 20).contains(rows[pair.otherKind].count) {
+                placementMemo[function] = Array(repeating: PlacementMemoEntry(placement: -1, value: .absent), count: rows[pair.otherKind].count)
+            }
+            if other >= 0, other < placementMemo[function].count {
+                if placementMemo[function][other].placement == placement { return placementMemo[function][other].value }
+                let frame = stack.count
+                stack.append(first)
+                stack.append(second)
+                let result = enter(function, frame: frame)
+                placementMemo[function][other] = PlacementMemoEntry(placement: placement, value: result)
+                return result
+            }
         }
         let frame = stack.count
         stack.append(first)
@@ -325,23 +393,95 @@ struct Machine {
     }
 }
 
-/// A message's key: its `for each` item and key parts. Hashed on what is cheap to hash (rows,
-/// cases, flags, a string's length); equality compares everything, so equal strings of equal
-/// length only share a bucket. Hashing the strings (a `via` sentence) cost about what building
-/// the message does.
-struct MessageKey: Hashable {
-    let values: [Value]
+/// A placement-pair memo's entry: the value for one row of the other manifest, and the
+/// placement row it holds for (-1: none yet).
+struct PlacementMemoEntry {
+    var placement: Int
+    var value: Value
+}
 
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(values.count)
-        for value in values {
-            switch value {
-            case .record(let row): hasher.combine(row)
-            case .enumCase(let index): hasher.combine(index)
-            case .bool(let flag): hasher.combine(flag)
-            case .string(let text): hasher.combine(text.utf8.count)
-            default: hasher.combine(-1)
+/// A message's key: its `for each` item and key parts, the first two inline so that asking
+/// allocates nothing (messages have one or two). Hashed on what is cheap to hash (rows, cases,
+/// flags, a string's length) by a multiply-and-shift mix, not SipHash: the keys are the
+/// engine's own values, not input an attacker picks to collide, and a table never holds more
+/// than `Machine.messageLimit`. Equality compares everything, so equal strings of equal length
+/// only share a bucket.
+struct MessageKey: Equatable {
+    let item: Value
+    var first: Value = .absent
+    var second: Value = .absent
+    var rest: [Value] = []
+
+    init(item: Value) {
+        self.item = item
+    }
+
+    var mixedHash: Int {
+        var hash = UInt64(truncatingIfNeeded: rest.count) &+ 0x243F_6A88_85A3_08D3
+        func mix(_ value: Value) {
+            let bits: UInt64 = switch value {
+            case .record(let row): UInt64(truncatingIfNeeded: row) &* 4 &+ 1
+            case .enumCase(let index): UInt64(truncatingIfNeeded: index) &* 4 &+ 2
+            case .bool(let flag): flag ? 3 : 7
+            case .string(let text): UInt64(truncatingIfNeeded: text.utf8.count) &* 4
+            default: 11
             }
+            hash = (hash ^ bits) &* 0x9E37_79B9_7F4A_7C15
+            hash ^= hash >> 29
+        }
+        mix(item)
+        mix(first)
+        mix(second)
+        for value in rest { mix(value) }
+        return Int(truncatingIfNeeded: hash)
+    }
+}
+
+/// One rule's messages by key: open addressing with linear probing, at most half full.
+struct MessageTable {
+    private struct Entry {
+        let hash: Int
+        let key: MessageKey
+        let value: Value
+    }
+
+    private var entries: [Entry?] = []
+    private(set) var count = 0
+
+    func value(for key: MessageKey, hash: Int) -> Value? {
+        guard !entries.isEmpty else { return nil }
+        let mask = entries.count - 1
+        var slot = hash & mask
+        while let entry = entries[slot] {
+            if entry.hash == hash, entry.key == key { return entry.value }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
+    /// Adds a key that `value(for:hash:)` did not find.
+    mutating func insert(_ key: MessageKey, hash: Int, value: Value) {
+        if 2 * (count + 1) > entries.count { grow() }
+        let mask = entries.count - 1
+        var slot = hash & mask
+        while entries[slot] != nil { slot = (slot + 1) & mask }
+        entries[slot] = Entry(hash: hash, key: key, value: value)
+        count += 1
+    }
+
+    mutating func removeAll() {
+        entries = []
+        count = 0
+    }
+
+    private mutating func grow() {
+        let old = entries
+        entries = Array(repeating: nil, count: max(64, 2 * old.count))
+        let mask = entries.count - 1
+        for case let entry? in old {
+            var slot = entry.hash & mask
+            while entries[slot] != nil { slot = (slot + 1) & mask }
+            entries[slot] = entry
         }
     }
 }

@@ -23,10 +23,67 @@ extension Value {
     public static func setOperation(_ op: SetOperator, _ lhs: Value, _ rhs: Value) -> Value {
         let left = lhs.elements
         let right = rhs.elements
+        if let merged = mergeOrdered(op, left, right) { return .collection(merged) }
         switch op {
         case .union: return makeSet(left + right)
         case .intersect: return makeSet(left.filter { right.contains($0) })
         case .except: return makeSet(left.filter { !right.contains($0) })
+        }
+    }
+
+    /// A set operation on two canonical sets of records or of enum cases (datasets, countries:
+    /// nearly all of them), by one merge of the two sorted lists: the same set `makeSet` would
+    /// make of them, without sorting. Nil for anything else, which takes the general way.
+    private static func mergeOrdered(_ op: SetOperator, _ left: [Value], _ right: [Value]) -> [Value]? {
+        guard let a = orderedKind(left), let b = orderedKind(right), a == b || left.isEmpty || right.isEmpty else { return nil }
+        var result: [Value] = []
+        result.reserveCapacity(op == .union ? left.count + right.count : left.count)
+        var i = 0, j = 0
+        while i < left.count, j < right.count {
+            let x = orderKey(left[i]), y = orderKey(right[j])
+            if x < y {
+                if op != .intersect { result.append(left[i]) }
+                i += 1
+            } else if y < x {
+                if op == .union { result.append(right[j]) }
+                j += 1
+            } else {
+                if op != .except { result.append(left[i]) }
+                i += 1
+                j += 1
+            }
+        }
+        if op != .intersect { result.append(contentsOf: left[i...]) }
+        if op == .union { result.append(contentsOf: right[j...]) }
+        return result
+    }
+
+    /// Whether a list holds records only (false) or enum cases only (true), strictly ascending
+    /// (a canonical set of them); nil otherwise. An empty list holds records only.
+    private static func orderedKind(_ items: [Value]) -> Bool? {
+        guard let first = items.first else { return false }
+        let cases: Bool
+        switch first {
+        case .record: cases = false
+        case .enumCase: cases = true
+        default: return nil
+        }
+        var last = Int.min
+        for item in items {
+            switch item {
+            case .record(let key) where !cases && key > last: last = key
+            case .enumCase(let key) where cases && key > last: last = key
+            default: return nil
+            }
+        }
+        return cases
+    }
+
+    @inline(__always)
+    private static func orderKey(_ item: Value) -> Int {
+        switch item {
+        case .record(let key), .enumCase(let key): key
+        default: preconditionFailure("checked by orderedKind")
         }
     }
 

@@ -72,9 +72,27 @@ public enum Value: Sendable, Hashable {
         }
     }
 
+    /// Whether a list of records, of enum cases or of strings is already sorted without
+    /// duplicates (a set read from a manifest or made by a set operation): then it is its own
+    /// canonical set. Other kinds of value are left to the sort, whose order on them (NaN,
+    /// maps) is not one a check of neighbours can vouch for.
+    private static func isStrictlyAscending(_ items: [Value]) -> Bool {
+        for index in items.indices.dropFirst() {
+            switch (items[index - 1], items[index]) {
+            case (.record(let a), .record(let b)), (.enumCase(let a), .enumCase(let b)):
+                guard a < b else { return false }
+            case (.string(let a), .string(let b)):
+                guard a < b else { return false }
+            default:
+                return false
+            }
+        }
+        return true
+    }
+
     /// A canonical set from any values: sorted, duplicates removed.
     public static func makeSet(_ items: [Value]) -> Value {
-        if items.count < 2 { return .collection(items) }
+        if items.count < 2 || isStrictlyAscending(items) { return .collection(items) }
         let sorted = items.sorted(by: precedes)
         var unique: [Value] = []
         unique.reserveCapacity(sorted.count)
