@@ -34,7 +34,7 @@ public struct PlacementAssessor: Sendable {
         // come out sorted already.
         self.rules = policy.rules.enumerated().compactMap { index, rule in
             if let effective = rule.effective, asOf < effective { return nil }
-            return ActiveRule(index: index, definition: rule)
+            return ActiveRule(index: index, definition: rule, placementKind: policy.program.placementRecord)
         }.sorted { $0.id < $1.id }
     }
 
@@ -93,37 +93,46 @@ public struct PlacementAssessor: Sendable {
     func decide(placement: Int, inventory: Inventory, waivers: WaiverBook, machine: inout Machine, only: UInt64 = .max) -> Decision {
         let placementKind = policy.program.placementRecord
         var findings: [Finding] = []
+        // Rules run in id order, so findings need sorting only when a rule's own come out of
+        // order (by subject).
+        var inOrder = true
         for ruleIndex in rules.indices where ruleIndex >= 64 || only >> UInt64(ruleIndex) & 1 == 1 {
             let rule = rules[ruleIndex]
             // The machine's own compiled copy of the rule (see `assess`).
             let code = machine.rules[rule.index]
             let firstOfRule = findings.count
             forEachMatch(of: rule, code: code, placement: placement, machine: &machine) { machine in
-                let (subjectValue, subjectType, subjects) = subject(of: rule, code: code, placement: placement, machine: &machine)
+                let (subjectValue, subjects) = subject(of: rule, code: code, placement: placement, machine: &machine)
                 // A subject reached twice (directly and through lineage) is one finding.
                 guard !findings[firstOfRule...].contains(where: { $0.subjects == subjects }) else { return }
                 guard case .string(let message) = message(rule, code: code, machine: &machine) else { return }
                 var waiver: String?
                 if rule.effect == .block, !rule.unwaivable { waiver = waivers.waiver(rule: rule.index, placement: placement) }
+                if findings.count > firstOfRule, subjects.lexicographicallyPrecedes(findings[findings.count - 1].subjects) { inOrder = false }
+                // Room for a few at the first: most blocked placements have several findings.
+                if findings.isEmpty { findings.reserveCapacity(4) }
                 findings.append(Finding(
                     rule: rule.id, effect: rule.effect, waived: waiver != nil, waiver: waiver, subjects: subjects,
                     message: message, citations: rule.citations,
-                    location: origin(of: subjectValue, type: subjectType, inventory: inventory) ?? inventory.tables[placementKind].origins[placement]))
+                    location: origin(of: subjectValue, kind: rule.subjectKind, inventory: inventory) ?? inventory.tables[placementKind].origins[placement]))
             }
         }
-        func precedes(_ a: Finding, _ b: Finding) -> Bool {
-            a.rule != b.rule ? a.rule < b.rule : a.subjects.lexicographicallyPrecedes(b.subjects)
+        if !inOrder {
+            findings.sort { a, b in a.rule != b.rule ? a.rule < b.rule : a.subjects.lexicographicallyPrecedes(b.subjects) }
         }
-        if findings.indices.dropFirst().contains(where: { precedes(findings[$0], findings[$0 - 1]) }) { findings.sort(by: precedes) }
         let blocked = findings.contains { $0.effect == .block && !$0.waived }
         let row = inventory.tables[placementKind].rows[placement]
         func id(_ field: (slot: Int, kind: Int)?) -> String? {
             guard let field, case .record(let index) = row[field.slot] else { return nil }
             return inventory.tables[field.kind].ids[index]
         }
-        let datasets: [String] = datasetsField.map { field in
-            row[field.slot].elements.compactMap { if case .record(let index) = $0 { inventory.tables[field.kind].ids[index] } else { nil } }
-        } ?? []
+        var datasets: [String] = []
+        if let field = datasetsField, case .collection(let items) = row[field.slot] {
+            datasets.reserveCapacity(items.count)
+            for case .record(let index) in items { datasets.append(inventory.tables[field.kind].ids[index]) }
+        } else if let field = datasetsField, case .record(let index) = row[field.slot] {
+            datasets.append(inventory.tables[field.kind].ids[index])
+        }
         return Decision(placement: inventory.tables[placementKind].ids[placement], outcome: blocked ? .block : .approve, findings: findings,
                         location: inventory.tables[placementKind].origins[placement], model: id(modelField), target: id(targetField), datasets: datasets)
     }
@@ -141,14 +150,17 @@ public struct PlacementAssessor: Sendable {
         // closure from the class is a retain and a release.
         let condition = code.condition
         guard let collection = code.forEach else {
-            if condition.map({ $0(&machine).boolValue }) ?? true { match(&machine) }
+            if let condition, !condition(&machine).boolValue { return }
+            match(&machine)
             return
         }
-        let itemTest = code.itemTest
+        // The item test's kind, not the test: its closure is needed only for a row not yet known.
+        let itemKind = code.itemTest?.kind
         func visit(_ item: Value, _ machine: inout Machine) {
             machine.setItem(item)
-            if let itemTest, !machine.itemHolds(rule: rule.index, itemTest) { return }
-            if condition.map({ $0(&machine).boolValue }) ?? true { match(&machine) }
+            if let itemKind, !machine.itemHolds(rule: rule.index, kind: itemKind, code: code) { return }
+            if let condition, !condition(&machine).boolValue { return }
+            match(&machine)
         }
         switch collection(&machine) {
         case .collection(let items): for item in items { visit(item, &machine) }
@@ -157,13 +169,11 @@ public struct PlacementAssessor: Sendable {
         }
     }
 
-    /// A match's subject: its value and type, and each of its members as findings name it.
-    func subject(of rule: ActiveRule, code: CompiledRule, placement: Int, machine: inout Machine) -> (value: Value, type: PlacetType, names: [String]) {
+    /// A match's subject: its value, and each of its members as findings name it.
+    func subject(of rule: ActiveRule, code: CompiledRule, placement: Int, machine: inout Machine) -> (value: Value, names: [String]) {
         let value = code.subject.map { $0(&machine) } ?? .record(placement)
-        let type = code.subject == nil ? PlacetType.record(policy.program.placementRecord) : (rule.subjectType ?? .error)
-        let elementType = type.unwrapped.elementType ?? type
-        if case .collection(let items) = value { return (value, type, items.map { machine.formatter.format($0, as: elementType) }) }
-        return (value, type, [machine.formatter.format(value, as: elementType)])
+        if case .collection(let items) = value { return (value, items.map { machine.formatter.format($0, as: rule.subjectElementType) }) }
+        return (value, [machine.formatter.format(value, as: rule.subjectElementType)])
     }
 
     /// Messages are kept per rule by what they depend on (`CompiledRule.messageKey`): the
@@ -176,8 +186,8 @@ public struct PlacementAssessor: Sendable {
         return machine.message(rule: rule.index, item: item, parts: parts, build: code.message)
     }
 
-    private func origin(of value: Value, type: PlacetType, inventory: Inventory) -> SourceLocation? {
-        guard case .record(let row) = value, case .record(let kind) = type.unwrapped else { return nil }
+    private func origin(of value: Value, kind: Int?, inventory: Inventory) -> SourceLocation? {
+        guard case .record(let row) = value, let kind else { return nil }
         return inventory.tables[kind].origins[row]
     }
 }
@@ -189,14 +199,19 @@ final class ActiveRule: Sendable {
     let effect: Effect
     let unwaivable: Bool
     let citations: [String]
-    let subjectType: PlacetType?
+    /// How findings name the members of the subject: the placement when the rule names none.
+    let subjectElementType: PlacetType
+    /// The kind of manifest the subject is, when it is one: where a finding points.
+    let subjectKind: Int?
 
-    init(index: Int, definition: RuleDefinition) {
+    init(index: Int, definition: RuleDefinition, placementKind: Int) {
         self.index = index
         id = definition.id
         effect = definition.effect
         unwaivable = definition.unwaivable
         citations = definition.citations
-        subjectType = definition.subjectType
+        let subjectType = definition.subject == nil ? PlacetType.record(placementKind) : (definition.subjectType ?? .error)
+        subjectElementType = subjectType.unwrapped.elementType ?? subjectType
+        if case .record(let kind) = subjectType.unwrapped { subjectKind = kind } else { subjectKind = nil }
     }
 }

@@ -1,7 +1,8 @@
 // The evaluator's fast paths against the plain definitions they stand in for: set operations
 // by merging canonical sets (and `makeSet` passing a canonical set through) against sorting the
 // elements; the message table against a dictionary; the placement-pair memo (`via(d, placement)`)
-// against deciding each placement on a fresh machine.
+// against deciding each placement on a fresh machine; findings sorted only when a rule's own
+// come out of order.
 
 import Foundation
 @testable import PlacetEngine
@@ -115,5 +116,49 @@ import Testing
             throughLineage += expected.findings.filter { $0.message.contains("in the training data of the placement's model") }.count
         }
         #expect(throughLineage > 0, "some finding reaches its dataset through the model's training data")
+    }
+
+    /// Rules run in id order, so `decide` sorts findings only when one rule's come out of order:
+    /// a `for each` visits datasets in the order they were read, here the reverse of their ids.
+    @Test func findingsComeSortedWhenARulesItemsAreNotInIdOrder() throws {
+        func dataset(_ id: String) -> String {
+            """
+            apiVersion: placet/v1
+            kind: Dataset
+            id: \(id)
+            name: Unrecorded basis \(id)
+            controller: ctl-acme-de
+            personalData: true
+            dataSubjects: [DE]
+            classification: confidential
+            """
+        }
+        let extra = [dataset("ds-zz-second"), dataset("ds-aa-first"), """
+            apiVersion: placet/v1
+            kind: Placement
+            id: pl-reverse
+            workload: training
+            model: mdl-hr-attrition
+            datasets: [ds-zz-second, ds-aa-first]
+            target: aws-eu-central-1
+            stage: development
+            framework: spark
+            """].joined(separator: "\n---\n")
+        var inputs: [ManifestInput] = []
+        for file in ["controllers.yaml", "models.yaml", "targets.yaml", "datasets.yaml"] {
+            let url = Fixtures.acmeDirectory.appendingPathComponent(file)
+            inputs.append(ManifestInput(path: url.path, text: try String(contentsOf: url, encoding: .utf8)))
+        }
+        inputs.append(ManifestInput(path: "reverse.yaml", text: extra))
+        let loaded = Fixtures.load(inputs)
+        #expect(!loaded.hasErrors, "\(loaded.diagnostics.map(\.message))")
+        let asOf = try #require(CivilDate(iso: "2028-01-01"))
+        let decision = try #require(PlacementAssessor(policy: Fixtures.baseline, asOf: asOf).assess(loaded.inventory).decisions.first { $0.placement == "pl-reverse" })
+        let lawfulBasis = decision.findings.filter { $0.rule == "gdpr.lawful-basis" }.map(\.subjects)
+        #expect(lawfulBasis == [["ds-aa-first"], ["ds-zz-second"]])
+        let keys = decision.findings.map { ($0.rule, $0.subjects) }
+        #expect(keys.count > 2)
+        #expect(zip(keys, keys.dropFirst()).allSatisfy { a, b in a.0 != b.0 ? a.0 < b.0 : a.1.lexicographicallyPrecedes(b.1) },
+                "\(keys)")
     }
 }

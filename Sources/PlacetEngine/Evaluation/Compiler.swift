@@ -73,36 +73,38 @@ struct Compiler: Sendable {
             let base = compile(base)
             return { m in Value.member(base(&m), field: field) }
         case .structure(let fields):
-            let fields = fields.map(compile)
-            return { m in .structure(fields.map { $0(&m) }) }
+            let fields = fields.map(compileStored)
+            return { m in .structure(fields.map { $0.code(&m) }) }
         case .call(let function, let arguments):
-            let arguments = arguments.map(compile)
+            // One and two arguments (nearly every call) are compiled one by one, not taken out
+            // of an array: see `CompiledExpression`.
             switch arguments.count {
             case 1:
-                let argument = arguments[0]
+                let argument = compile(arguments[0])
                 return { m in
                     let value = argument(&m)
                     return m.call(function, value)
                 }
             case 2:
-                let first = arguments[0], second = arguments[1]
+                let first = compile(arguments[0]), second = compile(arguments[1])
                 return { m in
                     let a = first(&m)
                     let b = second(&m)
                     return m.call(function, a, b)
                 }
             default:
+                let arguments = arguments.map(compileStored)
                 return { m in m.call(function, arguments: arguments) }
             }
         case .collection(let items, let isSet):
-            let items = items.map(compile)
-            if isSet { return { m in Value.makeSet(items.map { $0(&m) }) } }
-            return { m in .collection(items.map { $0(&m) }) }
+            let items = items.map(compileStored)
+            if isSet { return { m in Value.makeSet(items.map { $0.code(&m) }) } }
+            return { m in .collection(items.map { $0.code(&m) }) }
         case .map(let pairs):
-            let pairs = pairs.map { (compile($0.key), compile($0.value)) }
+            let pairs = pairs.map { (key: compileStored($0.key), value: compileStored($0.value)) }
             return { m in
                 var map: [Value: Value] = [:]
-                for (key, value) in pairs { map[key(&m)] = value(&m) }
+                for pair in pairs { map[pair.key.code(&m)] = pair.value.code(&m) }
                 return .map(map)
             }
         case .lookup(let map, let key):
@@ -156,10 +158,10 @@ struct Compiler: Sendable {
                 return .bool(finished == all)
             }
         case .interpolation(let parts):
-            let parts: [(text: String, value: Code?, type: PlacetType)] = parts.map { part in
+            let parts: [InterpolatedPart] = parts.map { part in
                 switch part {
-                case .text(let text): (text, nil, .error)
-                case .value(let value, let type): ("", compile(value), type)
+                case .text(let text): InterpolatedPart(text: text, value: nil, type: .error)
+                case .value(let value, let type): InterpolatedPart(text: "", value: compile(value), type: type)
                 }
             }
             // Room for the fixed text and a short id per value: one allocation, not one per append.
@@ -195,6 +197,11 @@ struct Compiler: Sendable {
         }
     }
 
+    /// Code to be kept in an array (see `CompiledExpression`).
+    private func compileStored(_ expression: BoundExpression) -> CompiledExpression {
+        CompiledExpression(code: compile(expression))
+    }
+
     /// `x in C`: when `C` is a constant set of enum cases, a bit test; when it is another
     /// constant, a hash lookup; otherwise the operator itself.
     private func compileContains(_ element: BoundExpression, _ collection: BoundExpression, negated: Bool) -> Code {
@@ -220,4 +227,12 @@ struct Compiler: Sendable {
         let haystack = compile(collection)
         return { m in .bool(Value.isElement(needle(&m), of: haystack(&m)) != negated) }
     }
+}
+
+/// A piece of an interpolated string, compiled: fixed text, or a value and its type. A struct,
+/// so an array of them holds `value` as it is (see `CompiledExpression`).
+private struct InterpolatedPart: Sendable {
+    let text: String
+    let value: Code?
+    let type: PlacetType
 }

@@ -17,7 +17,7 @@ public struct Evaluator: Sendable {
     public let constants: [Value]
     /// Whether condition leaves report to the machine's observer (explain, coverage).
     public let observed: Bool
-    let functions: [Code]
+    let functions: [CompiledExpression]
     let rules: [CompiledRule]
     /// Per definition: whether its results are kept for the whole run, by record rows.
     let memoizedByRecord: [Bool]
@@ -64,8 +64,8 @@ public struct Evaluator: Sendable {
         requiredWhenConditions[kind][field]
     }
 
-    private static func compileFunctions(_ compiler: Compiler) -> [Code] {
-        compiler.program.functions.map { compiler.compile($0.body) }
+    private static func compileFunctions(_ compiler: Compiler) -> [CompiledExpression] {
+        compiler.program.functions.map { CompiledExpression(code: compiler.compile($0.body)) }
     }
 
     /// Compiles an expression against this program and date, for evaluation on a machine.
@@ -97,6 +97,9 @@ public struct Evaluator: Sendable {
 }
 
 /// An expression compiled by an `Evaluator`, for `Evaluator.evaluate(_:record:inventory:)`.
+/// Also how compiled code is kept in arrays: an array holds a bare closure at the most general
+/// calling convention, so each call through it would pass two reabstraction thunks; a struct
+/// holds it as it is.
 public struct CompiledExpression: Sendable {
     let code: Code
 }
@@ -122,7 +125,7 @@ final class CompiledRule: Sendable {
     /// values through which it reads the placement (`placement.target`, `via(d, placement)`),
     /// so equal keys give equal messages and a machine builds each once (`PlacementAssessor`).
     /// Nil when it reads the placement some other way. Empty when it does not read it.
-    let messageKey: [Code]?
+    let messageKey: [CompiledExpression]?
     let frameSize: Int
 
     /// An expression without the marks that only observers read (compiled to nothing unobserved).
@@ -156,7 +159,7 @@ final class CompiledRule: Sendable {
         self.condition = condition.map { compiler.compile($0) }
         subject = rule.subject.map { compiler.compile($0) }
         message = compiler.compile(rule.message)
-        messageKey = Self.placementParts(of: rule.message)?.map { compiler.compile($0) }
+        messageKey = Self.placementParts(of: rule.message)?.map { CompiledExpression(code: compiler.compile($0)) }
         frameSize = rule.frameSize
     }
 }

@@ -17,7 +17,7 @@ struct Machine {
     /// The rules compiled by this machine's evaluator.
     let rules: [CompiledRule]
     private(set) var formatter: ValueFormatter
-    private let functions: [Code]
+    private let functions: [CompiledExpression]
     private let frameSizes: [Int]
     /// Per definition, the record kinds of its parameters, to tell which memos a new inventory spoils.
     private let parameterKinds: [[Int]]
@@ -54,7 +54,7 @@ struct Machine {
     /// 1 false, 2 true.
     private var itemMemo: [[UInt8]]
 
-    init(functions: [Code], memoizedByRecord: [Bool], program: CheckedProgram, inventory: Inventory?, rules: [CompiledRule] = []) {
+    init(functions: [CompiledExpression], memoizedByRecord: [Bool], program: CheckedProgram, inventory: Inventory?, rules: [CompiledRule] = []) {
         self.functions = functions
         self.rules = rules
         self.memoizedByRecord = memoizedByRecord
@@ -149,7 +149,7 @@ struct Machine {
     /// built by `build` only the first time they are seen together.
     /// Once a rule has kept `messageLimit` messages by key, the rest are built as they come:
     /// keys that many are likely to name each placement, and asking would only add to building.
-    mutating func message(rule: Int, item: Value, parts: [Code], build: Code) -> Value {
+    mutating func message(rule: Int, item: Value, parts: [CompiledExpression], build: Code) -> Value {
         if parts.isEmpty {
             // By the item's row where it is a record (every `for each` over manifests): an
             // array read, where a dictionary would hash the value.
@@ -170,7 +170,7 @@ struct Machine {
         guard messages[rule].count < messageLimit else { return build(&self) }
         var key = MessageKey(item: item)
         for (index, part) in parts.enumerated() {
-            let value = part(&self)
+            let value = part.code(&self)
             switch index {
             case 0: key.first = value
             case 1: key.second = value
@@ -190,14 +190,15 @@ struct Machine {
 
     /// Whether rule `rule`'s item test holds for the `for each` item in slot 1, computed once
     /// per item row.
-    mutating func itemHolds(rule: Int, _ test: (code: Code, kind: Int)) -> Bool {
-        guard case .record(let row) = stack[1], test.kind < rows.count, row < rows[test.kind].count else {
-            return test.code(&self).boolValue
+    /// `kind` is that of `code.itemTest`, whose closure is taken out only for a row not yet known.
+    mutating func itemHolds(rule: Int, kind: Int, code: CompiledRule) -> Bool {
+        guard case .record(let row) = stack[1], kind < rows.count, row < rows[kind].count else {
+            return code.itemTest.map { $0.code(&self).boolValue } ?? true
         }
-        if itemMemo[rule].isEmpty { itemMemo[rule] = Array(repeating: 0, count: rows[test.kind].count) }
+        if itemMemo[rule].isEmpty { itemMemo[rule] = Array(repeating: 0, count: rows[kind].count) }
         let known = itemMemo[rule][row]
         if known != 0 { return known == 2 }
-        let holds = test.code(&self).boolValue
+        let holds = code.itemTest.map { $0.code(&self).boolValue } ?? true
         itemMemo[rule][row] = holds ? 2 : 1
         return holds
     }
@@ -243,10 +244,10 @@ struct Machine {
     }
 
     /// A definition call: arguments evaluated into a new frame, then the body, unless a memo knows.
-    mutating func call(_ function: Int, arguments: [Code]) -> Value {
+    mutating func call(_ function: Int, arguments: [CompiledExpression]) -> Value {
         let frame = stack.count
         for argument in arguments {
-            let value = argument(&self)
+            let value = argument.code(&self)
             stack.append(value)
         }
         return enter(function, frame: frame)
@@ -363,7 +364,7 @@ struct Machine {
         let savedBase = base
         base = frame
         callDepth += 1
-        let body = functions[function]
+        let body = functions[function].code
         let result = body(&self)
         callDepth -= 1
         base = savedBase
