@@ -93,23 +93,28 @@ extension PlacementAssessor {
         var waived = 0
         var fired: UInt64 = 0
         var subjectsOfRule: [[String]] = []
-        for (position, rule) in rules.enumerated() {
-            let code = machine.rules[rule.index]
-            subjectsOfRule.removeAll(keepingCapacity: true)
-            forEachMatch(of: rule, code: code, placement: placement, machine: &machine) { machine in
-                // As in `decide`: a subject reached twice (by two `for each` items) is one finding.
-                // Without `for each` a rule makes at most one finding, so its subject need not be read.
-                if code.forEach != nil {
-                    let subjects = subject(of: rule, code: code, placement: placement, machine: &machine).names
-                    guard !subjectsOfRule.contains(subjects) else { return }
-                    subjectsOfRule.append(subjects)
-                }
-                if position < 64 { fired |= 1 << UInt64(position) }
-                switch rule.effect {
-                case .warn:
-                    warnings += 1
-                case .block:
-                    if !rule.unwaivable, waivers.waiver(rule: rule.index, placement: placement) != nil { waived += 1 } else { blocked = true }
+        for position in rules.indices {
+            if skips(position, placement: placement, machine: machine) { continue }
+            // Read without reference counting, as in `decide`.
+            unretainedRules[position]._withUnsafeGuaranteedRef { rule in
+                machine.unretainedRules[rule.index]._withUnsafeGuaranteedRef { code in
+                    subjectsOfRule.removeAll(keepingCapacity: true)
+                    Self.forEachMatch(of: rule, code: code, placement: placement, machine: &machine) { machine in
+                        // As in `decide`: a subject reached twice (by two `for each` items) is one finding.
+                        // Without `for each` a rule makes at most one finding, so its subject need not be read.
+                        if code.forEach != nil {
+                            let subjects = Self.subject(of: rule, code: code, placement: placement, machine: &machine).names
+                            guard !subjectsOfRule.contains(subjects) else { return }
+                            subjectsOfRule.append(subjects)
+                        }
+                        if position < 64 { fired |= 1 << UInt64(position) }
+                        switch rule.effect {
+                        case .warn:
+                            warnings += 1
+                        case .block:
+                            if !rule.unwaivable, waivers.waiver(rule: rule.index, placement: placement) != nil { waived += 1 } else { blocked = true }
+                        }
+                    }
                 }
             }
         }

@@ -16,6 +16,14 @@ public struct PlacementAssessor: Sendable {
     /// Rules in force on the evaluation date, held by reference so evaluating a placement
     /// does not copy each rule's fields.
     let rules: [ActiveRule]
+    /// Per rule of `rules`: the placement field its `for each` reads, when a placement whose
+    /// item there is known to fail may skip it (`CompiledRule.itemField`). Kept apart from the
+    /// rules, so skipping one touches no reference count.
+    let skipFields: [(rule: Int, kind: Int, field: Int)?]
+    /// `rules` again, unretained: `rules` keeps them alive as long as the assessor, and a rule
+    /// read through these touches no reference count, which every core deciding at once
+    /// would otherwise share.
+    let unretainedRules: [Unmanaged<ActiveRule>]
     /// Where a placement names its model, target and datasets (SPEC §2.4), for reports.
     private let modelField: (slot: Int, kind: Int)?
     private let targetField: (slot: Int, kind: Int)?
@@ -36,6 +44,15 @@ public struct PlacementAssessor: Sendable {
             if let effective = rule.effective, asOf < effective { return nil }
             return ActiveRule(index: index, definition: rule, placementKind: policy.program.placementRecord)
         }.sorted { $0.id < $1.id }
+        unretainedRules = rules.map { Unmanaged.passUnretained($0) }
+        skipFields = rules.map { rule in evaluator.rules[rule.index].itemField.map { (rule.index, $0.kind, $0.field) } }
+    }
+
+    /// Whether rule `position` of `rules` has no match on `placement`, known without running it.
+    @inline(__always)
+    func skips(_ position: Int, placement: Int, machine: borrowing Machine) -> Bool {
+        guard let skip = skipFields[position] else { return false }
+        return machine.itemKnownToFail(rule: skip.rule, placement: placement, kind: skip.kind, field: skip.field)
     }
 
     /// `warm`: machines kept from an earlier call on an inventory that differed only in the
@@ -92,29 +109,33 @@ public struct PlacementAssessor: Sendable {
     /// counting pass (`assessInOrder`); the others are not evaluated again.
     func decide(placement: Int, inventory: Inventory, waivers: WaiverBook, machine: inout Machine, only: UInt64 = .max) -> Decision {
         let placementKind = policy.program.placementRecord
+        let placementOrigin = inventory.tables[placementKind].origins[placement]
         var findings: [Finding] = []
         // Rules run in id order, so findings need sorting only when a rule's own come out of
         // order (by subject).
         var inOrder = true
         for ruleIndex in rules.indices where ruleIndex >= 64 || only >> UInt64(ruleIndex) & 1 == 1 {
-            let rule = rules[ruleIndex]
-            // The machine's own compiled copy of the rule (see `assess`).
-            let code = machine.rules[rule.index]
-            let firstOfRule = findings.count
-            forEachMatch(of: rule, code: code, placement: placement, machine: &machine) { machine in
-                let (subjectValue, subjects) = subject(of: rule, code: code, placement: placement, machine: &machine)
-                // A subject reached twice (directly and through lineage) is one finding.
-                guard !findings[firstOfRule...].contains(where: { $0.subjects == subjects }) else { return }
-                guard case .string(let message) = message(rule, code: code, machine: &machine) else { return }
-                var waiver: String?
-                if rule.effect == .block, !rule.unwaivable { waiver = waivers.waiver(rule: rule.index, placement: placement) }
-                if findings.count > firstOfRule, subjects.lexicographicallyPrecedes(findings[findings.count - 1].subjects) { inOrder = false }
-                // Room for a few at the first: most blocked placements have several findings.
-                if findings.isEmpty { findings.reserveCapacity(4) }
-                findings.append(Finding(
-                    rule: rule.id, effect: rule.effect, waived: waiver != nil, waiver: waiver, subjects: subjects,
-                    message: message, citations: rule.citations,
-                    location: origin(of: subjectValue, kind: rule.subjectKind, inventory: inventory) ?? inventory.tables[placementKind].origins[placement]))
+            if skips(ruleIndex, placement: placement, machine: machine) { continue }
+            unretainedRules[ruleIndex]._withUnsafeGuaranteedRef { rule in
+                // The machine's own compiled copy of the rule (see `assess`).
+                machine.unretainedRules[rule.index]._withUnsafeGuaranteedRef { code in
+                    let firstOfRule = findings.count
+                    Self.forEachMatch(of: rule, code: code, placement: placement, machine: &machine) { machine in
+                        let (subjectValue, subjects) = Self.subject(of: rule, code: code, placement: placement, machine: &machine)
+                        // A subject reached twice (directly and through lineage) is one finding.
+                        guard !findings[firstOfRule...].contains(where: { $0.subjects == subjects }) else { return }
+                        guard case .string(let message) = Self.message(rule, code: code, machine: &machine) else { return }
+                        var waiver: String?
+                        if rule.effect == .block, !rule.unwaivable { waiver = waivers.waiver(rule: rule.index, placement: placement) }
+                        if findings.count > firstOfRule, subjects.lexicographicallyPrecedes(findings[findings.count - 1].subjects) { inOrder = false }
+                        // Room for a few at the first: most blocked placements have several findings.
+                        if findings.isEmpty { findings.reserveCapacity(4) }
+                        findings.append(Finding(
+                            rule: rule.id, effect: rule.effect, waived: waiver != nil, waiver: waiver, subjects: subjects,
+                            message: message, citations: rule.citations,
+                            location: Self.origin(of: subjectValue, kind: rule.subjectKind, inventory: inventory) ?? placementOrigin))
+                    }
+                }
             }
         }
         if !inOrder {
@@ -134,17 +155,15 @@ public struct PlacementAssessor: Sendable {
             datasets.append(inventory.tables[field.kind].ids[index])
         }
         return Decision(placement: inventory.tables[placementKind].ids[placement], outcome: blocked ? .block : .approve, findings: findings,
-                        location: inventory.tables[placementKind].origins[placement], model: id(modelField), target: id(targetField), datasets: datasets)
+                        location: placementOrigin, model: id(modelField), target: id(targetField), datasets: datasets)
     }
 
     /// Runs `rule` on `placement`: `match` is called, with the machine there, for each `for each`
     /// item whose condition holds (or once, when the rule has no `for each` and its condition holds).
-    /// Always inlined: a call would box `match`'s context, a copy of the whole assessor.
+    /// Always inlined: a call would box `match`'s context. The caller asks `skips` first: a
+    /// rule it skips has no match here.
     @inline(__always)
-    func forEachMatch(of rule: ActiveRule, code: CompiledRule, placement: Int, machine: inout Machine, _ match: (inout Machine) -> Void) {
-        if let item = code.itemField, machine.itemKnownToFail(rule: rule.index, placement: placement, kind: item.kind, field: item.field) {
-            return
-        }
+    static func forEachMatch(of rule: ActiveRule, code: CompiledRule, placement: Int, machine: inout Machine, _ match: (inout Machine) -> Void) {
         machine.enterRule(frameSize: code.frameSize, placement: placement)
         // The clauses are taken out of the rule once, not per item: each read of an optional
         // closure from the class is a retain and a release.
@@ -170,7 +189,7 @@ public struct PlacementAssessor: Sendable {
     }
 
     /// A match's subject: its value, and each of its members as findings name it.
-    func subject(of rule: ActiveRule, code: CompiledRule, placement: Int, machine: inout Machine) -> (value: Value, names: [String]) {
+    static func subject(of rule: ActiveRule, code: CompiledRule, placement: Int, machine: inout Machine) -> (value: Value, names: [String]) {
         let value = code.subject.map { $0(&machine) } ?? .record(placement)
         if case .collection(let items) = value { return (value, items.map { machine.formatter.format($0, as: rule.subjectElementType) }) }
         return (value, [machine.formatter.format(value, as: rule.subjectElementType)])
@@ -180,13 +199,13 @@ public struct PlacementAssessor: Sendable {
     /// `for each` item and the values through which they read the placement. A message like
     /// "{d.id}{via(d, placement)} holds ..." is then built once per dataset and `via`, not per
     /// placement.
-    private func message(_ rule: ActiveRule, code: CompiledRule, machine: inout Machine) -> Value {
+    private static func message(_ rule: ActiveRule, code: CompiledRule, machine: inout Machine) -> Value {
         guard let parts = code.messageKey else { return code.message(&machine) }
         let item = code.forEach == nil ? Value.absent : machine.stack[1]
         return machine.message(rule: rule.index, item: item, parts: parts, build: code.message)
     }
 
-    private func origin(of value: Value, kind: Int?, inventory: Inventory) -> SourceLocation? {
+    private static func origin(of value: Value, kind: Int?, inventory: Inventory) -> SourceLocation? {
         guard case .record(let row) = value, let kind else { return nil }
         return inventory.tables[kind].origins[row]
     }

@@ -16,6 +16,9 @@ struct Machine {
     private(set) var rows: [[[Value]]]
     /// The rules compiled by this machine's evaluator.
     let rules: [CompiledRule]
+    /// `rules` again, unretained: `rules` keeps them alive as long as the machine, and no
+    /// compiled code replaces the machine it runs on.
+    let unretainedRules: [Unmanaged<CompiledRule>]
     private(set) var formatter: ValueFormatter
     private let functions: [CompiledExpression]
     private let frameSizes: [Int]
@@ -57,6 +60,7 @@ struct Machine {
     init(functions: [CompiledExpression], memoizedByRecord: [Bool], program: CheckedProgram, inventory: Inventory?, rules: [CompiledRule] = []) {
         self.functions = functions
         self.rules = rules
+        unretainedRules = rules.map { Unmanaged.passUnretained($0) }
         self.memoizedByRecord = memoizedByRecord
         rows = inventory?.tables.map(\.rows) ?? []
         formatter = ValueFormatter(schema: program.schema, inventory: inventory)
