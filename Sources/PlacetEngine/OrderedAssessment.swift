@@ -98,7 +98,8 @@ extension PlacementAssessor {
             // Read without reference counting, as in `decide`.
             unretainedRules[position]._withUnsafeGuaranteedRef { rule in
                 machine.unretainedRules[rule.index]._withUnsafeGuaranteedRef { code in
-                    subjectsOfRule.removeAll(keepingCapacity: true)
+                    // Most rules match nothing here: emptying an empty array is not free.
+                    if !subjectsOfRule.isEmpty { subjectsOfRule.removeAll(keepingCapacity: true) }
                     Self.forEachMatch(of: rule, code: code, placement: placement, machine: &machine) { machine in
                         // As in `decide`: a subject reached twice (by two `for each` items) is one finding.
                         // Without `for each` a rule makes at most one finding, so its subject need not be read.

@@ -23,12 +23,15 @@ extension InventoryBuilder {
                                            known: inventory.tables[reference.target].ids, location: reference.location))
         }
         for kind in schema.records.indices {
-            let fields = schema.records[kind].fields.enumerated().filter { $0.element.type.refersToRecord }
+            // Offsets and types only: a whole field, copied per row, would be most of the work.
+            let fields = schema.records[kind].fields.enumerated().compactMap { offset, field in
+                field.type.refersToRecord ? (index: offset, type: field.type) : nil
+            }
             if fields.isEmpty { continue }
             for row in inventory.tables[kind].rows.indices {
-                for (index, field) in fields {
-                    let value = inventory.tables[kind].rows[row][index]
-                    inventory.tables[kind].rows[row][index] = Self.resolve(value, as: field.type, in: inventory)
+                for field in fields {
+                    let value = inventory.tables[kind].rows[row][field.index]
+                    inventory.tables[kind].rows[row][field.index] = Self.resolve(value, as: field.type, in: inventory)
                 }
             }
         }

@@ -212,11 +212,15 @@ public struct JSONReportWriter {
         json.beginArrayValue()
     }
 
-    /// Decisions as items of the `decisions` array, for `append`.
-    public static func items(_ decisions: some Collection<Decision>) -> [UInt8] {
+    /// Decisions as items of the `decisions` array, for `append`. A slice, not any collection:
+    /// a generic caller in another module would get an unspecialised copy that copies each
+    /// decision and finding it reads.
+    public static func items(_ decisions: ArraySlice<Decision>) -> [UInt8] {
         var writer = JSONWriter(itemsAtDepth: 2, capacity: decisions.count * 1_500)
         var templates = FindingTemplates()
-        for index in decisions.indices { JSONRenderer().write(decisions[index], to: &writer, templates: &templates) }
+        decisions.withUnsafeBufferPointer { decisions in
+            for index in decisions.indices { JSONRenderer().write(decisions[index], to: &writer, templates: &templates) }
+        }
         return writer.output
     }
 

@@ -65,7 +65,7 @@ public enum CheckWorkflow {
                 assessing = Date()
                 try write(writer!.take())
             },
-            render: { JSONReportWriter.items($0) },
+            render: { JSONReportWriter.items($0[...]) },
             emit: { parts in
                 writer!.append(parts)
                 try write(writer!.take())
