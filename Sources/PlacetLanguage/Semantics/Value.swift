@@ -93,10 +93,32 @@ public enum Value: Sendable, Hashable {
     /// A canonical set from any values: sorted, duplicates removed.
     public static func makeSet(_ items: [Value]) -> Value {
         if items.count < 2 || isStrictlyAscending(items) { return .collection(items) }
+        if let set = makeSetOfRows(items) { return set }
         let sorted = items.sorted(by: precedes)
         var unique: [Value] = []
         unique.reserveCapacity(sorted.count)
         for item in sorted where unique.last != item { unique.append(item) }
+        return .collection(unique)
+    }
+
+    /// `makeSet` of records only (a union of two lists of datasets, say), by their rows: the
+    /// order `precedes` gives them, sorted as integers, without comparing enum values. Nil when
+    /// anything else is among them.
+    private static func makeSetOfRows(_ items: [Value]) -> Value? {
+        var rows: [Int] = []
+        rows.reserveCapacity(items.count)
+        for item in items {
+            guard case .record(let row) = item else { return nil }
+            rows.append(row)
+        }
+        rows.sort()
+        var unique: [Value] = []
+        unique.reserveCapacity(rows.count)
+        var last: Int?
+        for row in rows where row != last {
+            unique.append(.record(row))
+            last = row
+        }
         return .collection(unique)
     }
 }
