@@ -148,11 +148,10 @@ public struct PlacementAssessor: Sendable {
             return inventory.tables[field.kind].ids[index]
         }
         var datasets: [String] = []
-        if let field = datasetsField, case .collection(let items) = row[field.slot] {
+        if let field = datasetsField {
+            let items = row[field.slot].elements
             datasets.reserveCapacity(items.count)
             for case .record(let index) in items { datasets.append(inventory.tables[field.kind].ids[index]) }
-        } else if let field = datasetsField, case .record(let index) = row[field.slot] {
-            datasets.append(inventory.tables[field.kind].ids[index])
         }
         return Decision(placement: inventory.tables[placementKind].ids[placement], outcome: blocked ? .block : .approve, findings: findings,
                         location: placementOrigin, model: id(modelField), target: id(targetField), datasets: datasets)
