@@ -15,14 +15,27 @@ public struct RecordTable: Sendable {
 
     public var count: Int { rows.count }
 
+    /// Adds a record under a new id; an id already taken adds nothing and gives its row.
+    /// The id is hashed once either way.
     @discardableResult
-    public mutating func append(id: String, fields: [Value], origin: SourceLocation) -> Int {
+    public mutating func append(id: String, fields: [Value], origin: SourceLocation) -> (index: Int, existing: Int?) {
         let index = rows.count
+        let row = Self.read(&indexByID[id, default: index])
+        guard row == index else { return (row, row) }
         rows.append(fields)
         ids.append(id)
         origins.append(origin)
-        indexByID[id] = index
-        return index
+        return (index, nil)
+    }
+
+    /// Reading the dictionary's entry as `inout` inserts the default when the key is new.
+    private static func read(_ row: inout Int) -> Int { row }
+
+    public mutating func reserveCapacity(_ records: Int) {
+        rows.reserveCapacity(records)
+        ids.reserveCapacity(records)
+        origins.reserveCapacity(records)
+        indexByID.reserveCapacity(records)
     }
 }
 

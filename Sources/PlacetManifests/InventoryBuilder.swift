@@ -1,10 +1,12 @@
 // Turns document trees into records of the schema, one manifest at a time: reads each file
 // with its format's reader, then resolves references and conditional requirements at the end.
 
+import Dispatch
 import Foundation
 import PlacetEngine
 import PlacetLanguage
 import PlacetXML
+import Synchronization
 
 package struct InventoryBuilder {
     package let policy: CompiledPolicy
@@ -26,7 +28,9 @@ package struct InventoryBuilder {
 
     package mutating func read(_ input: ManifestInput) {
         guard !bag.isFull else { return }
-        inventory.files.append(InputFile(path: input.path, digest: Digests.sha256(input.bytes)))
+        // A large file's digest is taken on another core while it is read; files stay in order.
+        let digest = FileDigest(input.bytes)
+        defer { inventory.files.append(InputFile(path: input.path, digest: digest.value())) }
         let format = ManifestFormat.detect(input)
         let file = ManifestFileContext(path: input.path, bytes: input.bytes, format: format)
         if let offset = UTF8Validation.firstInvalidOffset(in: input.bytes) {
@@ -93,12 +97,20 @@ package struct InventoryBuilder {
 
     /// Appends the manifests of a JSON Lines file, read in parallel, in file order.
     private mutating func readJSONLines(_ file: ManifestFileContext) {
-        JSONLinesReader.read(file, converter: ManifestConverter(policy: policy)) { chunk in
-            for manifest in chunk {
-                if bag.isFull { return false }
-                append(manifest, file)
+        var reserved = false
+        JSONLinesReader.read(file, converter: ManifestConverter(policy: policy)) { chunk, lines in
+            chunk.withUnsafeBufferPointer { manifests in
+                for index in manifests.indices {
+                    if bag.isFull { return false }
+                    // A JSON Lines file usually holds one kind: room for all its lines, at once.
+                    if !reserved, let kind = manifests[index].kind {
+                        inventory.tables[kind].reserveCapacity(inventory.tables[kind].count + lines)
+                        reserved = true
+                    }
+                    append(manifests[index], file)
+                }
+                return true
             }
-            return true
         }
     }
 
@@ -128,24 +140,24 @@ package struct InventoryBuilder {
 
     /// Adds a converted manifest: its errors, then its record unless its id is missing or taken.
     /// A manifest with errors still defines its id, so references to it do not add noise.
-    private mutating func append(_ manifest: ConvertedManifest, _ file: ManifestFileContext) {
+    private mutating func append(_ manifest: borrowing ConvertedManifest, _ file: ManifestFileContext) {
         for diagnostic in manifest.diagnostics { bag.add(diagnostic) }
         guard let kind = manifest.kind, let id = manifest.id else { return }
-        if let existing = inventory.tables[kind].indexByID[id] {
+        let row = inventory.tables[kind].append(id: id, fields: manifest.values, origin: manifest.origin)
+        if let existing = row.existing {
             let first = inventory.tables[kind].origins[existing]
             bag.add(Diagnostic(id: "manifest.duplicateID",
                                message: "duplicate \(schema.records[kind].name) id '\(id)': first defined at \(first.file):\(first.line)",
                                location: file.diagnosticLocation(manifest.idPosition ?? Position(line: manifest.origin.line, column: manifest.origin.column), length: id.count)))
             return
         }
-        let row = inventory.tables[kind].append(id: id, fields: manifest.values, origin: manifest.origin)
         let placementKind = policy.program.placementRecord
         for reference in manifest.references {
             // An id already read is known for good (tables only grow): no need to remember where
             // it was named, which at a million placements is hundreds of megabytes. References
             // to placements stay, since waivers' references are set aside by those who stream.
             if reference.target != placementKind, inventory.tables[reference.target].indexByID[reference.id] != nil { continue }
-            pending.append(PendingReference(kind: kind, row: row, field: reference.field, target: reference.target,
+            pending.append(PendingReference(kind: kind, row: row.index, field: reference.field, target: reference.target,
                                             id: reference.id, location: reference.location))
         }
     }
@@ -164,5 +176,27 @@ package struct InventoryBuilder {
             diagnostics.append(Diagnostic(id: "manifest.tooManyErrors", severity: .note, message: "error limit of \(bag.limit) reached; further errors are not shown"))
         }
         return ManifestLoadResult(inventory: inventory, diagnostics: diagnostics)
+    }
+}
+
+/// A file's SHA-256, taken on another thread when the file is large enough to be worth it.
+private final class FileDigest: Sendable {
+    private let digest = Mutex<String?>(nil)
+    private let group = DispatchGroup()
+
+    init(_ bytes: [UInt8]) {
+        guard bytes.count >= 1 << 20 else {
+            digest.withLock { $0 = Digests.sha256(bytes) }
+            return
+        }
+        DispatchQueue.global().async(group: group) { [self] in
+            let value = Digests.sha256(bytes)
+            digest.withLock { $0 = value }
+        }
+    }
+
+    func value() -> String {
+        group.wait()
+        return digest.withLock { $0 ?? "" }
     }
 }

@@ -9,23 +9,33 @@ import Synchronization
 /// core, then returned in file order, so the result does not depend on scheduling.
 enum JSONLinesReader {
     /// Each chunk's manifests (one per non-blank line, at most about 1,000 errors' worth per
-    /// chunk) handed to `consume` in file order, a wave of a few chunks at a time, so a large
-    /// file's converted manifests are never all held at once. `consume` returns false to stop.
-    static func read(_ file: ManifestFileContext, converter: ManifestConverter, consume: ([ConvertedManifest]) -> Bool) {
-        let chunks = lineChunks(file.bytes, target: 1 << 20)
+    /// chunk) handed to `consume` in file order. Workers convert the next chunks while
+    /// `consume` takes the earlier ones (which is serial, and otherwise leaves cores idle), at
+    /// most a few chunks ahead, so a large file's converted manifests are never all held at
+    /// once. `consume` is also given the file's number of lines; it returns false to stop.
+    static func read(_ file: ManifestFileContext, converter: ManifestConverter, consume: ([ConvertedManifest], _ lines: Int) -> Bool) {
+        let (chunks, lines) = lineChunks(file.bytes, target: 1 << 18)
         let direct = DirectLineConverter(policy: converter.policy)
-        let wave = 2 * ProcessInfo.processInfo.activeProcessorCount
-        var waveStart = 0
-        while waveStart < chunks.count {
-            let waveChunks = Array(chunks[waveStart..<min(chunks.count, waveStart + wave)])
-            let results = Mutex<[[ConvertedManifest]]>(Array(repeating: [], count: waveChunks.count))
-            DispatchQueue.concurrentPerform(iterations: waveChunks.count) { index in
-                let converted = convertChunk(waveChunks[index], file, converter, direct)
-                results.withLock { $0[index] = converted }
-            }
-            for chunk in results.withLock({ $0 }) where !consume(chunk) { return }
-            waveStart += waveChunks.count
+        if chunks.count <= 1 {
+            if let chunk = chunks.first { _ = consume(convertChunk(chunk, file, converter, direct), lines) }
+            return
         }
+        let workers = min(chunks.count, ProcessInfo.processInfo.activeProcessorCount)
+        let pipeline = ChunkPipeline(chunks: chunks.count, ahead: 8 * workers)
+        let group = DispatchGroup()
+        for _ in 0..<workers {
+            DispatchQueue.global().async(group: group) {
+                while let index = pipeline.claim() {
+                    pipeline.deliver(index, convertChunk(chunks[index], file, converter, direct))
+                }
+            }
+        }
+        for index in chunks.indices where !consume(pipeline.take(index), lines) {
+            pipeline.stop(workers: workers)
+            break
+        }
+        // The workers read `file`'s bytes: they must be done before this returns.
+        group.wait()
     }
 
     private static func convertChunk(_ chunk: (start: Int, end: Int, firstLine: Int), _ file: ManifestFileContext,
@@ -71,8 +81,9 @@ enum JSONLinesReader {
         }
     }
 
-    /// Splits bytes into ranges of whole lines of about `target` bytes, with each range's first line number.
-    static func lineChunks(_ bytes: [UInt8], target: Int) -> [(start: Int, end: Int, firstLine: Int)] {
+    /// Splits bytes into ranges of whole lines of about `target` bytes, with each range's first
+    /// line number, and counts the lines.
+    static func lineChunks(_ bytes: [UInt8], target: Int) -> (chunks: [(start: Int, end: Int, firstLine: Int)], lines: Int) {
         var chunks: [(start: Int, end: Int, firstLine: Int)] = []
         var start = 0
         var line = 1
@@ -80,9 +91,84 @@ enum JSONLinesReader {
             var end = min(bytes.count, start + target)
             while end < bytes.count, bytes[end - 1] != UInt8(ascii: "\n") { end += 1 }
             chunks.append((start, end, line))
-            for index in start..<end where bytes[index] == UInt8(ascii: "\n") { line += 1 }
+            line += lineBreaks(in: bytes, start..<end)
             start = end
         }
-        return chunks
+        return (chunks, bytes.last == UInt8(ascii: "\n") ? line - 1 : line)
+    }
+
+    /// The line feeds in `range` of `bytes`, found with `memchr`.
+    static func lineBreaks(in bytes: [UInt8], _ range: Range<Int>) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return 0 }
+            var count = 0
+            var from = base + range.lowerBound
+            let end = base + range.upperBound
+            while from < end, let found = memchr(from, Int32(UInt8(ascii: "\n")), end - from) {
+                count += 1
+                from = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) + 1
+            }
+            return count
+        }
+    }
+}
+
+/// Hands chunk indices to workers in order, at most `ahead` past the last one taken, and
+/// their results back to the reader in order. The semaphores start at zero and are signalled
+/// up, since libdispatch traps when one is freed below the value it was created with.
+private final class ChunkPipeline: Sendable {
+    private struct State {
+        var next = 0
+        var stopped = false
+        var results: [[ConvertedManifest]?]
+    }
+
+    private let count: Int
+    private let state: Mutex<State>
+    /// Room for chunks converted ahead of the reader.
+    private let room = DispatchSemaphore(value: 0)
+    /// One per chunk: signalled when its result is in `state`.
+    private let ready: [DispatchSemaphore]
+
+    init(chunks: Int, ahead: Int) {
+        count = chunks
+        state = Mutex(State(results: Array(repeating: nil, count: chunks)))
+        ready = (0..<chunks).map { _ in DispatchSemaphore(value: 0) }
+        for _ in 0..<ahead { room.signal() }
+    }
+
+    /// The next chunk to convert, once there is room for it; nil when there are no more.
+    func claim() -> Int? {
+        room.wait()
+        let index: Int? = state.withLock { state in
+            guard !state.stopped, state.next < count else { return nil }
+            defer { state.next += 1 }
+            return state.next
+        }
+        // Passed on, so every other waiting worker wakes to find the same.
+        if index == nil { room.signal() }
+        return index
+    }
+
+    func deliver(_ index: Int, _ result: [ConvertedManifest]) {
+        state.withLock { $0.results[index] = result }
+        ready[index].signal()
+    }
+
+    /// Chunk `index`'s result, waiting for it; frees room for one more.
+    func take(_ index: Int) -> [ConvertedManifest] {
+        ready[index].wait()
+        let result = state.withLock { state in
+            defer { state.results[index] = nil }
+            return state.results[index] ?? []
+        }
+        room.signal()
+        return result
+    }
+
+    /// No more chunks are handed out; workers waiting for room wake and finish.
+    func stop(workers: Int) {
+        state.withLock { $0.stopped = true }
+        for _ in 0..<workers { room.signal() }
     }
 }

@@ -1,7 +1,10 @@
 // Reference resolution: ids named by reference fields, checked once every manifest is read and replaced by rows.
 
+import Dispatch
+import Foundation
 import PlacetEngine
 import PlacetLanguage
+import Synchronization
 
 extension InventoryBuilder {
     /// A reference by id, resolved once every manifest has been read.
@@ -15,26 +18,67 @@ extension InventoryBuilder {
     }
 
     /// Reports every reference to an id no manifest defines, then turns each reference field's
-    /// ids into rows (an unknown id becomes absent).
+    /// ids into rows (an unknown id becomes absent). Both are lookups in tables no longer
+    /// growing, split over every core; reports keep the order the references were read in.
     mutating func resolveReferences() {
-        for reference in pending where inventory.tables[reference.target].indexByID[reference.id] == nil {
+        // Each worker looks ids up in one kind's index at a time, held in a local: reading it out
+        // of the array per lookup would retain and release the same storage on every core.
+        let indexes = inventory.tables.map(\.indexByID)
+        let references = pending
+        let targets = Set(references.map(\.target)).sorted()
+        let dangling = Self.inParallel(count: references.count) { range in
+            var found: [Int] = []
+            references.withUnsafeBufferPointer { references in
+                for target in targets {
+                    let index = indexes[target]
+                    for reference in range where references[reference].target == target && index[references[reference].id] == nil {
+                        found.append(reference)
+                    }
+                }
+            }
+            return found.sorted()
+        }
+        for index in dangling {
+            let reference = pending[index]
             bag.add(Self.danglingReference(schema: schema, kind: reference.kind, owner: inventory.tables[reference.kind].ids[reference.row],
                                            field: reference.field, target: reference.target, id: reference.id,
                                            known: inventory.tables[reference.target].ids, location: reference.location))
         }
         for kind in schema.records.indices {
-            // Offsets and types only: a whole field, copied per row, would be most of the work.
+            // Offsets, types and targets only: a whole field, copied per row, would be most of the work.
             let fields = schema.records[kind].fields.enumerated().compactMap { offset, field in
-                field.type.refersToRecord ? (index: offset, type: field.type) : nil
+                field.type.referencedRecord.map { (index: offset, type: field.type, target: $0) }
             }
             if fields.isEmpty { continue }
-            for row in inventory.tables[kind].rows.indices {
-                for field in fields {
-                    let value = inventory.tables[kind].rows[row][field.index]
-                    inventory.tables[kind].rows[row][field.index] = Self.resolve(value, as: field.type, in: inventory)
+            // Taken out of the table so that rows are uniquely held and change in place.
+            var rows: [[Value]] = []
+            swap(&rows, &inventory.tables[kind].rows)
+            rows.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let rows = buffer  // each worker writes only its own range of rows
+                _ = Self.inParallel(count: rows.count) { range -> [Int] in
+                    for field in fields {
+                        let index = indexes[field.target]
+                        for row in range {
+                            rows[row][field.index] = Self.resolve(rows[row][field.index], as: field.type, in: index)
+                        }
+                    }
+                    return []
                 }
             }
+            swap(&rows, &inventory.tables[kind].rows)
         }
+    }
+
+    /// `work` over `0..<count` in ranges, one batch per core or so, its results joined in order.
+    private static func inParallel(count: Int, _ work: @Sendable (Range<Int>) -> [Int]) -> [Int] {
+        let parts = count < 4_096 ? 1 : 4 * ProcessInfo.processInfo.activeProcessorCount
+        if parts == 1 { return work(0..<count) }
+        let results = Mutex([[Int]](repeating: [], count: parts))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let found = work(count * part / parts..<count * (part + 1) / parts)
+            results.withLock { $0[part] = found }
+        }
+        return results.withLock { $0.joined().map { $0 } }
     }
 
     /// A reference to an id no manifest of the target kind defines, with a did-you-mean.
@@ -50,24 +94,33 @@ extension InventoryBuilder {
     /// A field's value with every id it names replaced by that manifest's row in `inventory`
     /// (an unknown id becomes absent). The streamed check resolves each placement line with it.
     static func resolve(_ value: Value, as type: PlacetType, in inventory: Inventory) -> Value {
+        guard let target = type.referencedRecord else { return value }
+        return resolve(value, as: type, in: inventory.tables[target].indexByID)
+    }
+
+    /// The same, given the rows by id of the kind `type` refers to.
+    private static func resolve(_ value: Value, as type: PlacetType, in index: [String: Int]) -> Value {
         switch type {
-        case .optional(let inner): return value == .absent ? .absent : resolve(value, as: inner, in: inventory)
-        case .record(let target):
-            guard case .string(let id) = value, let row = inventory.tables[target].indexByID[id] else { return .absent }
+        case .optional(let inner): return value == .absent ? .absent : resolve(value, as: inner, in: index)
+        case .record:
+            guard case .string(let id) = value, let row = index[id] else { return .absent }
             return .record(row)
-        case .set(let element): return Value.makeSet(value.elements.map { resolve($0, as: element, in: inventory) })
-        case .list(let element): return .collection(value.elements.map { resolve($0, as: element, in: inventory) })
+        case .set(let element): return Value.makeSet(value.elements.map { resolve($0, as: element, in: index) })
+        case .list(let element): return .collection(value.elements.map { resolve($0, as: element, in: index) })
         default: return value
         }
     }
 }
 
 extension PlacetType {
-    var refersToRecord: Bool {
+    var refersToRecord: Bool { referencedRecord != nil }
+
+    /// The record kind this type's values name by id, alone or in an optional, set or list.
+    var referencedRecord: Int? {
         switch self {
-        case .record: true
-        case .optional(let inner), .set(let inner), .list(let inner): inner.refersToRecord
-        default: false
+        case .record(let kind): kind
+        case .optional(let inner), .set(let inner), .list(let inner): inner.referencedRecord
+        default: nil
         }
     }
 }

@@ -39,12 +39,25 @@ public enum CheckWorkflow {
     /// `check --format json` written as it is decided, the same bytes as `JSONRenderer` gives
     /// for `run`'s report, with memory holding the inventory and a few chunks of decisions
     /// rather than the whole report. Returns what `run`'s report would say besides its
-    /// decisions: its diagnostics, and the exit status.
+    /// decisions: its diagnostics, and the exit status. `whileLoaded` is given the same while
+    /// the inventory is still held: a process that exits there skips freeing every record,
+    /// which at a million placements takes a noticeable part of a second.
     public static func writeJSON(pack: PolicyPack, paths: [String], asOf: CivilDate, standardInput: StandardInput? = nil,
                                  allowEmpty: Bool = false, timings: inout Timings,
-                                 write: ([UInt8]) throws -> Void) rethrows -> (diagnostics: [Diagnostic], exitStatus: Int32) {
+                                 write: ([UInt8]) throws -> Void,
+                                 whileLoaded: ((diagnostics: [Diagnostic], exitStatus: Int32)) -> Void = { _ in })
+        rethrows -> (diagnostics: [Diagnostic], exitStatus: Int32) {
         let started = Date()
         let prepared = prepare(pack: pack, paths: paths, asOf: asOf, standardInput: standardInput, allowEmpty: allowEmpty)
+        return try withExtendedLifetime(prepared) {
+            let outcome = try writeJSON(prepared, asOf: asOf, started: started, timings: &timings, write: write)
+            whileLoaded(outcome)
+            return outcome
+        }
+    }
+
+    private static func writeJSON(_ prepared: Prepared, asOf: CivilDate, started: Date, timings: inout Timings,
+                                  write: ([UInt8]) throws -> Void) rethrows -> (diagnostics: [Diagnostic], exitStatus: Int32) {
         let shell = prepared.report(asOf: asOf, assessment: nil)
         var assessing = Date()
         timings.load = assessing.timeIntervalSince(started)

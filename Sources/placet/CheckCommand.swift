@@ -80,11 +80,15 @@ struct CheckCommand: ParsableCommand {
             // Written as it is decided: the same bytes, without holding the whole report.
             var sink = try OutputSink(path: output)
             var timings = CheckWorkflow.Timings()
-            let outcome = CheckWorkflow.writeJSON(pack: try policyOptions.pack(), paths: paths, asOf: asOf,
-                                                  standardInput: inputOptions.standardInput, allowEmpty: allowEmpty,
-                                                  timings: &timings, write: { sink.write($0) })
-            Terminal.printDiagnostics(outcome.diagnostics)
-            try sink.finish()
+            let outcome = CheckWorkflow.writeJSON(
+                pack: try policyOptions.pack(), paths: paths, asOf: asOf, standardInput: inputOptions.standardInput,
+                allowEmpty: allowEmpty, timings: &timings, write: { sink.write($0) },
+                whileLoaded: { outcome in
+                    Terminal.printDiagnostics(outcome.diagnostics)
+                    // Exits with the inventory still held: the process ends without freeing it.
+                    Foundation.exit((try? sink.finish()) == nil ? 2 : outcome.exitStatus)
+                })
+            // Not reached: `whileLoaded` exits.
             throw ExitCode(outcome.exitStatus)
         }
         let report = CheckWorkflow.run(pack: try policyOptions.pack(), paths: paths, asOf: asOf,
