@@ -21,6 +21,17 @@ struct OutputSink {
             descriptor = STDOUT_FILENO
             return
         }
+        if Terminal.isSpecialFile(path) {
+            // A device or pipe (`/dev/null`, a FIFO) is written through: renaming a file over
+            // it would replace it.
+            temporary = nil
+            descriptor = open(path, O_WRONLY)
+            guard descriptor >= 0 else {
+                Terminal.printDiagnostics([Diagnostic(id: "output.unwritable", message: "cannot write '\(path)': \(String(cString: strerror(errno)))")])
+                throw ExitCode(2)
+            }
+            return
+        }
         let temporary = path + ".placet-\(ProcessInfo.processInfo.processIdentifier).tmp"
         self.temporary = temporary
         descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
@@ -52,6 +63,12 @@ struct OutputSink {
             guard failure == nil, rename(temporary, path) == 0 else {
                 unlink(temporary)
                 Terminal.printDiagnostics([Diagnostic(id: "output.unwritable", message: "cannot write '\(path)': \(failure ?? String(cString: strerror(errno)))")])
+                throw ExitCode(2)
+            }
+        } else if descriptor != STDOUT_FILENO, let path {
+            close(descriptor)
+            if let failure {
+                Terminal.printDiagnostics([Diagnostic(id: "output.unwritable", message: "cannot write '\(path)': \(failure)")])
                 throw ExitCode(2)
             }
         } else if let failure {

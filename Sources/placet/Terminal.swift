@@ -32,11 +32,34 @@ enum Terminal {
 
     /// Writes to a file atomically (a temporary file renamed over it) or to standard output,
     /// without copying the report: reports of 100,000 placements are tens of megabytes.
+    /// Whether `path` names something other than a regular file or nothing: a device such as
+    /// `/dev/null`, a FIFO or a socket, which output must be written into, not renamed over.
+    static func isSpecialFile(_ path: String) -> Bool {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return false }
+        return status.st_mode & S_IFMT != S_IFREG && status.st_mode & S_IFMT != S_IFDIR
+    }
+
     static func write(_ bytes: [UInt8], to path: String?) throws {
         guard let path else {
             bytes.withUnsafeBytes { raw in
                 guard let base = raw.baseAddress else { return }
                 FileHandle.standardOutput.write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: raw.count, deallocator: .none))
+            }
+            return
+        }
+        if isSpecialFile(path) {
+            // A device or pipe is written through: a file renamed over it would replace it.
+            guard let handle = FileHandle(forWritingAtPath: path) else {
+                FileHandle.standardError.write(Data("error: cannot write '\(path)'\n".utf8))
+                throw ExitCode(2)
+            }
+            do {
+                try handle.write(contentsOf: Data(bytes))
+                try handle.close()
+            } catch {
+                FileHandle.standardError.write(Data("error: cannot write '\(path)': \(error.localizedDescription)\n".utf8))
+                throw ExitCode(2)
             }
             return
         }

@@ -2,6 +2,7 @@
 // example inventory, determinism, and fail-closed behaviour on bad input.
 
 import Foundation
+import Synchronization
 import Testing
 
 @Suite(.serialized) struct EndToEndTests {
@@ -125,6 +126,36 @@ import Testing
         #expect(result.stdout == "")
         let golden = try Data(contentsOf: Fixtures.goldenDirectory.appendingPathComponent("acme-2028-01-01.json"))
         #expect(try Data(contentsOf: file) == golden)
+    }
+
+    /// `--output` naming a pipe (or a device such as /dev/null) writes into it: a report renamed
+    /// over it would put a regular file in its place. Both writers: streamed JSON and whole reports.
+    @Test(arguments: [["--format", "json"], ["--format", "markdown"], ["--format", "json", "--log", "LOG"]])
+    func outputIntoAPipeWritesThroughIt(format: [String]) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("placet-fifo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fifo = folder.appendingPathComponent("report").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // A writer of our own keeps the pipe open, so the reader neither waits for placet nor
+        // hangs if placet never opens it; closing it after placet exits ends the reading.
+        let keeper = open(fifo, O_RDWR)
+        let reading = try #require(FileHandle(forReadingAtPath: fifo))
+        let received = Mutex<Data?>(nil)
+        let reader = DispatchGroup()
+        DispatchQueue.global().async(group: reader) {
+            let data = (try? reading.readToEnd()) ?? Data()
+            received.withLock { $0 = data }
+        }
+        let arguments = format.map { $0 == "LOG" ? folder.appendingPathComponent("log.jsonl").path : $0 }
+        let result = try PlacetExecutable.run(["check", "policies/examples/acme", "--as-of", "2028-01-01", "--output", fifo] + arguments)
+        close(keeper)
+        reader.wait()
+        #expect(result.status == 1, "stderr: \(result.stderr)")
+        var status = stat()
+        #expect(stat(fifo, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO, "still a pipe")
+        let golden = format[1] == "json" ? "acme-2028-01-01.json" : "acme-2028-01-01.md"
+        #expect(received.withLock { $0 } == (try Data(contentsOf: Fixtures.goldenDirectory.appendingPathComponent(golden))))
     }
 
     @Test func exportToXMLThenCheckGivesTheSameDecisions() throws {
