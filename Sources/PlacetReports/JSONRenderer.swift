@@ -34,7 +34,7 @@ public struct JSONRenderer: Sendable {
     /// One decision on its own (a stream line, a server response): findings member by member,
     /// since templates pay off only when a rule's findings repeat.
     func write(_ decision: Decision, to json: inout JSONWriter) {
-        Self.beginDecision(decision, to: &json)
+        Self.beginDecision(placement: decision.placement, outcome: decision.outcome, to: &json)
         for finding in decision.findings { Self.write(finding, to: &json) }
         Self.endDecision(to: &json)
     }
@@ -42,18 +42,24 @@ public struct JSONRenderer: Sendable {
     /// One decision of many: `templates` keeps the fixed parts of each rule's findings from one
     /// decision to the next.
     func write(_ decision: Decision, to json: inout JSONWriter, templates: inout FindingTemplates) {
-        Self.beginDecision(decision, to: &json)
+        withUnsafePointer(to: decision) { write(at: $0, to: &json, templates: &templates) }
+    }
+
+    /// The same, read where the decision is stored (see `write(at:to:templates:)` for findings).
+    func write(at decision: UnsafePointer<Decision>, to json: inout JSONWriter, templates: inout FindingTemplates) {
+        Self.beginDecision(placement: decision.pointee.placement, outcome: decision.pointee.outcome, to: &json)
         // Read in place: a copy of each finding would retain and release each of its strings.
-        decision.findings.withUnsafeBufferPointer { findings in
-            for index in findings.indices { Self.write(findings[index], to: &json, templates: &templates) }
+        decision.pointee.findings.withUnsafeBufferPointer { findings in
+            guard let first = findings.baseAddress else { return }
+            for index in findings.indices { Self.write(at: first + index, to: &json, templates: &templates) }
         }
         Self.endDecision(to: &json)
     }
 
-    private static func beginDecision(_ decision: Decision, to json: inout JSONWriter) {
+    private static func beginDecision(placement: String, outcome: Outcome, to json: inout JSONWriter) {
         json.beginObjectValue()
-        json.key("placement"); json.string(decision.placement)
-        json.key("decision"); json.string(decision.outcome.rawValue)
+        json.key("placement"); json.string(placement)
+        json.key("decision"); json.string(outcome.rawValue)
         json.key("findings")
         json.beginArrayValue()
     }
@@ -65,7 +71,14 @@ public struct JSONRenderer: Sendable {
 
     /// A finding through its rule's template when it is written on one line, else in general.
     static func write(_ finding: borrowing Finding, to json: inout JSONWriter, templates: inout FindingTemplates) {
-        guard json.nextContainerIsInline else { return write(finding, to: &json) }
+        withUnsafePointer(to: finding) { write(at: $0, to: &json, templates: &templates) }
+    }
+
+    /// The same, for a finding read where it is stored: passed by value (even `borrowing`),
+    /// a finding read from an array was copied whole, retaining and releasing each of its
+    /// strings and arrays; through a pointer, only the members written are read.
+    static func write(at finding: UnsafePointer<Finding>, to json: inout JSONWriter, templates: inout FindingTemplates) {
+        guard json.nextContainerIsInline else { return write(finding.pointee, to: &json) }
         let template = templates.template(for: finding, pretty: json.isPretty)
         json.beginInlineContainerValue()
         template.write(finding, to: &json)
@@ -105,21 +118,31 @@ struct FindingTemplates {
     /// The address is only a hint; a template is used only when it matches the finding.
     private var slots = [FindingTemplate?](repeating: nil, count: 256)
 
-    mutating func template(for finding: borrowing Finding, pretty: Bool) -> FindingTemplate {
-        let address = UInt(bitPattern: finding.citations.withUnsafeBufferPointer { $0.baseAddress })
-        let first = Int(truncatingIfNeeded: (address &* 0x9E37_79B9_7F4A_7C15) >> 56)
-        var free: Int?
+    mutating func template(for finding: UnsafePointer<Finding>, pretty: Bool) -> FindingTemplate {
+        let first = Self.firstSlot(finding)
+        // Looked up before anything changes: while `slots` is written the finding would be copied.
+        if let known = known(first, finding, pretty: pretty) { return known }
+        let template = FindingTemplate(finding.pointee, pretty: pretty)
+        var free = first
+        for probe in 0..<8 where slots[(first + probe) & 255] == nil {
+            free = (first + probe) & 255
+            break
+        }
+        slots[free] = template
+        return template
+    }
+
+    private static func firstSlot(_ finding: UnsafePointer<Finding>) -> Int {
+        let address = UInt(bitPattern: finding.pointee.citations.withUnsafeBufferPointer { $0.baseAddress })
+        return Int(truncatingIfNeeded: (address &* 0x9E37_79B9_7F4A_7C15) >> 56)
+    }
+
+    private func known(_ first: Int, _ finding: UnsafePointer<Finding>, pretty: Bool) -> FindingTemplate? {
         for probe in 0..<8 {
-            let slot = (first + probe) & 255
-            guard let known = slots[slot] else {
-                free = slot
-                break
-            }
+            guard let known = slots[(first + probe) & 255] else { return nil }
             if known.matches(finding, pretty: pretty) { return known }
         }
-        let template = FindingTemplate(finding, pretty: pretty)
-        slots[free ?? first] = template
-        return template
+        return nil
     }
 }
 
@@ -171,24 +194,24 @@ final class FindingTemplate {
     /// Whether this template writes `finding`: its rule, and the effect and citations it was
     /// made with (one rule id can only differ in those in a report put together by hand). The
     /// strings and arrays are usually one buffer each, so the comparisons are quick.
-    func matches(_ finding: borrowing Finding, pretty: Bool) -> Bool {
-        self.pretty == pretty && rule == finding.rule && effect == finding.effect && citations == finding.citations
+    func matches(_ finding: UnsafePointer<Finding>, pretty: Bool) -> Bool {
+        self.pretty == pretty && rule == finding.pointee.rule && effect == finding.pointee.effect && citations == finding.pointee.citations
     }
 
-    func write(_ finding: borrowing Finding, to json: inout JSONWriter) {
+    func write(_ finding: UnsafePointer<Finding>, to json: inout JSONWriter) {
         json.raw(head)
-        json.raw(finding.waived ? JSONWriter.trueBytes : JSONWriter.falseBytes)
-        if let waiver = finding.waiver {
+        json.raw(finding.pointee.waived ? JSONWriter.trueBytes : JSONWriter.falseBytes)
+        if let waiver = finding.pointee.waiver {
             json.raw(waiverKey)
             json.rawQuoted(waiver)
         }
         json.raw(subjectsKey)
-        for (index, subject) in finding.subjects.enumerated() {
+        for (index, subject) in finding.pointee.subjects.enumerated() {
             if index > 0 { json.raw(comma) }
             json.rawQuoted(subject)
         }
         json.raw(messageKey)
-        json.rawQuoted(finding.message)
+        json.rawQuoted(finding.pointee.message)
         json.raw(tail)
     }
 }
@@ -219,7 +242,8 @@ public struct JSONReportWriter {
         var writer = JSONWriter(itemsAtDepth: 2, capacity: decisions.count * 1_500)
         var templates = FindingTemplates()
         decisions.withUnsafeBufferPointer { decisions in
-            for index in decisions.indices { JSONRenderer().write(decisions[index], to: &writer, templates: &templates) }
+            guard let first = decisions.baseAddress else { return }
+            for index in decisions.indices { JSONRenderer().write(at: first + index, to: &writer, templates: &templates) }
         }
         return writer.output
     }
