@@ -72,9 +72,6 @@ struct DirectLineConverter: Sendable {
         var given: UInt64 = 0
         var references: [ConvertedManifest.Reference] = []
         var idValue: Range<Int>?
-        var lineEnd = range.upperBound
-        if lineEnd > range.lowerBound, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
-        let lineRange = range.lowerBound..<lineEnd
         // On an ASCII line (the usual one) a column is a byte offset; otherwise continuation bytes are skipped.
         let lineIsASCII = Self.isASCII(bytes, range)
         func position(_ offset: Int) -> Position {
@@ -82,12 +79,6 @@ struct DirectLineConverter: Sendable {
             var column = 1
             for index in range.lowerBound..<offset where bytes[index] & 0xC0 != 0x80 { column += 1 }
             return Position(line: line, column: column)
-        }
-        // Built as ManifestFileContext.diagnosticLocation builds it, sharing the file's bytes.
-        func referenceLocation(_ value: Range<Int>, length: Int) -> SourceLocation {
-            let column = position(value.lowerBound).column
-            guard lineRange.count <= 400 else { return SourceLocation(file: file.path, line: line, column: column, length: length) }
-            return SourceLocation(file: file.path, line: line, column: column, length: length, lineOf: file.bytes, range: lineRange)
         }
 
         for member in members {
@@ -105,7 +96,7 @@ struct DirectLineConverter: Sendable {
                 // Characters, as the general path counts them; on an ASCII line, bytes.
                 let length = lineIsASCII ? reference.text.utf8.count : reference.text.count
                 references.append(.init(field: field, target: reference.kind, id: reference.text,
-                                        location: referenceLocation(reference.range, length: length)))
+                                        position: position(reference.range.lowerBound), length: length))
             }
         }
         guard given & required[kind] == required[kind],

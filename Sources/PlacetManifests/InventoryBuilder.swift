@@ -100,6 +100,7 @@ package struct InventoryBuilder {
         var reserved = false
         JSONLinesReader.read(file, converter: ManifestConverter(policy: policy)) { chunk, lines in
             chunk.withUnsafeBufferPointer { manifests in
+                guard let first = manifests.baseAddress else { return true }
                 for index in manifests.indices {
                     if bag.isFull { return false }
                     // A JSON Lines file usually holds one kind: room for all its lines, at once.
@@ -107,7 +108,7 @@ package struct InventoryBuilder {
                         inventory.tables[kind].reserveCapacity(inventory.tables[kind].count + lines)
                         reserved = true
                     }
-                    append(manifests[index], file)
+                    append(at: first + index, file)
                 }
                 return true
             }
@@ -138,27 +139,35 @@ package struct InventoryBuilder {
         append(ManifestConverter(policy: policy).convert(node, file), file)
     }
 
+    private mutating func append(_ manifest: ConvertedManifest, _ file: ManifestFileContext) {
+        withUnsafePointer(to: manifest) { append(at: $0, file) }
+    }
+
     /// Adds a converted manifest: its errors, then its record unless its id is missing or taken.
-    /// A manifest with errors still defines its id, so references to it do not add noise.
-    private mutating func append(_ manifest: borrowing ConvertedManifest, _ file: ManifestFileContext) {
-        for diagnostic in manifest.diagnostics { bag.add(diagnostic) }
-        guard let kind = manifest.kind, let id = manifest.id else { return }
-        let row = inventory.tables[kind].append(id: id, fields: manifest.values, origin: manifest.origin)
+    /// A manifest with errors still defines its id, so references to it do not add noise. Read
+    /// where it is stored: passed by value, a manifest read from an array was copied whole.
+    private mutating func append(at manifest: UnsafePointer<ConvertedManifest>, _ file: ManifestFileContext) {
+        if !manifest.pointee.diagnostics.isEmpty {
+            for diagnostic in manifest.pointee.diagnostics { bag.add(diagnostic) }
+        }
+        guard let kind = manifest.pointee.kind, let id = manifest.pointee.id else { return }
+        let row = inventory.tables[kind].append(id: id, fields: manifest.pointee.values, origin: manifest.pointee.origin)
         if let existing = row.existing {
             let first = inventory.tables[kind].origins[existing]
             bag.add(Diagnostic(id: "manifest.duplicateID",
                                message: "duplicate \(schema.records[kind].name) id '\(id)': first defined at \(first.file):\(first.line)",
-                               location: file.diagnosticLocation(manifest.idPosition ?? Position(line: manifest.origin.line, column: manifest.origin.column), length: id.count)))
+                               location: file.diagnosticLocation(manifest.pointee.idPosition ?? Position(line: manifest.pointee.origin.line, column: manifest.pointee.origin.column),
+                                                                 length: id.count)))
             return
         }
         let placementKind = policy.program.placementRecord
-        for reference in manifest.references {
+        for reference in manifest.pointee.references {
             // An id already read is known for good (tables only grow): no need to remember where
             // it was named, which at a million placements is hundreds of megabytes. References
             // to placements stay, since waivers' references are set aside by those who stream.
             if reference.target != placementKind, inventory.tables[reference.target].indexByID[reference.id] != nil { continue }
             pending.append(PendingReference(kind: kind, row: row.index, field: reference.field, target: reference.target,
-                                            id: reference.id, location: reference.location))
+                                            id: reference.id, file: file, position: reference.position, length: reference.length))
         }
     }
 

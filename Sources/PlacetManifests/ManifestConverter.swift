@@ -9,7 +9,14 @@ struct ConvertedManifest: Sendable {
         let field: Int
         let target: Int
         let id: String
-        let location: SourceLocation
+        /// Where the id is written: its location is made only for a diagnostic, since one
+        /// made for every reference (sharing the file's path and bytes) is costly on every core.
+        let position: Position
+        let length: Int
+
+        func location(in file: ManifestFileContext) -> SourceLocation {
+            file.diagnosticLocation(position, length: length)
+        }
     }
 
     var kind: Int?
@@ -94,7 +101,8 @@ struct ManifestConverter: Sendable {
             }
             result.diagnostics.append(contentsOf: reader.diagnostics)
             for reference in reader.references {
-                result.references.append(.init(field: field, target: reference.kind, id: reference.id, location: reference.location))
+                result.references.append(.init(field: field, target: reference.kind, id: reference.id,
+                                               position: reference.position, length: reference.length))
             }
         }
         for (index, field) in record.fields.enumerated() where field.isRequired && !given[index] {

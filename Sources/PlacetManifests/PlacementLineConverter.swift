@@ -121,7 +121,7 @@ public struct PlacementLineConverter: Sendable {
         for reference in manifest.references where inventory.tables[reference.target].indexByID[reference.id] == nil {
             placement.errors.append(InventoryBuilder.danglingReference(
                 schema: schema, kind: kind, owner: id, field: reference.field, target: reference.target,
-                id: reference.id, known: inventory.tables[reference.target].ids, location: reference.location))
+                id: reference.id, known: inventory.tables[reference.target].ids, location: reference.location(in: file)))
         }
         guard placement.errors.isEmpty else { return placement }
         let record = schema.records[kind]

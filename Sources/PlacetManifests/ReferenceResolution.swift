@@ -14,7 +14,12 @@ extension InventoryBuilder {
         let field: Int
         let target: Int
         let id: String
-        let location: SourceLocation
+        let file: ManifestFileContext
+        let position: Position
+        let length: Int
+
+        /// Made only for a reference that turns out dangling.
+        var location: SourceLocation { file.diagnosticLocation(position, length: length) }
     }
 
     /// Reports every reference to an id no manifest defines, then turns each reference field's

@@ -14,7 +14,7 @@ struct ValueReader {
     let field: String
     private(set) var diagnostics: [Diagnostic] = []
     /// References by id found in the value, resolved once every manifest is read.
-    private(set) var references: [(kind: Int, id: String, location: SourceLocation)] = []
+    private(set) var references: [(kind: Int, id: String, position: Position, length: Int)] = []
 
     init(schema: Schema, file: ManifestFileContext, record: String, field: String) {
         self.schema = schema
@@ -94,7 +94,7 @@ struct ValueReader {
             guard let text = text(of: node), !text.isEmpty else {
                 return fail("manifest.wrongType", "expected the id of a \(schema.records[kind].name), found \(node.kindDescription)", node)
             }
-            references.append((kind, text, file.diagnosticLocation(node.position, length: text.count)))
+            references.append((kind, text, node.position, text.count))
             return .string(text)
         case .valueRecord, .emptyCollection, .error:
             return fail("manifest.wrongType", "field has no readable type", node)
