@@ -1,7 +1,7 @@
 // Deciding every placement in id order with memory bounded by a few chunks, not by the run:
 // a report states its summary before its decisions, so a first pass counts (without building
-// findings), then a second decides chunk by chunk on every core and hands each wave of
-// chunks over in order. `check --format json` writes its report this way.
+// findings), then a second decides chunk by chunk on every core and hands the chunks over
+// in order. `check --format json` writes its report this way.
 
 import Dispatch
 import Foundation
@@ -11,8 +11,8 @@ import Synchronization
 extension PlacementAssessor {
     /// Decides every placement of `inventory`, in placement-id order (as `assess` orders them).
     /// `head` gets the summary and the waiver notices before any decision; `render` turns a
-    /// chunk of decisions into a part (on any core); `emit` gets the parts in order, a wave of
-    /// a few chunks at a time.
+    /// chunk of decisions into a part (on any core); `emit` gets the parts in order, as they
+    /// are ready.
     public func assessInOrder<Part: Sendable>(
         _ inventory: Inventory, chunkSize: Int = 512,
         head: (Summary, [Notice]) throws -> Void,
@@ -57,31 +57,30 @@ extension PlacementAssessor {
         try head(summary.withLock { $0 }, waivers.notices)
         let fired = firedByChunk.withLock { chunks in chunks.flatMap { $0 } }
 
-        // Pass two: decisions in id order, a wave of chunks at a time.
+        // Pass two: decisions in id order. Workers decide and render the next chunks while
+        // `emit` takes the earlier ones, at most a few chunks ahead.
         let order = (0..<count).sorted { ids[$0] < ids[$1] }
-        let wave = workers * 4
-        var waveStart = 0
-        while waveStart < chunks {
-            let waveChunks = min(wave, chunks - waveStart)
-            let parts = Mutex<[Part?]>(Array(repeating: nil, count: waveChunks))
-            let nextInWave = Atomic<Int>(0)
-            let first = waveStart
-            DispatchQueue.concurrentPerform(iterations: min(workers, waveChunks)) { worker in
+        let pipeline = OrderedPipeline<Part>(chunks: chunks, ahead: 4 * workers)
+        let group = DispatchGroup()
+        for worker in 0..<workers {
+            DispatchQueue.global().async(group: group) {
                 var machine = machines.take(worker)!
-                while true {
-                    let index = nextInWave.add(1, ordering: .relaxed).oldValue
-                    guard index < waveChunks else { break }
-                    let chunk = first + index
+                while let chunk = pipeline.claim() {
                     let rows = order[(chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize)]
                     let decisions = rows.map { decide(placement: $0, inventory: inventory, waivers: waivers, machine: &machine, only: fired[$0]) }
-                    let part = render(decisions)
-                    parts.withLock { $0[index] = part }
+                    pipeline.deliver(chunk, render(decisions))
                 }
                 machines.put(machine, worker)
             }
-            try emit(parts.withLock { $0 }.map { $0! })
-            waveStart += waveChunks
         }
+        var emitted = false
+        defer {
+            // When `emit` throws, workers stop at the next chunk; either way they are done before this returns.
+            if !emitted { pipeline.stop(workers: workers) }
+            group.wait()
+        }
+        for chunk in 0..<chunks { try emit([pipeline.take(chunk)]) }
+        emitted = true
     }
 
     /// What a placement adds to the summary, as `decide` would find it, without building

@@ -2,8 +2,8 @@
 
 import Dispatch
 import Foundation
+import PlacetEngine
 import PlacetLanguage
-import Synchronization
 
 /// JSON Lines are independent records: chunks of lines are parsed and converted on every
 /// core, then returned in file order, so the result does not depend on scheduling.
@@ -21,7 +21,7 @@ enum JSONLinesReader {
             return
         }
         let workers = min(chunks.count, ProcessInfo.processInfo.activeProcessorCount)
-        let pipeline = ChunkPipeline(chunks: chunks.count, ahead: 8 * workers)
+        let pipeline = OrderedPipeline<[ConvertedManifest]>(chunks: chunks.count, ahead: 8 * workers)
         let group = DispatchGroup()
         for _ in 0..<workers {
             DispatchQueue.global().async(group: group) {
@@ -110,65 +110,5 @@ enum JSONLinesReader {
             }
             return count
         }
-    }
-}
-
-/// Hands chunk indices to workers in order, at most `ahead` past the last one taken, and
-/// their results back to the reader in order. The semaphores start at zero and are signalled
-/// up, since libdispatch traps when one is freed below the value it was created with.
-private final class ChunkPipeline: Sendable {
-    private struct State {
-        var next = 0
-        var stopped = false
-        var results: [[ConvertedManifest]?]
-    }
-
-    private let count: Int
-    private let state: Mutex<State>
-    /// Room for chunks converted ahead of the reader.
-    private let room = DispatchSemaphore(value: 0)
-    /// One per chunk: signalled when its result is in `state`.
-    private let ready: [DispatchSemaphore]
-
-    init(chunks: Int, ahead: Int) {
-        count = chunks
-        state = Mutex(State(results: Array(repeating: nil, count: chunks)))
-        ready = (0..<chunks).map { _ in DispatchSemaphore(value: 0) }
-        for _ in 0..<ahead { room.signal() }
-    }
-
-    /// The next chunk to convert, once there is room for it; nil when there are no more.
-    func claim() -> Int? {
-        room.wait()
-        let index: Int? = state.withLock { state in
-            guard !state.stopped, state.next < count else { return nil }
-            defer { state.next += 1 }
-            return state.next
-        }
-        // Passed on, so every other waiting worker wakes to find the same.
-        if index == nil { room.signal() }
-        return index
-    }
-
-    func deliver(_ index: Int, _ result: [ConvertedManifest]) {
-        state.withLock { $0.results[index] = result }
-        ready[index].signal()
-    }
-
-    /// Chunk `index`'s result, waiting for it; frees room for one more.
-    func take(_ index: Int) -> [ConvertedManifest] {
-        ready[index].wait()
-        let result = state.withLock { state in
-            defer { state.results[index] = nil }
-            return state.results[index] ?? []
-        }
-        room.signal()
-        return result
-    }
-
-    /// No more chunks are handed out; workers waiting for room wake and finish.
-    func stop(workers: Int) {
-        state.withLock { $0.stopped = true }
-        for _ in 0..<workers { room.signal() }
     }
 }

@@ -1,5 +1,5 @@
-// `check --format json` is written as it is decided (a counting pass, then decisions in
-// waves): the same summary, decisions and bytes as assessing everything and rendering it.
+// `check --format json` is written as it is decided (a counting pass, then decisions chunk by
+// chunk): the same summary, decisions and bytes as assessing everything and rendering it.
 
 import Foundation
 import PlacetEngine
@@ -7,6 +7,7 @@ import PlacetLanguage
 import PlacetManifests
 import PlacetReports
 import PlacetWorkflows
+import Synchronization
 import Testing
 
 @Suite struct OrderedAssessmentTests {
@@ -44,6 +45,31 @@ import Testing
         for asOf in ["2026-11-29", "2028-01-01"] {
             try Self.expectSame(Fixtures.baseline, loaded.inventory, asOf: asOf, chunkSize: chunkSize)
         }
+    }
+
+    /// A failing `emit` ends the run with its error: the workers deciding ahead stop and are
+    /// done when it returns (a hang or a crash here would be a worker left behind).
+    @Test(arguments: [1, 2, 7])
+    func aFailingEmitStopsTheWorkers(failAt: Int) throws {
+        struct Refused: Error {}
+        let loaded = ManifestLoader(policy: Fixtures.baseline).load(paths: [Fixtures.acmeDirectory.path])
+        let asOf = try #require(CivilDate(iso: "2028-01-01"))
+        var emitted = 0
+        let renders = Mutex(0)
+        #expect(throws: Refused.self) {
+            try PlacementAssessor(policy: Fixtures.baseline, asOf: asOf).assessInOrder(
+                loaded.inventory, chunkSize: 1,
+                head: { _, _ in },
+                render: { decisions in renders.withLock { $0 += 1 }; return decisions.count },
+                emit: { _ in
+                    emitted += 1
+                    if emitted == failAt { throw Refused() }
+                })
+        }
+        #expect(emitted == failAt)
+        let rendered = renders.withLock { $0 }
+        // Decided ahead, at most a few chunks past the one refused; never the whole run.
+        #expect(rendered >= failAt && rendered < loaded.inventory.tables[Fixtures.baseline.program.placementRecord].count)
     }
 
     /// Random conditions (the property tests' generator) counted by the first pass as `decide` finds them.
