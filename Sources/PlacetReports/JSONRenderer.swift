@@ -200,7 +200,7 @@ final class FindingTemplate {
 
     func write(_ finding: UnsafePointer<Finding>, to json: inout JSONWriter) {
         json.raw(head)
-        json.raw(finding.pointee.waived ? JSONWriter.trueBytes : JSONWriter.falseBytes)
+        json.rawBool(finding.pointee.waived)
         if let waiver = finding.pointee.waiver {
             json.raw(waiverKey)
             json.rawQuoted(waiver)

@@ -56,7 +56,6 @@ package struct JSONWriter {
     /// Containers nested deeper than this are written on one line: a finding is one line.
     static let lineBreakDepth = 4
     /// A line's leading spaces at each depth that breaks lines.
-    private static let indentation: [[UInt8]] = (0...lineBreakDepth).map { Array(repeating: 0x20, count: 2 * $0) }
     private var justWroteComma = false
 
     private mutating func newline() {
@@ -66,7 +65,9 @@ package struct JSONWriter {
             return
         }
         output.append(0x0A)
-        output.append(contentsOf: JSONWriter.indentation[indent])
+        // Spaces appended, not copied from a shared array: that array's reference count would
+        // be taken and dropped by every core for every line.
+        for _ in 0..<2 * indent { output.append(0x20) }
     }
 
     private mutating func separate() {
@@ -140,8 +141,10 @@ package struct JSONWriter {
     /// A string of an inline container, quoted.
     mutating func rawQuoted(_ value: String) { JSONWriter.appendQuoted(value, to: &output) }
 
-    static let trueBytes = Array("true".utf8)
-    static let falseBytes = Array("false".utf8)
+    /// `true` or `false` of an inline container (from literals: no shared array to retain).
+    mutating func rawBool(_ value: Bool) {
+        if value { output.append(contentsOf: "true".utf8) } else { output.append(contentsOf: "false".utf8) }
+    }
 
     private mutating func string(_ value: String, asMember: Bool) {
         if asMember { beginValue() }
