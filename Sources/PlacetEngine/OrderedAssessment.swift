@@ -122,10 +122,10 @@ extension PlacementAssessor {
     }
 }
 
-/// Each worker's machine, kept from one assessment (or pass, or wave) to the next so its memos
-/// stay warm. Worker `i` of a `concurrentPerform` is the only one to touch slot `i` while it
-/// runs, and the calls that use one `WarmMachines` run one after another, so no slot is ever
-/// used by two threads at once.
+/// Each worker's machine, kept from one assessment (or pass) to the next so its memos
+/// stay warm. Worker `i` (of a `concurrentPerform`, or the `i`th thread of a pipeline) is the
+/// only one to touch slot `i` while it runs, and the calls that use one `WarmMachines` run one
+/// after another, so no slot is ever used by two threads at once.
 public final class WarmMachines: @unchecked Sendable {
     private let slots: UnsafeMutableBufferPointer<Machine?>
     let capacity: Int
