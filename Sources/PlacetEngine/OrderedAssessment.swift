@@ -28,9 +28,9 @@ extension PlacementAssessor {
 
         // Pass one: the summary, and which rules have findings on each placement, so pass two
         // evaluates only those. Its machines stay warm for pass two.
-        let summary = Mutex(Summary())
+        let summary = Locked(Summary())
         let chunks = (count + chunkSize - 1) / chunkSize
-        let firedByChunk = Mutex<[[UInt64]]>(Array(repeating: [], count: chunks))
+        let firedByChunk = Locked<[[UInt64]]>(Array(repeating: [], count: chunks))
         let next = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var machine = machines.take(worker) ?? workerEvaluator(worker).makeMachine(inventory: inventory)

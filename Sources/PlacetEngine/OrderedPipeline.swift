@@ -2,7 +2,7 @@
 // the one consuming them: JSON Lines conversion and the ordered assessment's decisions.
 
 import Dispatch
-import Synchronization
+import PlacetLanguage
 
 /// Hands chunk indices to workers in order, at most `ahead` past the last one taken, and
 /// their results back to the reader in order. The semaphores start at zero and are signalled
@@ -15,7 +15,7 @@ package final class OrderedPipeline<Part: Sendable>: Sendable {
     }
 
     private let count: Int
-    private let state: Mutex<State>
+    private let state: Locked<State>
     /// Room for chunks done ahead of the one taking them.
     private let room = DispatchSemaphore(value: 0)
     /// One per chunk: signalled when its result is in `state`.
@@ -23,7 +23,7 @@ package final class OrderedPipeline<Part: Sendable>: Sendable {
 
     package init(chunks: Int, ahead: Int) {
         count = chunks
-        state = Mutex(State(results: Array(repeating: nil, count: chunks)))
+        state = Locked(State(results: Array(repeating: nil, count: chunks)))
         ready = (0..<chunks).map { _ in DispatchSemaphore(value: 0) }
         for _ in 0..<ahead { room.signal() }
     }

@@ -64,7 +64,7 @@ public struct PlacementAssessor: Sendable {
         let chunkSize = 512
         let chunks = (count + chunkSize - 1) / chunkSize
         let workers = min(chunks, warm?.capacity ?? ProcessInfo.processInfo.activeProcessorCount)
-        let results = Mutex<[[Decision]]>(Array(repeating: [], count: chunks))
+        let results = Locked<[[Decision]]>(Array(repeating: [], count: chunks))
         let nextChunk = Atomic<Int>(0)
         // One machine per worker for the whole run, so what its memos learn serves every chunk it takes.
         DispatchQueue.concurrentPerform(iterations: workers) { worker in

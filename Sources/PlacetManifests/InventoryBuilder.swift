@@ -6,7 +6,6 @@ import Foundation
 import PlacetEngine
 import PlacetLanguage
 import PlacetXML
-import Synchronization
 
 package struct InventoryBuilder {
     package let policy: CompiledPolicy
@@ -190,7 +189,7 @@ package struct InventoryBuilder {
 
 /// A file's SHA-256, taken on another thread when the file is large enough to be worth it.
 private final class FileDigest: Sendable {
-    private let digest = Mutex<String?>(nil)
+    private let digest = Locked<String?>(nil)
     private let group = DispatchGroup()
 
     init(_ bytes: [UInt8]) {

@@ -2,7 +2,6 @@
 
 import PlacetLanguage
 import PlacetXML
-import Synchronization
 
 /// A file being read: its path and bytes, with a line table built only when an error needs
 /// a position or the source line. Chunks of one file are converted on several threads, hence the lock.
@@ -14,8 +13,8 @@ package final class ManifestFileContext: Sendable {
     /// The line breaks its parser counts, when they are not the format's (libxml2 2.9 counts LF
     /// alone), so that `parserPosition` maps the parser's positions.
     private let parserLineBreaks: LineBreaks
-    private let lineTable = Mutex<LineTable?>(nil)
-    private let parserLineTable = Mutex<LineTable?>(nil)
+    private let lineTable = Locked<LineTable?>(nil)
+    private let parserLineTable = Locked<LineTable?>(nil)
 
     package init(path: String, bytes: [UInt8], format: ManifestFormat) {
         self.path = path
@@ -74,7 +73,7 @@ package final class ManifestFileContext: Sendable {
         cachedTable(lineTable, lineBreaks)
     }
 
-    private func cachedTable(_ cache: borrowing Mutex<LineTable?>, _ breaks: LineBreaks) -> LineTable {
+    private func cachedTable(_ cache: Locked<LineTable?>, _ breaks: LineBreaks) -> LineTable {
         cache.withLock { cached in
             if let cached { return cached }
             let table = LineTable(bytes, breaks: breaks)

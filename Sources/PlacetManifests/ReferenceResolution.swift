@@ -4,7 +4,6 @@ import Dispatch
 import Foundation
 import PlacetEngine
 import PlacetLanguage
-import Synchronization
 
 extension InventoryBuilder {
     /// A reference by id, resolved once every manifest has been read.
@@ -78,7 +77,7 @@ extension InventoryBuilder {
     private static func inParallel(count: Int, _ work: @Sendable (Range<Int>) -> [Int]) -> [Int] {
         let parts = count < 4_096 ? 1 : 4 * ProcessInfo.processInfo.activeProcessorCount
         if parts == 1 { return work(0..<count) }
-        let results = Mutex([[Int]](repeating: [], count: parts))
+        let results = Locked([[Int]](repeating: [], count: parts))
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             let found = work(count * part / parts..<count * (part + 1) / parts)
             results.withLock { $0[part] = found }

@@ -3,7 +3,6 @@
 import Dispatch
 import PlacetEngine
 import PlacetLanguage
-import Synchronization
 
 public struct JSONRenderer: Sendable {
     public init() {}
@@ -14,7 +13,7 @@ public struct JSONRenderer: Sendable {
         // Decisions are most of the output: write them in chunks on every core, join in order.
         let chunkSize = 2_048
         let chunkCount = (decisions.count + chunkSize - 1) / chunkSize
-        let parts = Mutex<[[UInt8]]>(Array(repeating: [], count: chunkCount))
+        let parts = Locked<[[UInt8]]>(Array(repeating: [], count: chunkCount))
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
             let part = JSONReportWriter.items(decisions[(chunk * chunkSize)..<min(decisions.count, (chunk + 1) * chunkSize)])
             parts.withLock { $0[chunk] = part }

@@ -5,7 +5,6 @@
 import Dispatch
 import PlacetEngine
 import PlacetLanguage
-import Synchronization
 
 /// What one placement line of the stream came to.
 public enum StreamEntry: Sendable {
@@ -47,7 +46,7 @@ public struct StreamLineRenderer: Sendable {
     public func render(_ entries: [StreamEntry]) -> [UInt8] {
         let chunkSize = 512
         let chunkCount = (entries.count + chunkSize - 1) / chunkSize
-        let parts = Mutex<[[UInt8]]>(Array(repeating: [], count: chunkCount))
+        let parts = Locked<[[UInt8]]>(Array(repeating: [], count: chunkCount))
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
             var bytes: [UInt8] = []
             bytes.reserveCapacity(chunkSize * 700)

@@ -5,8 +5,8 @@
 
 import Dispatch
 import Foundation
+import PlacetLanguage
 import PlacetReports
-import Synchronization
 
 final class DecisionRecorder: Sendable {
     let path: String
@@ -17,7 +17,7 @@ final class DecisionRecorder: Sendable {
         var writing = false
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     /// Disk writes block: they run here, not on the concurrency pool.
     private let queue = DispatchQueue(label: "placet.decision-log")
 

@@ -3,14 +3,14 @@
 
 import Foundation
 import Logging
-import Synchronization
+import PlacetLanguage
 
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level = .info
     private let label: String
     /// Lines from several threads must not interleave.
-    private static let output = Mutex(())
+    private static let output = Locked(())
 
     public init(label: String) {
         self.label = label

@@ -2,7 +2,7 @@
 // until a pack has loaded; after that, a failed reload keeps the previous pack serving.
 
 import Foundation
-import Synchronization
+import PlacetLanguage
 
 public final class PackStore: Sendable {
     private struct State {
@@ -11,7 +11,7 @@ public final class PackStore: Sendable {
         var loading = true
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init() {}
 

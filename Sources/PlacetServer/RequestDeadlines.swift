@@ -2,6 +2,7 @@
 // one sweeper, a few times per timeout, expires the overdue ones (their work is cancelled and
 // they answer 408). A dispatch timer per request cost more than deciding the request.
 
+import PlacetLanguage
 import ServiceLifecycle
 import Synchronization
 
@@ -11,7 +12,7 @@ final class RequestDeadlines: Sendable {
         let expire: @Sendable () -> Void
     }
 
-    private let state = Mutex<(next: Int, entries: [Int: Entry])>((0, [:]))
+    private let state = Locked<(next: Int, entries: [Int: Entry])>((0, [:]))
 
     /// Calls `expire` once `timeout` has passed, unless `remove` comes first.
     func register(_ timeout: Duration, expire: @escaping @Sendable () -> Void) -> Int {

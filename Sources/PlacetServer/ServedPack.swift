@@ -7,7 +7,6 @@ import PlacetEngine
 import PlacetLanguage
 import PlacetManifests
 import PlacetReports
-import Synchronization
 
 public final class ServedPack: Sendable {
     public let policy: CompiledPolicy
@@ -22,7 +21,7 @@ public final class ServedPack: Sendable {
     /// `GET /v1/rules`, rendered once.
     let rulesJSON: [UInt8]
     /// Programs compiled per evaluation date: today's serves every admission review of the day.
-    private let assessors = Mutex<[CivilDate: PlacementAssessor]>([:])
+    private let assessors = Locked<[CivilDate: PlacementAssessor]>([:])
 
     init(policy: CompiledPolicy, references: ReferenceInventory, referenceInputs: [ManifestInput], clusterTarget: String?,
          diagnostics: [Diagnostic]) {

@@ -3,6 +3,7 @@
 // series, one lock, no registry.
 
 import PlacetEngine
+import PlacetLanguage
 import Synchronization
 
 public final class ServerMetrics: Sendable {
@@ -39,7 +40,7 @@ public final class ServerMetrics: Sendable {
         var logFailures = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let inFlight = Atomic<Int>(0)
 
     public init() {}

@@ -10,7 +10,6 @@ import PlacetEngine
 import PlacetLanguage
 import PlacetManifests
 import PlacetReports
-import Synchronization
 
 public enum StreamWorkflow {
     /// Where the placements come from.
@@ -185,7 +184,7 @@ struct BatchDecider {
         let lines = batch.lines
         let chunkSize = 256
         let chunkCount = (lines.count + chunkSize - 1) / chunkSize
-        let results = Mutex<[[StreamedPlacement]]>(Array(repeating: [], count: chunkCount))
+        let results = Locked<[[StreamedPlacement]]>(Array(repeating: [], count: chunkCount))
         let converter = self.converter
         let bytes = batch.bytes
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in

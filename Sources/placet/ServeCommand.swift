@@ -8,8 +8,8 @@ import BaselinePack
 import Dispatch
 import Foundation
 import Logging
+import PlacetLanguage
 import PlacetServer
-import Synchronization
 
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -104,7 +104,7 @@ struct ServeCommand: ParsableCommand {
         let server = PlacetServer(configuration: configuration, logger: Logger(label: "placet.serve"))
 
         // The command line is synchronous; the server runs on the concurrency pool until it stops.
-        let failure = Mutex<String?>(nil)
+        let failure = Locked<String?>(nil)
         let stopped = DispatchSemaphore(value: 0)
         Task {
             do {

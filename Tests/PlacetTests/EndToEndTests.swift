@@ -2,7 +2,7 @@
 // example inventory, determinism, and fail-closed behaviour on bad input.
 
 import Foundation
-import Synchronization
+import PlacetLanguage
 import Testing
 
 @Suite(.serialized) struct EndToEndTests {
@@ -141,7 +141,7 @@ import Testing
         // hangs if placet never opens it; closing it after placet exits ends the reading.
         let keeper = open(fifo, O_RDWR)
         let reading = try #require(FileHandle(forReadingAtPath: fifo))
-        let received = Mutex<Data?>(nil)
+        let received = Locked<Data?>(nil)
         let reader = DispatchGroup()
         DispatchQueue.global().async(group: reader) {
             let data = (try? reading.readToEnd()) ?? Data()

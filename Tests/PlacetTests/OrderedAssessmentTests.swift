@@ -7,7 +7,6 @@ import PlacetLanguage
 import PlacetManifests
 import PlacetReports
 import PlacetWorkflows
-import Synchronization
 import Testing
 
 @Suite struct OrderedAssessmentTests {
@@ -55,7 +54,7 @@ import Testing
         let loaded = ManifestLoader(policy: Fixtures.baseline).load(paths: [Fixtures.acmeDirectory.path])
         let asOf = try #require(CivilDate(iso: "2028-01-01"))
         var emitted = 0
-        let renders = Mutex(0)
+        let renders = Locked(0)
         #expect(throws: Refused.self) {
             try PlacementAssessor(policy: Fixtures.baseline, asOf: asOf).assessInOrder(
                 loaded.inventory, chunkSize: 1,

@@ -3,8 +3,8 @@
 // `placet serve` executable itself: SIGHUP reloads, SIGTERM stops it gracefully with exit 0.
 
 import Foundation
+import PlacetLanguage
 import PlacetServer
-import Synchronization
 import Testing
 
 /// A copy of policies/ and the example inventory that a test may edit.
@@ -188,7 +188,7 @@ struct EditableInventory {
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
-        let log = Mutex("")
+        let log = Locked("")
         errors.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
             log.withLock { $0 += String(decoding: data, as: UTF8.self) }
