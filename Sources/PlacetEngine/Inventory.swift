@@ -31,12 +31,20 @@ public struct RecordTable: Sendable {
     /// Reading the dictionary's entry as `inout` inserts the default when the key is new.
     private static func read(_ row: inout Int) -> Int { row }
 
+    /// Makes room for at least `records` records. Growth stays geometric: `Array.reserveCapacity`
+    /// allocates exactly what is asked, so a caller reserving a little more per small file would
+    /// otherwise copy the whole table each time.
     public mutating func reserveCapacity(_ records: Int) {
-        rows.reserveCapacity(records)
-        ids.reserveCapacity(records)
-        origins.reserveCapacity(records)
-        indexByID.reserveCapacity(records)
+        guard records > rows.capacity else { return }
+        let capacity = Swift.max(records, 2 * rows.capacity)
+        rows.reserveCapacity(capacity)
+        ids.reserveCapacity(capacity)
+        origins.reserveCapacity(capacity)
+        indexByID.reserveCapacity(capacity)
     }
+
+    /// The number of records the table holds without reallocating its rows.
+    public var capacity: Int { rows.capacity }
 }
 
 public struct Inventory: Sendable {

@@ -60,27 +60,31 @@ extension PlacementAssessor {
         // Pass two: decisions in id order. Workers decide and render the next chunks while
         // `emit` takes the earlier ones, at most a few chunks ahead.
         let order = (0..<count).sorted { ids[$0] < ids[$1] }
-        let pipeline = OrderedPipeline<Part>(chunks: chunks, ahead: 4 * workers)
-        let group = DispatchGroup()
-        for worker in 0..<workers {
-            DispatchQueue.global().async(group: group) {
-                var machine = machines.take(worker)!
-                while let chunk = pipeline.claim() {
-                    let rows = order[(chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize)]
-                    let decisions = rows.map { decide(placement: $0, inventory: inventory, waivers: waivers, machine: &machine, only: fired[$0]) }
-                    pipeline.deliver(chunk, render(decisions))
-                }
-                machines.put(machine, worker)
+        let decideChunk = { @Sendable (chunk: Int, machine: inout Machine) -> [Decision] in
+            order[(chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize)].map {
+                decide(placement: $0, inventory: inventory, waivers: waivers, machine: &machine, only: fired[$0])
             }
         }
-        var emitted = false
-        defer {
-            // When `emit` throws, workers stop at the next chunk; either way they are done before this returns.
-            if !emitted { pipeline.stop(workers: workers) }
-            group.wait()
+        let pipeline = OrderedPipeline<Part>(chunks: chunks, ahead: 4 * workers)
+        pipeline.start(workers: workers) { worker in
+            var machine = machines.take(worker)!
+            while let chunk = pipeline.claim() {
+                pipeline.deliver(chunk, render(decideChunk(chunk, &machine)))
+            }
+            machines.put(machine, worker)
         }
-        for chunk in 0..<chunks { try emit([pipeline.take(chunk)]) }
-        emitted = true
+        // When `emit` throws, workers stop at the next chunk; either way those that started
+        // are done (their machines put back) before this returns.
+        defer { pipeline.finish() }
+        // The caller's own machine, for chunks it gets to before any worker does.
+        var callerMachine: Machine?
+        for chunk in 0..<chunks {
+            try emit([pipeline.take(chunk) {
+                var machine = callerMachine ?? workerEvaluator(workers).makeMachine(inventory: inventory)
+                defer { callerMachine = machine }
+                return render(decideChunk(chunk, &machine))
+            }])
+        }
     }
 
     /// What a placement adds to the summary, as `decide` would find it, without building

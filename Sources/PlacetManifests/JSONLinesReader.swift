@@ -22,20 +22,16 @@ enum JSONLinesReader {
         }
         let workers = min(chunks.count, ProcessInfo.processInfo.activeProcessorCount)
         let pipeline = OrderedPipeline<[ConvertedManifest]>(chunks: chunks.count, ahead: 8 * workers)
-        let group = DispatchGroup()
-        for _ in 0..<workers {
-            DispatchQueue.global().async(group: group) {
-                while let index = pipeline.claim() {
-                    pipeline.deliver(index, convertChunk(chunks[index], file, converter, direct))
-                }
+        pipeline.start(workers: workers) { _ in
+            while let index = pipeline.claim() {
+                pipeline.deliver(index, convertChunk(chunks[index], file, converter, direct))
             }
         }
-        for index in chunks.indices where !consume(pipeline.take(index), lines) {
-            pipeline.stop(workers: workers)
+        // The workers read `file`'s bytes: those that started are done before this returns.
+        defer { pipeline.finish() }
+        for index in chunks.indices where !consume(pipeline.take(index) { convertChunk(chunks[index], file, converter, direct) }, lines) {
             break
         }
-        // The workers read `file`'s bytes: they must be done before this returns.
-        group.wait()
     }
 
     private static func convertChunk(_ chunk: (start: Int, end: Int, firstLine: Int), _ file: ManifestFileContext,

@@ -61,4 +61,38 @@ import Testing
         #expect(loaded.diagnostics.map { "\($0.id):\($0.location?.line ?? 0)" }
             == ["manifest.malformedJSON:10", "manifest.malformedJSON:900", "manifest.malformedJSON:1800", "manifest.tooManyErrors:0"])
     }
+
+    /// Each small JSON Lines file reserves room for its lines; growth must stay geometric, or
+    /// thousands of one-line files copy the whole table once each.
+    @Test func reservingALittleMorePerFileGrowsTheTableGeometrically() {
+        var table = RecordTable()
+        var reallocations = 0
+        for record in 0..<10_000 {
+            let before = table.capacity
+            table.reserveCapacity(table.count + 1)
+            if table.capacity != before { reallocations += 1 }
+            table.append(id: "r\(record)", fields: [], origin: SourceLocation(file: "f.jsonl", line: 1, column: 1))
+        }
+        #expect(table.count == 10_000)
+        #expect(reallocations <= 20, "\(reallocations) reallocations for 10,000 records")
+    }
+
+    @Test func manyOneLineFilesLoadInFileOrder() throws {
+        var inputs: [ManifestInput] = []
+        for name in ["controllers.yaml", "datasets.yaml", "models.yaml", "targets.yaml"] {
+            inputs.append(ManifestInput(path: name, bytes: Array(try Data(contentsOf: Fixtures.acmeDirectory.appendingPathComponent(name)))))
+        }
+        let bulk = try String(contentsOf: Fixtures.acmeDirectory.appendingPathComponent("bulk.jsonl"), encoding: .utf8)
+        let line = try #require(bulk.split(separator: "\n").first)
+        var ids: [String] = []
+        for file in 0..<2_000 {
+            let id = "pl-file\(file)"
+            ids.append(id)
+            let text = String(line).replacing(#/"id": "pl-[^"]*"/#, with: "\"id\": \"\(id)\"")
+            inputs.append(ManifestInput(path: "p\(file).jsonl", text: text + "\n"))
+        }
+        let loaded = Fixtures.load(inputs)
+        #expect(loaded.diagnostics.isEmpty)
+        #expect(loaded.inventory.tables[Fixtures.baseline.program.placementRecord].ids == ids)
+    }
 }
