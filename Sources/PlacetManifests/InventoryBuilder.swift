@@ -15,6 +15,9 @@ package struct InventoryBuilder {
     var pending: [PendingReference] = []
     /// Compiled from the policy schema the first time an XML file is read.
     private var xmlValidator: XMLSchemaValidator?
+    /// Made the first time a JSON Lines file is read, then kept: its name tables cost more
+    /// to build than a small file costs to read, and an inventory may be thousands of them.
+    private var lineConverter: DirectLineConverter?
     var schema: Schema { policy.schema }
 
     package init(policy: CompiledPolicy, errorLimit: Int) {
@@ -97,7 +100,9 @@ package struct InventoryBuilder {
     /// Appends the manifests of a JSON Lines file, read in parallel, in file order.
     private mutating func readJSONLines(_ file: ManifestFileContext) {
         var reserved = false
-        JSONLinesReader.read(file, converter: ManifestConverter(policy: policy)) { chunk, lines in
+        let direct = lineConverter ?? DirectLineConverter(policy: policy)
+        lineConverter = direct
+        JSONLinesReader.read(file, converter: ManifestConverter(policy: policy), direct: direct) { chunk, lines in
             chunk.withUnsafeBufferPointer { manifests in
                 guard let first = manifests.baseAddress else { return true }
                 for index in manifests.indices {

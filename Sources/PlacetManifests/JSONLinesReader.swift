@@ -13,9 +13,9 @@ enum JSONLinesReader {
     /// `consume` takes the earlier ones (which is serial, and otherwise leaves cores idle), at
     /// most a few chunks ahead, so a large file's converted manifests are never all held at
     /// once. `consume` is also given the file's number of lines; it returns false to stop.
-    static func read(_ file: ManifestFileContext, converter: ManifestConverter, consume: ([ConvertedManifest], _ lines: Int) -> Bool) {
+    static func read(_ file: ManifestFileContext, converter: ManifestConverter, direct: DirectLineConverter,
+                     consume: ([ConvertedManifest], _ lines: Int) -> Bool) {
         let (chunks, lines) = lineChunks(file.bytes, target: 1 << 18)
-        let direct = DirectLineConverter(policy: converter.policy)
         if chunks.count <= 1 {
             if let chunk = chunks.first { _ = consume(convertChunk(chunk, file, converter, direct), lines) }
             return

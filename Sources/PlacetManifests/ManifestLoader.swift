@@ -53,10 +53,11 @@ public struct StandardInput: Sendable {
     public static let displayPath = "<stdin>"
     /// `--input-format`, or nil to sniff.
     public var format: ManifestFormat?
-    /// Reads at most the given number of bytes.
-    public var read: @Sendable (Int) -> [UInt8]
+    /// Reads at most the given number of bytes; nil when a read fails (the input is then an
+    /// error, not the part read so far).
+    public var read: @Sendable (Int) -> [UInt8]?
 
-    public init(format: ManifestFormat?, read: @escaping @Sendable (Int) -> [UInt8]) {
+    public init(format: ManifestFormat?, read: @escaping @Sendable (Int) -> [UInt8]?) {
         self.format = format
         self.read = read
     }
@@ -64,11 +65,7 @@ public struct StandardInput: Sendable {
     /// The process's standard input.
     public static func process(format: ManifestFormat?) -> StandardInput {
         StandardInput(format: format) { limit in
-            var bytes: [UInt8] = []
-            while bytes.count < limit, let chunk = try? FileHandle.standardInput.read(upToCount: min(1 << 20, limit - bytes.count)), !chunk.isEmpty {
-                bytes += chunk
-            }
-            return bytes
+            readToEnd(STDIN_FILENO, expected: min(1 << 16, limit), limit: limit - 1)
         }
     }
 }
@@ -133,7 +130,10 @@ public struct ManifestLoader: Sendable {
                     builder.bag.add(Diagnostic(id: "manifest.noStandardInput", message: "'-' (standard input) is not available here"))
                     continue
                 }
-                let bytes = standardInput.read(maximumFileSize + 1)
+                guard let bytes = standardInput.read(maximumFileSize + 1) else {
+                    builder.bag.add(Diagnostic(id: "manifest.unreadable", message: "\(StandardInput.displayPath): cannot read standard input: \(String(cString: strerror(errno)))"))
+                    continue
+                }
                 if bytes.count > maximumFileSize {
                     builder.bag.add(Diagnostic(id: "manifest.tooLarge", message: "\(StandardInput.displayPath): input is over the limit of \(maximumFileSize) bytes"))
                     continue
@@ -142,28 +142,37 @@ public struct ManifestLoader: Sendable {
                                            format: standardInput.format ?? ManifestFormat.sniff(bytes)))
                 continue
             }
-            guard let handle = FileHandle(forReadingAtPath: file) else {
+            let descriptor = open(file, O_RDONLY | O_CLOEXEC)
+            var status = stat()
+            guard descriptor >= 0, fstat(descriptor, &status) == 0 else {
+                if descriptor >= 0 { close(descriptor) }
                 builder.bag.add(Diagnostic(id: "manifest.unreadable", message: "\(file): cannot read the file"))
                 continue
             }
-            let size = (try? handle.seekToEnd()) ?? 0
-            if ManifestFormat(path: file) == .xml, size > UInt64(XMLManifestReader.maximumSize) {
+            defer { close(descriptor) }
+            // A pipe or device (a process substitution, say) has no size; it is read to its end.
+            let size = (status.st_mode & S_IFMT) == S_IFREG ? Int(status.st_size) : 0
+            if ManifestFormat(path: file) == .xml, size > XMLManifestReader.maximumSize {
                 builder.bag.add(Diagnostic(
                     id: "manifest.tooLarge",
                     message: "\(file): XML document is \(size) bytes, over the limit of \(XMLManifestReader.maximumSize) bytes for XML manifests; split it or use JSON Lines"))
-                try? handle.close()
                 continue
             }
-            if size > UInt64(maximumFileSize) {
+            if size > maximumFileSize {
                 builder.bag.add(Diagnostic(id: "manifest.tooLarge",
                                            message: "\(file): file is \(size) bytes, over the limit of \(maximumFileSize) bytes"))
-                try? handle.close()
                 continue
             }
-            try? handle.seek(toOffset: 0)
-            let data = (try? handle.readToEnd()) ?? Data()
-            try? handle.close()
-            builder.read(ManifestInput(path: file, bytes: [UInt8](data)))
+            guard let bytes = readToEnd(descriptor, expected: size, limit: maximumFileSize) else {
+                builder.bag.add(Diagnostic(id: "manifest.unreadable", message: "\(file): cannot read the file: \(String(cString: strerror(errno)))"))
+                continue
+            }
+            if bytes.count > maximumFileSize {
+                builder.bag.add(Diagnostic(id: "manifest.tooLarge",
+                                           message: "\(file): file is over the limit of \(maximumFileSize) bytes"))
+                continue
+            }
+            builder.read(ManifestInput(path: file, bytes: bytes))
         }
     }
 
@@ -172,4 +181,28 @@ public struct ManifestLoader: Sendable {
         for input in inputs { builder.read(input) }
         return builder.finish()
     }
+}
+
+/// The bytes of an open file, read straight into an array (through `Data` they were copied
+/// once more), at most `limit + 1` of them so that a file over the limit is seen; nil when a
+/// read fails, which is an error to report, never an empty file.
+private func readToEnd(_ descriptor: Int32, expected: Int, limit: Int) -> [UInt8]? {
+    // One byte past what is expected, so that reaching the end takes no second allocation.
+    var bytes = [UInt8](repeating: 0, count: min(expected, limit) + 1)
+    var filled = 0
+    while true {
+        if filled == bytes.count {
+            guard bytes.count <= limit else { break }
+            bytes.append(contentsOf: repeatElement(0, count: min(bytes.count, limit + 1 - bytes.count)))
+        }
+        let result = bytes.withUnsafeMutableBytes { raw in read(descriptor, raw.baseAddress! + filled, raw.count - filled) }
+        if result == 0 { break }
+        if result < 0 {
+            if errno == EINTR { continue }
+            return nil
+        }
+        filled += result
+    }
+    bytes.removeSubrange(filled...)
+    return bytes
 }

@@ -2,7 +2,8 @@
 // 60 targets, N placements) written as JSON Lines, then checked through the same path as
 // `check --format json`: load; count (the summary comes first in the report); decide again
 // and write (the output is counted, not kept). Prints the time of each phase, placements
-// per second and the process's peak memory. `--stream N` measures `check --stream` instead
+// per second and the process's peak memory. `--files N` adds a run of N placements kept one
+// file each (the cost per file, not per placement). `--stream N` measures `check --stream` instead
 // (StreamBench.swift); `--references` and `--emit` write the same inventory for a pipeline.
 
 import ArgumentParser
@@ -29,6 +30,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Also time single decisions against a warm policy and inventory (the server's path), and `where` over 1,000 targets.")
     var latency = false
 
+    @Option(name: .long, help: ArgumentHelp("Also check N placements written one file each (an inventory kept as one manifest per file), after the other sizes.", valueName: "n"))
+    var files: Int?
+
     @Option(name: .long, help: ArgumentHelp("Measure check --stream instead: N generated placements piped into a child process; prints its time, rate and peak memory.", valueName: "n"))
     var stream: Int?
 
@@ -43,6 +47,10 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("--stream, --references and --emit are separate modes; give one")
         }
         if let count = stream ?? emit, count < 0 { throw ValidationError("the number of placements cannot be negative") }
+        if let files, files < 0 { throw ValidationError("the number of files cannot be negative") }
+        if files != nil, stream != nil || references != nil || emit != nil {
+            throw ValidationError("--files adds a row to the placements run; it does not go with --stream, --references or --emit")
+        }
     }
 
     func run() throws {
@@ -61,9 +69,16 @@ struct BenchCommand: ParsableCommand {
         defer { if keep == nil { try? FileManager.default.removeItem(at: root) } }
         print("placet bench: as of \(asOf), \(ProcessInfo.processInfo.activeProcessorCount) cores")
         print("placements   load s  count s  decide+write s   total s   placements/s  output MB  peak RSS MB")
-        for count in placements.sorted() {
-            let directory = root.appendingPathComponent("n\(count)")
-            try SyntheticInventory(placements: count).write(to: directory)
+        var runs = placements.sorted().map { (count: $0, oneFileEach: false) }
+        if let files { runs.append((files, true)) }
+        for (count, oneFileEach) in runs {
+            let directory = root.appendingPathComponent(oneFileEach ? "files\(count)" : "n\(count)")
+            if oneFileEach {
+                print("\(count) placements, one file each:")
+                try SyntheticInventory(placements: count).writeOneFilePerPlacement(to: directory)
+            } else {
+                try SyntheticInventory(placements: count).write(to: directory)
+            }
             let start = Date()
             var timings = CheckWorkflow.Timings()
             var bytes = 0

@@ -27,6 +27,21 @@ struct SyntheticInventory {
         try (lines.joined(separator: "\n") + "\n").write(to: directory.appendingPathComponent("placements.jsonl"), atomically: true, encoding: .utf8)
     }
 
+    /// The same inventory with each placement in a file of its own, in `directory/placements`:
+    /// how a repository that keeps one manifest per file looks to the loader.
+    func writeOneFilePerPlacement(to directory: URL) throws {
+        var generator = SplitMix64(seed: 2026)
+        try writeReferences(to: directory, generator: &generator)
+        let folder = directory.appendingPathComponent("placements")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for index in 0..<placements {
+            let path = folder.appendingPathComponent("p\(String(100_000_000 + index).dropFirst()).jsonl").path
+            guard FileManager.default.createFile(atPath: path, contents: Data((placement(index, &generator) + "\n").utf8)) else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+            }
+        }
+    }
+
     /// The reference manifests alone: what `check --stream` reads from its PATHs.
     func writeReferences(to directory: URL) throws {
         var generator = SplitMix64(seed: 2026)
