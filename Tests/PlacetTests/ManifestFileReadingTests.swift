@@ -87,4 +87,16 @@ import Testing
         #expect(result.status == 2)
         #expect(result.stderr.contains("<stdin>: cannot read standard input"), "\(result.stderr)")
     }
+
+    /// Yams prints a line to standard output when it reads its encoding from
+    /// YAMS_DEFAULT_ENCODING; Placet gives the encoding, so the report stays the report.
+    @Test func yamlReadingWritesNothingIntoTheReport() throws {
+        let result = try PlacetExecutable.run(
+            ["-c", "YAMS_DEFAULT_ENCODING=utf8 exec \"$0\" check --format json --as-of 2028-01-01 policies/examples/acme", PlacetExecutable.url.path],
+            executable: URL(fileURLWithPath: "/bin/sh"))
+        #expect(result.status == 1)
+        #expect(!result.stdout.contains("YAMS_DEFAULT_ENCODING"))
+        let report = try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any]
+        #expect((report?["decisions"] as? [Any])?.count == 30)
+    }
 }
