@@ -14,11 +14,10 @@ import PlacetLanguage
 package final class OrderedPipeline<Part: Sendable>: Sendable {
     private struct State {
         var next = 0
-        var stopped = false
+        /// No more chunks are handed out, and no worker starts.
         var finished = false
         /// Workers between `enter` and `leave`.
         var active = 0
-        var workers = 0
         var results: [Part?]
     }
 
@@ -41,7 +40,6 @@ package final class OrderedPipeline<Part: Sendable>: Sendable {
     /// Starts `workers` workers on the global queue; `work(i)` is worker i's loop, which
     /// claims and delivers chunks. It does not run at all if the pipeline has finished first.
     package func start(workers: Int, work: @escaping @Sendable (_ worker: Int) -> Void) {
-        state.withLock { $0.workers = workers }
         for worker in 0..<workers {
             DispatchQueue.global().async {
                 guard self.enter() else { return }
@@ -71,7 +69,7 @@ package final class OrderedPipeline<Part: Sendable>: Sendable {
     package func claim() -> Int? {
         room.wait()
         let index: Int? = state.withLock { state in
-            guard !state.stopped, state.next < count else { return nil }
+            guard !state.finished, state.next < count else { return nil }
             defer { state.next += 1 }
             return state.next
         }
@@ -89,7 +87,7 @@ package final class OrderedPipeline<Part: Sendable>: Sendable {
     /// claimed the chunk yet, the caller makes it itself with `make` rather than wait.
     package func take(_ index: Int, orMake make: () -> Part) -> Part {
         let claimedHere = state.withLock { state in
-            guard !state.stopped, state.next == index else { return false }
+            guard !state.finished, state.next == index else { return false }
             state.next += 1
             return true
         }
@@ -107,12 +105,12 @@ package final class OrderedPipeline<Part: Sendable>: Sendable {
     /// No more chunks are handed out (whether or not all were taken); returns once every
     /// worker that started has finished its loop. Workers waiting for room wake and stop.
     package func finish() {
-        let (workers, wait) = state.withLock { state in
-            state.stopped = true
+        let wait = state.withLock { state in
             state.finished = true
-            return (state.workers, state.active > 0)
+            return state.active > 0
         }
-        for _ in 0..<max(1, workers) { room.signal() }
+        // One is enough: a worker that finds nothing to claim passes it on.
+        room.signal()
         if wait { done.wait() }
     }
 }

@@ -22,14 +22,15 @@ enum JSONLinesReader {
         }
         let workers = min(chunks.count, ProcessInfo.processInfo.activeProcessorCount)
         let pipeline = OrderedPipeline<[ConvertedManifest]>(chunks: chunks.count, ahead: 8 * workers)
+        let convert = { @Sendable (index: Int) in convertChunk(chunks[index], file, converter, direct) }
         pipeline.start(workers: workers) { _ in
             while let index = pipeline.claim() {
-                pipeline.deliver(index, convertChunk(chunks[index], file, converter, direct))
+                pipeline.deliver(index, convert(index))
             }
         }
         // The workers read `file`'s bytes: those that started are done before this returns.
         defer { pipeline.finish() }
-        for index in chunks.indices where !consume(pipeline.take(index) { convertChunk(chunks[index], file, converter, direct) }, lines) {
+        for index in chunks.indices where !consume(pipeline.take(index) { convert(index) }, lines) {
             break
         }
     }
