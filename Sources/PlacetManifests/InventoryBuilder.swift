@@ -30,38 +30,50 @@ package struct InventoryBuilder {
 
     package mutating func read(_ input: ManifestInput) {
         guard !bag.isFull else { return }
-        // A large file's digest is taken on another core while it is read; files stay in order.
-        let digest = FileDigest(input.bytes)
-        defer { inventory.files.append(InputFile(path: input.path, digest: digest.value())) }
-        let format = ManifestFormat.detect(input)
-        let file = ManifestFileContext(path: input.path, bytes: input.bytes, format: format)
-        if let offset = UTF8Validation.firstInvalidOffset(in: input.bytes) {
-            let position = file.position(ofOffset: offset)
-            error("manifest.invalidUTF8", "invalid UTF-8 byte 0x\(String(input.bytes[offset], radix: 16, uppercase: true)); manifests must be UTF-8", file, position)
-            return
-        }
-        switch format {
-        case .jsonl: readJSONLines(file)
-        case .json:
-            let node: DocumentNode
-            switch JSONReader.parse(input.bytes) {
-            case .success(let value): node = value
-            case .failure(let failure):
-                error("manifest.malformedJSON", failure.message, file, failure.position)
-                return
+        add(PreparedInput.prepare(input, policy: policy, lineConverter: lineConverter))
+    }
+
+    /// The converter for JSON Lines, made the first time it is asked for and then kept.
+    mutating func sharedLineConverter() -> DirectLineConverter {
+        if let lineConverter { return lineConverter }
+        let made = DirectLineConverter(policy: policy)
+        lineConverter = made
+        return made
+    }
+
+    /// Adds a prepared file: its manifests, or the error that stands for it, or, for a file
+    /// read only now, what its reader finds.
+    mutating func add(_ prepared: PreparedInput) {
+        guard !bag.isFull else { return }
+        defer { inventory.files.append(InputFile(path: prepared.file.path, digest: prepared.digest.value())) }
+        add(prepared.content, prepared.format, prepared.file)
+    }
+
+    private mutating func add(_ content: PreparedInput.Content, _ format: ManifestFormat, _ file: ManifestFileContext) {
+        switch content {
+        case .failed(let diagnostic):
+            bag.add(diagnostic)
+        case .manifests(let manifests, let errors, let stopsWhenFull):
+            var nextError = 0
+            manifests.withUnsafeBufferPointer { manifests in
+                for index in manifests.indices {
+                    while nextError < errors.count, errors[nextError].at == index {
+                        bag.add(errors[nextError].diagnostic)
+                        nextError += 1
+                    }
+                    if stopsWhenFull, bag.isFull { return }
+                    append(at: manifests.baseAddress! + index, file)
+                }
             }
-            addTopLevel(node, file)
-        case .yaml:
-            let documents: [DocumentNode]
-            do {
-                documents = try YAMLReader.read(String(decoding: input.bytes, as: UTF8.self))
-            } catch {
-                self.error("manifest.malformedYAML", error.message, file, error.position)
-                return
+            if !(stopsWhenFull && bag.isFull) {
+                for error in errors[nextError...] { bag.add(error.diagnostic) }
             }
-            for document in documents { addTopLevel(document, file) }
-        case .xml:
-            readXML(file)
+        case .whenAdded:
+            switch format {
+            case .jsonl: readJSONLines(file)
+            case .xml: readXML(file)
+            case .json, .yaml: preconditionFailure("JSON and YAML are read when prepared")
+            }
         }
     }
 
@@ -69,7 +81,8 @@ package struct InventoryBuilder {
         guard let validator = compiledXMLValidator() else { return }
         switch XMLManifestReader.read(file, schema: schema, validator: validator) {
         case .success(let manifests):
-            for manifest in manifests { addManifest(manifest, file) }
+            let converter = ManifestConverter(policy: policy)
+            for manifest in manifests { append(converter.convert(manifest, file), file) }
         case .failure(let failure):
             // libxml2 gives lines (columns only sometimes): `file:line: message`, kept inside the file.
             for message in failure.messages {
@@ -100,8 +113,7 @@ package struct InventoryBuilder {
     /// Appends the manifests of a JSON Lines file, read in parallel, in file order.
     private mutating func readJSONLines(_ file: ManifestFileContext) {
         var reserved = false
-        let direct = lineConverter ?? DirectLineConverter(policy: policy)
-        lineConverter = direct
+        let direct = sharedLineConverter()
         JSONLinesReader.read(file, converter: ManifestConverter(policy: policy), direct: direct) { chunk, lines in
             chunk.withUnsafeBufferPointer { manifests in
                 guard let first = manifests.baseAddress else { return true }
@@ -121,26 +133,9 @@ package struct InventoryBuilder {
 
     /// Adds manifests given as a document tree of another file (inline in a policy test).
     package mutating func add(document: DocumentNode, from file: ManifestFileContext) {
-        addTopLevel(document, file)
-    }
-
-    private mutating func addTopLevel(_ node: DocumentNode, _ file: ManifestFileContext) {
-        switch node {
-        case .mapping:
-            addManifest(node, file)
-        case .sequence(let items, _):
-            for item in items { addManifest(item, file) }
-        case .scalar where node.isNull:
-            break  // an empty YAML document, as after a trailing '---'
-        case .scalar:
-            error("manifest.notAManifest", "expected a manifest (a mapping with apiVersion, kind and id) or a list of them, found \(node.kindDescription)", file, node.position)
-        }
-    }
-
-    // MARK: Manifests
-
-    private mutating func addManifest(_ node: DocumentNode, _ file: ManifestFileContext) {
-        append(ManifestConverter(policy: policy).convert(node, file), file)
+        var manifests = TopLevelManifests()
+        manifests.add(document, file, ManifestConverter(policy: policy))
+        add(manifests.content, .yaml, file)
     }
 
     private mutating func append(_ manifest: ConvertedManifest, _ file: ManifestFileContext) {
@@ -175,10 +170,6 @@ package struct InventoryBuilder {
         }
     }
 
-    private mutating func error(_ id: String, _ message: String, _ file: ManifestFileContext, _ position: Position, length: Int = 1) {
-        bag.add(Diagnostic(id: id, message: message, location: file.diagnosticLocation(position, length: length)))
-    }
-
     // MARK: After every file
 
     package mutating func finish() -> ManifestLoadResult {
@@ -189,27 +180,5 @@ package struct InventoryBuilder {
             diagnostics.append(Diagnostic(id: "manifest.tooManyErrors", severity: .note, message: "error limit of \(bag.limit) reached; further errors are not shown"))
         }
         return ManifestLoadResult(inventory: inventory, diagnostics: diagnostics)
-    }
-}
-
-/// A file's SHA-256, taken on another thread when the file is large enough to be worth it.
-private final class FileDigest: Sendable {
-    private let digest = Locked<String?>(nil)
-    private let group = DispatchGroup()
-
-    init(_ bytes: [UInt8]) {
-        guard bytes.count >= 1 << 20 else {
-            digest.withLock { $0 = Digests.sha256(bytes) }
-            return
-        }
-        DispatchQueue.global().async(group: group) { [self] in
-            let value = Digests.sha256(bytes)
-            digest.withLock { $0 = value }
-        }
-    }
-
-    func value() -> String {
-        group.wait()
-        return digest.withLock { $0 ?? "" }
     }
 }
