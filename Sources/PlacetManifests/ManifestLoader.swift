@@ -264,25 +264,41 @@ public struct ManifestLoader: Sendable {
 }
 
 /// The bytes of an open file, read straight into an array (through `Data` they were copied
-/// once more), at most `limit + 1` of them so that a file over the limit is seen; nil when a
-/// read fails, which is an error to report, never an empty file.
+/// once more, and an array made zeroed first is written twice), at most `limit + 1` of them so
+/// that a file over the limit is seen; nil when a read fails, which is an error to report,
+/// never an empty file.
 private func readToEnd(_ descriptor: Int32, expected: Int, limit: Int) -> [UInt8]? {
-    // One byte past what is expected, so that reaching the end takes no second allocation.
-    var bytes = [UInt8](repeating: 0, count: min(expected, limit) + 1)
-    var filled = 0
-    while true {
-        if filled == bytes.count {
-            guard bytes.count <= limit else { break }
-            bytes.append(contentsOf: repeatElement(0, count: min(bytes.count, limit + 1 - bytes.count)))
+    var failed = false
+    var readError: Int32 = 0
+    var reachedEnd = false
+    /// Up to `size` bytes, fewer at the end of the input or on a failed read.
+    func block(_ size: Int) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: size) { buffer, filled in
+            while filled < buffer.count {
+                let result = read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
+                if result == 0 {
+                    reachedEnd = true
+                    return
+                }
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    failed = true
+                    readError = errno
+                    return
+                }
+                filled += result
+            }
         }
-        let result = bytes.withUnsafeMutableBytes { raw in read(descriptor, raw.baseAddress! + filled, raw.count - filled) }
-        if result == 0 { break }
-        if result < 0 {
-            if errno == EINTR { continue }
-            return nil
-        }
-        filled += result
     }
-    bytes.removeSubrange(filled...)
+    // One byte past what is expected, so that reaching the end takes no second block.
+    var bytes = block(min(expected, limit) + 1)
+    // A pipe, or a file that grew: the rest in growing blocks, up to one byte past the limit.
+    while !failed, !reachedEnd, bytes.count <= limit {
+        bytes.append(contentsOf: block(min(max(bytes.count, 1 << 16), limit + 1 - bytes.count)))
+    }
+    guard !failed else {
+        errno = readError  // for the caller's message, whatever the array did since
+        return nil
+    }
     return bytes
 }

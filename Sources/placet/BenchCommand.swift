@@ -2,8 +2,9 @@
 // 60 targets, N placements) written as JSON Lines, then checked through the same path as
 // `check --format json`: load; count (the summary comes first in the report); decide again
 // and write (the output is counted, not kept). Prints the time of each phase, placements
-// per second and the process's peak memory. `--files N` adds a run of N placements kept one
-// file each (the cost per file, not per placement). `--stream N` measures `check --stream` instead
+// per second and the process's peak memory; `--repeat N` gives each column's median of N runs.
+// `--files N` adds a run of N placements kept one file each (the cost per file, not per
+// placement). `--stream N` measures `check --stream` instead
 // (StreamBench.swift); `--references` and `--emit` write the same inventory for a pipeline.
 
 import ArgumentParser
@@ -33,6 +34,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also check N placements written one file each (an inventory kept as one manifest per file), after the other sizes.", valueName: "n"))
     var files: Int?
 
+    @Option(name: .customLong("repeat"), help: ArgumentHelp("Check each inventory N times and print the median of each column, then the fastest and slowest total: a single run on a busy machine can be far off.", valueName: "n"))
+    var repetitions = 1
+
     @Option(name: .long, help: ArgumentHelp("Measure check --stream instead: N generated placements piped into a child process; prints its time, rate and peak memory.", valueName: "n"))
     var stream: Int?
 
@@ -48,6 +52,10 @@ struct BenchCommand: ParsableCommand {
         }
         if let count = stream ?? emit, count < 0 { throw ValidationError("the number of placements cannot be negative") }
         if let files, files < 0 { throw ValidationError("the number of files cannot be negative") }
+        if repetitions < 1 { throw ValidationError("--repeat needs at least one run") }
+        if repetitions > 1, stream != nil || references != nil || emit != nil {
+            throw ValidationError("--repeat repeats the placements runs; it does not go with --stream, --references or --emit")
+        }
         if files != nil, stream != nil || references != nil || emit != nil {
             throw ValidationError("--files adds a row to the placements run; it does not go with --stream, --references or --emit")
         }
@@ -79,20 +87,33 @@ struct BenchCommand: ParsableCommand {
             } else {
                 try SyntheticInventory(placements: count).write(to: directory)
             }
-            let start = Date()
-            var timings = CheckWorkflow.Timings()
-            var bytes = 0
-            let outcome = CheckWorkflow.writeJSON(pack: try policyOptions.pack(), paths: [directory.path], asOf: asOf, allowEmpty: true,
-                                                  timings: &timings, write: { bytes += $0.count })
-            let total = Date().timeIntervalSince(start)
-            guard !outcome.diagnostics.contains(where: \.isError) else {
-                Terminal.printDiagnostics(outcome.diagnostics)
-                throw ExitCode(2)
+            var runs: [(timings: CheckWorkflow.Timings, total: Double, bytes: Int)] = []
+            for _ in 0..<repetitions {
+                let start = Date()
+                var timings = CheckWorkflow.Timings()
+                var bytes = 0
+                let outcome = CheckWorkflow.writeJSON(pack: try policyOptions.pack(), paths: [directory.path], asOf: asOf, allowEmpty: true,
+                                                      timings: &timings, write: { bytes += $0.count })
+                let total = Date().timeIntervalSince(start)
+                guard !outcome.diagnostics.contains(where: \.isError) else {
+                    Terminal.printDiagnostics(outcome.diagnostics)
+                    throw ExitCode(2)
+                }
+                runs.append((timings, total, bytes))
             }
+            // Each column's median over the runs (its own: the phases of one run need not add up to another's total).
+            func median(_ value: (CheckWorkflow.Timings) -> Double) -> Double {
+                runs.map { value($0.timings) }.sorted()[(runs.count - 1) / 2]
+            }
+            let totals = runs.map(\.total).sorted()
+            let total = totals[(runs.count - 1) / 2]
             let line = String(format: "%10d  %7.3f  %7.3f  %14.3f  %8.3f  %13.0f  %9.1f  %11.1f",
-                              count, timings.load, timings.assess, timings.render, total, Double(count) / total,
-                              Double(bytes) / 1_048_576, PeakMemory.megabytes())
+                              count, median { $0.load }, median { $0.assess }, median { $0.render }, total, Double(count) / total,
+                              Double(runs[0].bytes) / 1_048_576, PeakMemory.megabytes())
             print(line)
+            if repetitions > 1 {
+                print(String(format: "            medians of %d runs; total fastest %.3f s, slowest %.3f s", repetitions, totals[0], totals[totals.count - 1]))
+            }
         }
         if latency { try measureLatency(root: root, asOf: asOf) }
     }

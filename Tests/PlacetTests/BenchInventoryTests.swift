@@ -41,4 +41,19 @@ import Testing
         let refused = try PlacetExecutable.run(["bench", "--files", "-1"])
         #expect(refused.status != 0)
     }
+
+    /// `--repeat N`: one row of medians per size, then the fastest and slowest total.
+    @Test func benchRepeatsEachSizeAndPrintsTheSpread() throws {
+        let result = try PlacetExecutable.run(["bench", "--placements", "20", "--repeat", "3", "--as-of", "2028-01-01"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map { $0.split(separator: " ") }
+        #expect(lines.filter { $0.count == 8 && $0[0] == "20" }.count == 1, "\(result.stdout)")
+        let spread = try #require(lines.first { $0.starts(with: ["medians", "of", "3", "runs;"]) }, "\(result.stdout)")
+        // "... total fastest F s, slowest S s"
+        let fastest = try #require(Double(spread[6])), slowest = try #require(Double(spread[9]))
+        #expect(fastest <= slowest)
+        for refused in [["bench", "--repeat", "0"], ["bench", "--repeat", "2", "--emit", "3"]] {
+            #expect(try PlacetExecutable.run(refused).status != 0, "\(refused)")
+        }
+    }
 }
