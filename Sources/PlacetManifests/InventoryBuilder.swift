@@ -30,7 +30,7 @@ package struct InventoryBuilder {
 
     package mutating func read(_ input: ManifestInput) {
         guard !bag.isFull else { return }
-        add(PreparedInput.prepare(input, policy: policy, lineConverter: lineConverter))
+        add(PreparedInput.prepare(input, policy: policy, lineConverter: lineConverter, errorLimit: bag.limit))
     }
 
     /// The converter for JSON Lines, made the first time it is asked for and then kept.

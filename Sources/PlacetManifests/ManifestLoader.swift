@@ -145,7 +145,7 @@ public struct ManifestLoader: Sendable {
             guard file != StandardInput.path, !full.withLock({ $0 }) else { return .inTurn }
             switch contents(of: file, readAheadLimit: ManifestLoader.readAheadLimit) {
             case .bytes(let bytes):
-                return .prepared(PreparedInput.prepare(ManifestInput(path: file, bytes: bytes), policy: policy, lineConverter: lineConverter))
+                return .prepared(PreparedInput.prepare(ManifestInput(path: file, bytes: bytes), policy: policy, lineConverter: lineConverter, errorLimit: errorLimit))
             case .error(let diagnostic):
                 return .failed(diagnostic)
             case .tooLargeToReadAhead:

@@ -32,8 +32,8 @@ struct PreparedInput: Sendable {
     static let smallJSONLines = 1 << 18
 
     /// Prepares `input`. `lineConverter`: the load's converter for JSON Lines; without one,
-    /// JSON Lines are read when added.
-    static func prepare(_ input: ManifestInput, policy: CompiledPolicy, lineConverter: DirectLineConverter?) -> PreparedInput {
+    /// JSON Lines are read when added. `errorLimit`: the load's (see `TopLevelManifests`).
+    static func prepare(_ input: ManifestInput, policy: CompiledPolicy, lineConverter: DirectLineConverter?, errorLimit: Int) -> PreparedInput {
         let digest = FileDigest(input.bytes)
         let format = ManifestFormat.detect(input)
         let file = ManifestFileContext(path: input.path, bytes: input.bytes, format: format)
@@ -53,7 +53,7 @@ struct PreparedInput: Sendable {
         case .json:
             switch JSONReader.parse(input.bytes) {
             case .success(let node):
-                var manifests = TopLevelManifests()
+                var manifests = TopLevelManifests(errorLimit: errorLimit)
                 manifests.add(node, file, converter)
                 return prepared(manifests.content)
             case .failure(let failure):
@@ -66,7 +66,7 @@ struct PreparedInput: Sendable {
             } catch {
                 return failed("manifest.malformedYAML", error.message, error.position)
             }
-            var manifests = TopLevelManifests()
+            var manifests = TopLevelManifests(errorLimit: errorLimit)
             for document in documents { manifests.add(document, file, converter) }
             return prepared(manifests.content)
         case .jsonl:
@@ -85,26 +85,44 @@ struct PreparedInput: Sendable {
 
 /// The manifests of a JSON or YAML document: a mapping is one, a sequence holds some, and
 /// anything else is an error.
+/// Conversion stops once the file has `errorLimit` errors: they fill the load's error limit,
+/// after which nothing more is shown or checked, and a file prepared ahead holds no more.
 struct TopLevelManifests {
     var manifests: [ConvertedManifest] = []
     var errors: [(at: Int, diagnostic: Diagnostic)] = []
+    let errorLimit: Int
+    private var errorCount = 0
+
+    init(errorLimit: Int = .max) {
+        self.errorLimit = errorLimit
+    }
 
     var content: PreparedInput.Content { .manifests(manifests, errors: errors, stopsWhenFull: false) }
 
     mutating func add(_ node: DocumentNode, _ file: ManifestFileContext, _ converter: ManifestConverter) {
+        guard errorCount < errorLimit else { return }
         switch node {
         case .mapping:
-            manifests.append(converter.convert(node, file))
+            append(converter.convert(node, file))
         case .sequence(let items, _):
-            for item in items { manifests.append(converter.convert(item, file)) }
+            for item in items {
+                guard errorCount < errorLimit else { return }
+                append(converter.convert(item, file))
+            }
         case .scalar where node.isNull:
             break  // an empty YAML document, as after a trailing '---'
         case .scalar:
+            errorCount += 1
             errors.append((manifests.count, Diagnostic(
                 id: "manifest.notAManifest",
                 message: "expected a manifest (a mapping with apiVersion, kind and id) or a list of them, found \(node.kindDescription)",
                 location: file.diagnosticLocation(node.position))))
         }
+    }
+
+    private mutating func append(_ manifest: ConvertedManifest) {
+        errorCount += manifest.diagnostics.count
+        manifests.append(manifest)
     }
 }
 

@@ -5,7 +5,7 @@
 import Foundation
 import PlacetEngine
 import PlacetLanguage
-import PlacetManifests
+@testable import PlacetManifests  // PreparedInput, to see what a file prepared ahead holds
 import Testing
 
 @Suite struct ManyFilesLoadingTests {
@@ -125,6 +125,27 @@ import Testing
         #expect(loaded.inventory.files.count == limit)
         #expect(Self.described(loaded).diagnostics
             == Self.described(Self.oneAfterAnother(directory, standardInput: nil, loader: loader)).diagnostics)
+    }
+
+    /// A file prepared ahead stops converting at the error limit: the errors after it could
+    /// not be shown, and thousands of them would be held for nothing.
+    @Test(arguments: [ManifestFormat.yaml, .json])
+    func aFilePreparedAheadHoldsNoMoreThanTheErrorLimit(format: ManifestFormat) throws {
+        let text = format == .yaml ? String(repeating: "- {}\n", count: 5_000) : "[" + Array(repeating: "{}", count: 5_000).joined(separator: ",") + "]"
+        let input = ManifestInput(path: "many.\(format.rawValue)", text: text)
+        let prepared = PreparedInput.prepare(input, policy: Fixtures.baseline, lineConverter: nil, errorLimit: 12)
+        guard case .manifests(let manifests, let errors, _) = prepared.content else {
+            Issue.record("expected manifests, got \(prepared.content)")
+            return
+        }
+        let held = manifests.map(\.diagnostics.count).reduce(errors.count, +)
+        #expect(held >= 12 && held < 50 && manifests.count <= 12, "\(manifests.count) manifests, \(held) errors")
+        var loader = ManifestLoader(policy: Fixtures.baseline)
+        loader.errorLimit = 12
+        let loaded = loader.load(inputs: [input])
+        #expect(loaded.diagnostics.count == 13)
+        #expect(loaded.diagnostics.last?.id == "manifest.tooManyErrors")
+        #expect(loaded.diagnostics.dropLast().allSatisfy { $0.location?.file == input.path && $0.location!.line <= 12 })
     }
 
     @Test(arguments: [
