@@ -1,7 +1,6 @@
 // Turns document trees into records of the schema, one manifest at a time: reads each file
 // with its format's reader, then resolves references and conditional requirements at the end.
 
-import Dispatch
 import Foundation
 import PlacetEngine
 import PlacetLanguage

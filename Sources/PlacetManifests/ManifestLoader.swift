@@ -135,7 +135,6 @@ public struct ManifestLoader: Sendable {
             for file in files { readInTurn(file, standardInput: standardInput, into: &builder) }
             return
         }
-        let policy = policy
         let lineConverter = files.contains { ManifestFormat(path: $0) == .jsonl } ? builder.sharedLineConverter() : nil
         // Once the error limit is reached nothing more is added, so files are no longer parsed
         // ahead; each is still opened in its turn, where one that cannot be read counts.
