@@ -96,6 +96,24 @@ import Testing
         #expect(table.value(for: probe, hash: probe.mixedHash) == nil)
     }
 
+    /// Hashes that differ only in their lowest bit share a tag: keys, not tags, tell them apart,
+    /// through every growth of the table.
+    @Test func messageTableTellsKeysOfOneTagApart() {
+        var table = MessageTable()
+        for row in 0..<600 {
+            let even = MessageKey(item: .record(row)), odd = MessageKey(item: .record(row + 1_000))
+            table.insert(even, hash: 2 * row, value: .record(row))
+            #expect(table.value(for: odd, hash: 2 * row + 1) == nil)
+            table.insert(odd, hash: 2 * row + 1, value: .record(row + 1_000))
+        }
+        #expect(table.count == 1_200)
+        for row in 0..<600 {
+            #expect(table.value(for: MessageKey(item: .record(row)), hash: 2 * row) == .record(row))
+            #expect(table.value(for: MessageKey(item: .record(row + 1_000)), hash: 2 * row + 1) == .record(row + 1_000))
+            #expect(table.value(for: MessageKey(item: .record(row + 5_000)), hash: 2 * row) == nil)
+        }
+    }
+
     /// `via(d, placement)` is kept per dataset with the placement it was computed for: one machine
     /// deciding every placement, in order and back again, words each finding as a fresh machine does.
     @Test func placementPairMemoHoldsForItsPlacementOnly() throws {

@@ -443,22 +443,28 @@ struct MessageKey: Equatable {
 }
 
 /// One rule's messages by key: open addressing with linear probing, at most half full.
+/// Probing reads the hashes alone, kept apart from the keys and messages: an entry read
+/// whole would retain and release its key's and message's storage at every slot it passes.
 struct MessageTable {
-    private struct Entry {
-        let hash: Int
-        let key: MessageKey
-        let value: Value
-    }
-
-    private var entries: [Entry?] = []
+    /// Per slot, the hash of its key with the lowest bit set, or 0 while the slot is empty.
+    private var tags: [Int] = []
+    private var keys: [MessageKey] = []
+    private var values: [Value] = []
     private(set) var count = 0
 
+    private static func tag(_ hash: Int) -> Int { hash | 1 }
+
+    /// Where probing for a key starts: from the bits its tag keeps, so a grown table finds the
+    /// same start from the tag as a lookup does from the hash.
+    private static func start(_ tag: Int, _ mask: Int) -> Int { (tag >> 1) & mask }
+
     func value(for key: MessageKey, hash: Int) -> Value? {
-        guard !entries.isEmpty else { return nil }
-        let mask = entries.count - 1
-        var slot = hash & mask
-        while let entry = entries[slot] {
-            if entry.hash == hash, entry.key == key { return entry.value }
+        guard !tags.isEmpty else { return nil }
+        let tag = Self.tag(hash)
+        let mask = tags.count - 1
+        var slot = Self.start(tag, mask)
+        while tags[slot] != 0 {
+            if tags[slot] == tag, keys[slot] == key { return values[slot] }
             slot = (slot + 1) & mask
         }
         return nil
@@ -466,27 +472,37 @@ struct MessageTable {
 
     /// Adds a key that `value(for:hash:)` did not find.
     mutating func insert(_ key: MessageKey, hash: Int, value: Value) {
-        if 2 * (count + 1) > entries.count { grow() }
-        let mask = entries.count - 1
-        var slot = hash & mask
-        while entries[slot] != nil { slot = (slot + 1) & mask }
-        entries[slot] = Entry(hash: hash, key: key, value: value)
+        if 2 * (count + 1) > tags.count { grow() }
+        let tag = Self.tag(hash)
+        let mask = tags.count - 1
+        var slot = Self.start(tag, mask)
+        while tags[slot] != 0 { slot = (slot + 1) & mask }
+        tags[slot] = tag
+        keys[slot] = key
+        values[slot] = value
         count += 1
     }
 
     mutating func removeAll() {
-        entries = []
+        tags = []
+        keys = []
+        values = []
         count = 0
     }
 
     private mutating func grow() {
-        let old = entries
-        entries = Array(repeating: nil, count: max(64, 2 * old.count))
-        let mask = entries.count - 1
-        for case let entry? in old {
-            var slot = entry.hash & mask
-            while entries[slot] != nil { slot = (slot + 1) & mask }
-            entries[slot] = entry
+        let oldTags = tags, oldKeys = keys, oldValues = values
+        let size = max(64, 2 * oldTags.count)
+        tags = Array(repeating: 0, count: size)
+        keys = Array(repeating: MessageKey(item: .absent), count: size)
+        values = Array(repeating: .absent, count: size)
+        let mask = size - 1
+        for old in oldTags.indices where oldTags[old] != 0 {
+            var slot = Self.start(oldTags[old], mask)
+            while tags[slot] != 0 { slot = (slot + 1) & mask }
+            tags[slot] = oldTags[old]
+            keys[slot] = oldKeys[old]
+            values[slot] = oldValues[old]
         }
     }
 }
