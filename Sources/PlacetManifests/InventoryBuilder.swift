@@ -83,10 +83,11 @@ package struct InventoryBuilder {
             let converter = ManifestConverter(policy: policy)
             for manifest in manifests { append(converter.convert(manifest, file), file) }
         case .failure(let failure):
-            // libxml2 gives lines (columns only sometimes): `file:line: message`, kept inside the file.
+            // libxml2 gives lines, and columns only for parse errors: a schema violation is placed
+            // at the start tag of the element it names, where that is found.
             for message in failure.messages {
                 let guidance = XMLManifestReader.removedValueGuidance(message.message, schema: schema)
-                let position = file.parserPosition(line: message.line, column: message.column)
+                let position = message.offset.map(file.position(ofOffset:)) ?? file.parserPosition(line: message.line, column: message.column)
                 bag.add(Diagnostic(id: guidance == nil ? "manifest.invalidXML" : "manifest.removedValue",
                                    message: guidance ?? message.message,
                                    location: SourceLocation(file: file.path, line: position.line, column: position.column,

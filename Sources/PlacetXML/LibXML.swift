@@ -13,17 +13,24 @@ public struct XMLMessage: Sendable, Equatable {
     /// from another encoding, for one), so readers keep them inside it.
     public var column: Int
     public var message: String
+    /// Where the start tag of the element it is about begins (a byte offset into the document
+    /// as given), when libxml2 names one and the tag was found (schema violations): libxml2
+    /// keeps no column for elements.
+    public var offset: Int?
 
-    public init(line: Int, column: Int, message: String) {
+    public init(line: Int, column: Int, message: String, offset: Int? = nil) {
         self.line = line
         self.column = column
         self.message = message
+        self.offset = offset
     }
 }
 
 /// Collects libxml2's structured errors for the duration of one call.
 final class XMLErrorCollector {
     private(set) var messages: [XMLMessage] = []
+    /// Per message, the node libxml2 says it is about, if any.
+    private(set) var nodes: [xmlNodePtr?] = []
     /// Collected entries beyond this are counted, not kept.
     private let limit = 200
     /// When parsing: the document's parser. libxml2 reports an entity's replacement text from a
@@ -43,7 +50,10 @@ final class XMLErrorCollector {
         let inDocument = collector.documentParser == nil || entry.ctxt == collector.documentParser
         let message = XMLMessage(line: inDocument ? Int(entry.line) : 0, column: inDocument ? Int(entry.int2) : 0, message: text)
         // Entity loops are reported once per nesting level: say it once.
-        if collector.messages.last != message { collector.messages.append(message) }
+        if collector.messages.last != message {
+            collector.messages.append(message)
+            collector.nodes.append(entry.node.map { $0.assumingMemoryBound(to: xmlNode.self) })
+        }
     }
 
     var context: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
@@ -68,6 +78,10 @@ public struct XMLFailure: Error, Sendable {
 /// A parsed document; freed when the last reference goes.
 public final class XMLDocument {
     let pointer: xmlDocPtr
+    /// The bytes parsed, for finding where elements start.
+    private let source: [UInt8]
+    /// Whether each element's start tag has been looked for (the first time one is asked for).
+    private var startTagsFound = false
 
     /// Safe options for hostile input: no network, no entity substitution (so no XXE), no DTD
     /// loading, libxml2's default size and depth limits (no XML_PARSE_HUGE).
@@ -104,10 +118,140 @@ public final class XMLDocument {
                                                    message: "DOCTYPE declarations are not allowed in manifests (no DTDs, no entities)")])
         }
         pointer = document
+        source = bytes
     }
 
     deinit {
         xmlFreeDoc(pointer)
+    }
+
+    /// The byte offset of the `<` that starts `element`'s tag, or nil where it cannot be told.
+    public func startTagOffset(of element: XMLElement) -> Int? {
+        startTagOffset(of: element.node)
+    }
+
+    func startTagOffset(of node: xmlNodePtr) -> Int? {
+        var node = node
+        // A message about an attribute is about its element.
+        if node.pointee.type == XML_ATTRIBUTE_NODE, let parent = node.pointee.parent { node = parent }
+        guard node.pointee.type == XML_ELEMENT_NODE else { return nil }
+        if !startTagsFound {
+            StartTags.mark(self)
+            startTagsFound = true
+        }
+        return node.pointee._private.map { Int(bitPattern: $0) - 1 }
+    }
+
+    /// The elements' start tags, matched to the elements in document order: the document is
+    /// well-formed (libxml2 parsed it) and has no DOCTYPE, so every element comes from one
+    /// start tag in the text, in the same order. A tag is matched to its element only when it
+    /// names it; if the counts differ (a document whose encoding is not ASCII-compatible),
+    /// no element gets an offset, and positions fall back to libxml2's lines.
+    /// Each offset is kept in its element's `_private`, libxml2's field for the application
+    /// (which nothing else here sets), plus one, so a null pointer means none.
+    private enum StartTags {
+        static func mark(_ document: XMLDocument) {
+            let tags = document.source.withUnsafeBufferPointer(Self.scan)
+            var elements: [xmlNodePtr] = []
+            elements.reserveCapacity(tags.count)
+            func visit(_ node: xmlNodePtr) {
+                elements.append(node)
+                var child = node.pointee.children
+                while let current = child {
+                    if current.pointee.type == XML_ELEMENT_NODE { visit(current) }
+                    child = current.pointee.next
+                }
+            }
+            if let root = xmlDocGetRootElement(document.pointer) { visit(root) }
+            guard tags.count == elements.count else { return }
+            document.source.withUnsafeBufferPointer { bytes in
+                for (element, offset) in zip(elements, tags) where Self.tag(at: offset, in: bytes, names: element) {
+                    element.pointee._private = UnsafeMutableRawPointer(bitPattern: offset + 1)
+                }
+            }
+        }
+
+        /// The offsets of every start tag's `<`, in order, passing over end tags, comments,
+        /// processing instructions, CDATA sections and declarations, and quoted attribute
+        /// values (which may hold `>`).
+        static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> [Int] {
+            var tags: [Int] = []
+            let count = bytes.count
+            func byte(_ at: Int) -> UInt8 { at < count ? bytes[at] : 0 }
+            /// The index just past the first `terminator` at or after `start`, or the end.
+            func skip(past terminator: StaticString, from start: Int) -> Int {
+                let pattern = UnsafeBufferPointer(start: terminator.utf8Start, count: terminator.utf8CodeUnitCount)
+                var at = start
+                while at + pattern.count <= count {
+                    var matched = 0
+                    while matched < pattern.count, bytes[at + matched] == pattern[matched] { matched += 1 }
+                    if matched == pattern.count { return at + matched }
+                    at += 1
+                }
+                return count
+            }
+            var index = 0
+            while index < count {
+                guard bytes[index] == UInt8(ascii: "<") else {
+                    index += 1
+                    continue
+                }
+                switch byte(index + 1) {
+                case UInt8(ascii: "!"):
+                    if byte(index + 2) == UInt8(ascii: "-"), byte(index + 3) == UInt8(ascii: "-") {
+                        index = skip(past: "-->", from: index + 4)
+                    } else if byte(index + 2) == UInt8(ascii: "[") {
+                        index = skip(past: "]]>", from: index + 3)
+                    } else {
+                        index = skip(past: ">", from: index + 2)
+                    }
+                case UInt8(ascii: "?"):
+                    index = skip(past: "?>", from: index + 2)
+                case UInt8(ascii: "/"):
+                    index = skip(past: ">", from: index + 2)
+                default:
+                    tags.append(index)
+                    index += 1
+                    var quote: UInt8 = 0
+                    while index < count {
+                        let next = bytes[index]
+                        index += 1
+                        if quote != 0 {
+                            if next == quote { quote = 0 }
+                        } else if next == UInt8(ascii: "\"") || next == UInt8(ascii: "'") {
+                            quote = next
+                        } else if next == UInt8(ascii: ">") {
+                            break
+                        }
+                    }
+                }
+            }
+            return tags
+        }
+
+        /// Whether the tag at `offset` is `<` and the element's qualified name, then a space,
+        /// `/` or `>`.
+        static func tag(at offset: Int, in bytes: UnsafeBufferPointer<UInt8>, names element: xmlNodePtr) -> Bool {
+            var at = offset + 1
+            func matches(_ name: UnsafePointer<xmlChar>) -> Bool {
+                var character = name
+                while character.pointee != 0 {
+                    guard at < bytes.count, bytes[at] == character.pointee else { return false }
+                    at += 1
+                    character += 1
+                }
+                return true
+            }
+            if let prefix = element.pointee.ns?.pointee.prefix {
+                guard matches(prefix), at < bytes.count, bytes[at] == UInt8(ascii: ":") else { return false }
+                at += 1
+            }
+            guard let name = element.pointee.name, matches(name), at < bytes.count else { return false }
+            switch bytes[at] {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "/"), UInt8(ascii: ">"): return true
+            default: return false
+            }
+        }
     }
 
     public var root: XMLElement? {
@@ -198,7 +342,11 @@ public final class XMLSchemaValidator {
             if result != 0, collector.messages.isEmpty {
                 return [XMLMessage(line: 0, column: 0, message: result < 0 ? "internal error while validating" : "document does not match the schema")]
             }
-            return collector.messages
+            return zip(collector.messages, collector.nodes).map { message, node in
+                var message = message
+                message.offset = node.flatMap(document.startTagOffset(of:))
+                return message
+            }
         }
     }
 }

@@ -68,7 +68,8 @@ extension LanguageServerTests {
         #expect(schema.first?["severity"]?.int == 1)
         #expect(schema.first?["message"]?.string?.hasSuffix(
             "The value 'prod' is not an element of the set {'development', 'staging', 'production'}.") == true)
-        #expect(schema.first?["range"]?["start"] == .object(["line": LSPText.position(of: "<stage>prod", in: badStage)["line"] ?? .null, "character": 0]))
+        // At the element's start tag, not only its line: libxml2 keeps no column for elements.
+        #expect(schema.first?["range"]?["start"] == LSPText.position(of: "<stage>prod", in: badStage))
 
         let badModel = ScoringXML.text.replacingOccurrences(of: "<model>mdl-xml-scorer", with: "<model>mdl-xml-scorr")
         server.change(ScoringXML.uri, badModel, version: 3)

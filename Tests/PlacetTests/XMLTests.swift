@@ -87,9 +87,49 @@ import Testing
             """
         let result = Fixtures.load([ManifestInput(path: "bad.xml", text: text)])
         #expect(result.diagnostics.map(\.location?.line) == [4, 6])
+        #expect(result.diagnostics.map(\.location?.column) == [5, 42])
         #expect(result.diagnostics.map(\.location?.file) == ["bad.xml", "bad.xml"])
         #expect(result.diagnostics[0].message.hasPrefix("Element '{urn:placet:manifest:v1}personalDta': This element is not expected."))
         #expect(result.diagnostics[1].message.hasPrefix("Element '{urn:placet:manifest:v1}country': [facet 'enumeration'] The value 'XX' is not an element of the set"))
+    }
+
+    /// libxml2 keeps no column for elements: a violation is placed at the start tag of the
+    /// element it names, found in the text, whatever else shares its line.
+    static let misplacedElements: [(text: String, expected: [Position])] = {
+        let namespace = #"<manifests xmlns="urn:placet:manifest:v1">"#
+        let twins = #"<target id="t"><provider>aws</provider><country>XX</country></target>"#
+            + #"<target id="u"><provider>aws</provider><country>YY</country></target></manifests>"#
+        let tricky = "<!-- <dataset id=\"x\"> -->\n" + namespace + #"<dataset id="dé" a='>'><personalDta/></dataset></manifests>"#
+        let breaks = namespace + "\r\n" + #" <placement id="p" note="n"/>"# + "\r"
+            + #"  <target id="t"><provider>aws</provider><country>XX</country></target></manifests>"#
+        return [
+            // Two elements of one name on one line: each error at its own.
+            (namespace + twins, [Position(line: 1, column: 82), Position(line: 1, column: 151)]),
+            // A tag in a comment, `>` in a quoted value, and a non-ASCII letter before the
+            // element (columns count characters, not bytes).
+            (tricky, [Position(line: 2, column: 43), Position(line: 2, column: 66)]),
+            // An attribute's error is its element's; lines end at CRLF and at a lone CR alike.
+            (breaks, [Position(line: 2, column: 2), Position(line: 2, column: 2), Position(line: 3, column: 42)]),
+        ]
+    }()
+
+    @Test(arguments: misplacedElements)
+    func schemaViolationsPointAtTheirElement(text: String, expected: [Position]) {
+        let result = Fixtures.load([ManifestInput(path: "bad.xml", text: text)])
+        let positions = result.diagnostics.map { Position(line: $0.location?.line ?? 0, column: $0.location?.column ?? 0) }
+        #expect(positions == expected, "\(result.diagnostics.map(\.message))")
+    }
+
+    /// Manifests read from XML point where their element starts, so a dangling reference shows
+    /// its own element, not the start of its line.
+    @Test func referencesPointAtTheirElement() {
+        let text = "<manifests xmlns=\"\(Self.namespace)\">\n  <placement id=\"p\"><workload>inference</workload><target>t-missing</target><stage>production</stage></placement>\n</manifests>\n"
+        let result = Fixtures.load([ManifestInput(path: "p.xml", text: text)])
+        #expect(result.diagnostics.map(\.message) == ["Placement 'p', field 'target': no Target with id 't-missing'"])
+        #expect(result.diagnostics.first?.location?.line == 2)
+        #expect(result.diagnostics.first?.location?.column == 51)
+        let kind = Fixtures.baseline.schema.recordIndex["Placement"]!
+        #expect(result.inventory.tables[kind].origins.first.map { [$0.line, $0.column] } == [2, 3])
     }
 
     @Test func referencesAndRequirementsStillApplyAfterTheXSD() {

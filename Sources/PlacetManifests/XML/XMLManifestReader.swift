@@ -53,9 +53,11 @@ enum XMLManifestReader {
         var records: [String: RecordType] = [:]
         for record in schema.records { records[XSDGenerator.elementName(of: record.name)] = record }
         var manifests: [DocumentNode] = []
-        // Elements' lines are libxml2's, on its count as the file's line table is; kept inside the
-        // file all the same, like its messages' (a document decoded from another encoding).
-        func elementPosition(_ element: XMLElement) -> Position { file.parserPosition(line: element.line, column: 0) }
+        // Where its start tag begins; else libxml2's line (on its count, mapped to the file's),
+        // kept inside the file like its messages' (a document decoded from another encoding).
+        func elementPosition(_ element: XMLElement) -> Position {
+            document.startTagOffset(of: element).map(file.position(ofOffset:)) ?? file.parserPosition(line: element.line, column: 0)
+        }
         for element in root.children {
             let position = elementPosition(element)
             guard let record = records[element.name] else { continue }  // the XSD admits only known kinds
