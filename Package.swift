@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "PlacetManifests", targets: ["PlacetManifests"]),
         .library(name: "PlacetReports", targets: ["PlacetReports"]),
         .library(name: "BaselinePack", targets: ["BaselinePack"]),
+        .library(name: "PlacetLanguageServer", targets: ["PlacetLanguageServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -1,9 +1,10 @@
 // swift-tools-version: 6.1
 // Fuzz: Placet's libFuzzer targets, one executable per entry point an attacker or a typo can
 // reach (policy source, manifest bytes in each format, a decision log, the importers, the
-// server's request bodies). A separate package so the fuzzing flags never reach the normal
-// build: `Fuzz/run.sh` builds it with `-sanitize=fuzzer,address` into Fuzz/.build and runs each
-// target from the committed corpus (Fuzz/corpus/TARGET) with its dictionary (Fuzz/dictionaries).
+// server's request bodies, the language server's input stream). A separate package so the
+// fuzzing flags never reach the normal build: `Fuzz/run.sh` builds it with
+// `-sanitize=fuzzer,address` into Fuzz/.build and runs each target from the committed corpus
+// (Fuzz/corpus/TARGET) with its dictionary (Fuzz/dictionaries).
 // Each target asserts the contract (diagnostics inside the input, nothing approved while an
 // error stands, formatter output re-parses unchanged), not only "no crash".
 import PackageDescription
@@ -50,5 +51,9 @@ let package = Package(
             name: "fuzz-server",
             dependencies: ["FuzzContracts", .product(name: "PlacetServer", package: "Placet")],
             path: "Sources/ServerRequestFuzzer", swiftSettings: fuzzTarget, linkerSettings: fuzzLink),
+        .executableTarget(
+            name: "fuzz-lsp-framing",
+            dependencies: ["FuzzContracts", .product(name: "PlacetLanguageServer", package: "Placet")],
+            path: "Sources/LanguageServerFramingFuzzer", swiftSettings: fuzzTarget, linkerSettings: fuzzLink),
     ]
 )

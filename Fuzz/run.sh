@@ -20,7 +20,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here"
 
 targets=(fuzz-policy fuzz-manifest-yaml fuzz-manifest-json fuzz-manifest-jsonl fuzz-manifest-xml
-         fuzz-verify-log fuzz-import-croissant fuzz-import-model-card fuzz-server)
+         fuzz-verify-log fuzz-import-croissant fuzz-import-model-card fuzz-server fuzz-lsp-framing)
 rss_limit_mb=2048
 timeout_seconds=10
 scratch="$here/.build"

@@ -173,6 +173,35 @@ import Testing
         #expect(framer.next() == nil)
     }
 
+    /// Found by fuzz-lsp-framing: over 4 KiB without a header end, then a message whose
+    /// `Content-Length` had not fully arrived when the framer gave up on the junk. The framer kept
+    /// a tail beginning with the junk's line feed and read it as part of the next header, whose
+    /// length it then could not find: the message was lost when the reads split the stream there,
+    /// and framed when the stream came in one read.
+    @Test(arguments: [1, 5, 13, 64, 201, 4_096, 5_000])
+    func messagesAfterLongJunkDoNotDependOnReads(readSize: Int) {
+        let message = MessageFramer.frame(Array(#"{"jsonrpc":"2.0","id":5,"method":"w"}"#.utf8))
+        let stream = Array("X-Pad: content-length:".utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: 4_108)
+            + Array("\r\n\r\n".utf8) + message + Array("junk\nContent-Length: 2\r\n\r\n{}".utf8)
+        func messages(reads: [Int]) -> [[UInt8]] {
+            var framer = MessageFramer(maximumMessageSize: 4_096)
+            var framed: [[UInt8]] = []
+            var start = 0, read = 0
+            while start < stream.count {
+                let end = min(stream.count, start + reads[read % reads.count])
+                framer.append(stream[start..<end])
+                while let event = framer.next() { if case .message(let body) = event { framed.append(body) } }
+                start = end
+                read += 1
+            }
+            return framed
+        }
+        let whole = messages(reads: [stream.count])
+        #expect(whole.first == Array(#"{"jsonrpc":"2.0","id":5,"method":"w"}"#.utf8))
+        #expect(messages(reads: [readSize]) == whole)
+        #expect(messages(reads: [5, 201, 13]) == whole)
+    }
+
     @Test(arguments: ["", "{", "{\"a\" 1}", "[1,]", "\"\\x\"", "nul", "1 2", "{\"a\":\"\u{01}\"}"])
     func parserRejectsMalformedJSON(_ text: String) {
         #expect(throws: JSONParseError.self) { try JSONParser.parse(Array(text.utf8)) }

@@ -24,6 +24,10 @@ public struct MessageFramer: Sendable {
     private var start = 0
     /// Body bytes of an oversized message still to drop.
     private var skipping = 0
+    /// Whether bytes are being dropped up to the next `Content-Length` that has not arrived yet:
+    /// it is looked for in what comes next before anything is read as a header, so the messages
+    /// framed do not depend on where the reads happened to split the stream.
+    private var resynchronising = false
 
     public init(maximumMessageSize: Int = MessageFramer.defaultMaximumMessageSize) {
         self.maximumMessageSize = maximumMessageSize
@@ -55,6 +59,14 @@ public struct MessageFramer: Sendable {
     /// The next complete event, or nil until more bytes arrive.
     public mutating func next() -> Event? {
         guard skipping == 0, available > 0 else { return nil }
+        if resynchronising {
+            guard let next = find(MessageFramer.contentLength, from: start, limit: .max, caseInsensitive: true) else {
+                keepPartialHeaderName()
+                return nil
+            }
+            consume(next - start)
+            resynchronising = false
+        }
         guard let end = find(MessageFramer.headerEnd, from: start, limit: MessageFramer.maximumHeaderSize) else {
             guard available > MessageFramer.maximumHeaderSize else { return nil }
             return dropToNextHeader(after: start + 1, reason: "no header in the first \(MessageFramer.maximumHeaderSize) bytes")
@@ -99,10 +111,15 @@ public struct MessageFramer: Sendable {
         if let next = find(MessageFramer.contentLength, from: position, limit: .max, caseInsensitive: true) {
             consume(next - start)
         } else {
-            // Keep a tail that may be the start of a header split across reads.
-            consume(max(0, available - MessageFramer.contentLength.count))
+            keepPartialHeaderName()
+            resynchronising = true
         }
         return .badHeader(reason)
+    }
+
+    /// Drops all but the bytes that may begin a `Content-Length` split across reads.
+    private mutating func keepPartialHeaderName() {
+        consume(max(0, available - (MessageFramer.contentLength.count - 1)))
     }
 
     private func startsWith(_ word: [UInt8], at position: Int) -> Bool {
