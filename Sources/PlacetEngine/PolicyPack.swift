@@ -66,11 +66,16 @@ public struct PolicyPack: Sendable {
         guard fileManager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw PolicyLoadError(message: "policy directory '\(directory)' does not exist")
         }
-        guard let relatives = FolderFiles.relativePaths(under: directory, where: { $0.hasSuffix(".placet") || $0 == "pack.yaml" }) else {
+        guard let listing = FolderFiles.listing(under: directory, where: { $0.hasSuffix(".placet") || $0 == "pack.yaml" }) else {
             throw PolicyLoadError(message: "cannot read policy directory '\(directory)'")
         }
+        // Opening a FIFO waits for a writer: a pack with one is refused, not waited on.
+        if let relative = listing.notRegular.first {
+            let full = (directory as NSString).appendingPathComponent(relative)
+            throw PolicyLoadError(message: "policy file '\(full)' is not a regular file (a FIFO, socket or device)")
+        }
         var files: [String: [UInt8]] = [:]
-        for relative in relatives {
+        for relative in listing.files {
             let full = (directory as NSString).appendingPathComponent(relative)
             guard let data = fileManager.contents(atPath: full) else {
                 throw PolicyLoadError(message: "cannot read policy file '\(full)'")

@@ -136,7 +136,14 @@ enum PackLoader {
                 diagnostics.append(Diagnostic(id: "serve.standardInput", message: "'-' (standard input) cannot be served: name files or folders"))
                 continue
             }
-            let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+            // Through links (a ConfigMap volume's files are links), and never a FIFO, which
+            // would hold the server up on open.
+            guard let size = FolderFiles.regularFileSize(atPath: file) else {
+                diagnostics.append(FileManager.default.fileExists(atPath: file)
+                    ? Diagnostic(id: "manifest.notRegularFile", message: "\(file): not a regular file (a FIFO, socket or device), so the server does not read it")
+                    : Diagnostic(id: "manifest.unreadable", message: "\(file): cannot read the file"))
+                continue
+            }
             if size > maximumFileSize {
                 diagnostics.append(Diagnostic(id: "manifest.tooLarge", message: "\(file): file is \(size) bytes, over the limit of \(maximumFileSize) bytes"))
                 continue

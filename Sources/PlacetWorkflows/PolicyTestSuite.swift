@@ -101,10 +101,12 @@ public struct PolicyTestRunner: Sendable {
         return parts.joined(separator: "/")
     }
 
-    /// Test files under a directory, recursively, in sorted order.
-    public static func discover(directory: String) -> [String] {
-        let relatives = FolderFiles.relativePaths(under: directory, where: { $0.hasSuffix(".test.yaml") || $0.hasSuffix(".test.yml") }) ?? []
-        return relatives.map { directory.hasSuffix("/") ? directory + $0 : directory + "/" + $0 }
+    /// Test files under a directory, recursively, in sorted order, and those found that are
+    /// not regular files (a FIFO, which reading would wait on).
+    public static func discover(directory: String) -> (files: [String], notRegular: [String]) {
+        let listing = FolderFiles.listing(under: directory, where: { $0.hasSuffix(".test.yaml") || $0.hasSuffix(".test.yml") }) ?? FolderFiles.Listing()
+        let full = { (relative: String) in directory.hasSuffix("/") ? directory + relative : directory + "/" + relative }
+        return (listing.files.map(full), listing.notRegular.map(full))
     }
 
     /// Reads the tests of one file; malformed files give diagnostics instead.

@@ -23,7 +23,13 @@ public enum PolicyTestWorkflow {
         switch testDirectory ?? pack.folder {
         case let directory?:
             runner = PolicyTestRunner(policy: policy, defaultAsOf: defaultAsOf)
-            files = PolicyTestRunner.discover(directory: directory)
+            let found = PolicyTestRunner.discover(directory: directory)
+            guard found.notRegular.isEmpty else {
+                return (nil, found.notRegular.map {
+                    Diagnostic(id: "test.notRegularFile", message: "\($0): not a regular file (a FIFO, socket or device), so it is not read")
+                })
+            }
+            files = found.files
             place = directory
         case nil:
             runner = PolicyTestRunner(policy: policy, defaultAsOf: defaultAsOf, pack: pack)

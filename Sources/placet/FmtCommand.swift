@@ -3,6 +3,7 @@
 
 import ArgumentParser
 import Foundation
+import PlacetEngine
 import PlacetLanguage
 
 struct FmtCommand: ParsableCommand {
@@ -106,17 +107,16 @@ extension FmtCommand {
                 files.append(path)
                 continue
             }
-            let url = URL(fileURLWithPath: path)
-            guard let enumerator = FileManager.default.enumerator(at: url, includingPropertiesForKeys: nil, options: [.skipsHiddenFiles]) else {
+            // As every command reads a folder (`FolderFiles`): hidden names passed over, linked
+            // folders followed, and a FIFO refused rather than waited on.
+            guard let listing = FolderFiles.listing(under: path, where: { $0.hasSuffix(".placet") }) else {
                 throw PathError(message: "cannot read the folder '\(path)'")
             }
-            let base = url.standardizedFileURL.path
-            var found: [String] = []
-            for case let file as URL in enumerator where file.pathExtension == "placet" {
-                let full = file.standardizedFileURL.path
-                let relative = full.hasPrefix(base + "/") ? String(full.dropFirst(base.count + 1)) : full
-                found.append(path == "." ? relative : (path.hasSuffix("/") ? path + relative : path + "/" + relative))
+            let full = { (relative: String) in path == "." ? relative : (path.hasSuffix("/") ? path + relative : path + "/" + relative) }
+            if let relative = listing.notRegular.first {
+                throw PathError(message: "'\(full(relative))' is not a regular file (a FIFO, socket or device)")
             }
+            let found = listing.files.map(full)
             guard !found.isEmpty else { throw PathError(message: "no policy files (*.placet) in '\(path)'") }
             files += found.sorted()
         }

@@ -176,7 +176,7 @@ import Testing
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("coverage: 100.0% ("))
         #expect(result.stdout.hasSuffix(" passed, 0 failed\n"))
-        let files = PolicyTestRunner.discover(directory: Fixtures.policiesDirectory.path)
+        let files = PolicyTestRunner.discover(directory: Fixtures.policiesDirectory.path).files
         let (run, diagnostics) = PolicyTestRunner(policy: Fixtures.baseline, defaultAsOf: CivilDate(iso: "2028-01-01")!).run(files: files)
         #expect(diagnostics.isEmpty)
         #expect(run.results.count >= 100)

@@ -1,0 +1,181 @@
+// What a folder scan reads: regular files only, sized through links. Opening a FIFO waits for
+// a writer (`placet check FOLDER` waited forever on one named like a manifest), so a FIFO
+// found in a folder is an error, exit 2, and is never opened; named on the command line it
+// is still read (`placet check <(generate)`).
+
+import Foundation
+import PlacetEngine
+import PlacetLanguage
+@testable import PlacetLanguageServer
+import PlacetManifests
+@testable import PlacetServer
+import PlacetWorkflows
+import Synchronization
+import Testing
+
+@Suite struct FolderReadingTests {
+    static func folder() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("placet-folder-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    static let target = """
+        {"apiVersion": "placet/v1", "kind": "Target", "id": "t-1", "provider": "onprem", "country": "DE", "gpuHourCost": 2, "frameworks": ["kubernetes"], "accessFrom": ["DE"]}
+
+        """
+
+    /// Makes a FIFO at `path`, and, while the test runs, writes `payload` to it and closes it
+    /// whenever a reader waits on it: code that wrongly reads the FIFO then sees a file and
+    /// fails its expectations, instead of hanging the test run.
+    final class FIFO: Sendable {
+        let path: String
+        private let stopped = Mutex(false)
+        private let opened = Mutex(false)
+
+        init(_ url: URL, payload: String = "") throws {
+            path = url.path
+            guard mkfifo(path, 0o600) == 0 else { throw POSIXError(.EEXIST) }
+            let bytes = Array(payload.utf8)
+            let thread = Thread { [self] in
+                while !stopped.withLock({ $0 }) {
+                    // Fails (ENXIO) while no reader has it open.
+                    let descriptor = open(path, O_WRONLY | O_NONBLOCK)
+                    if descriptor >= 0 {
+                        opened.withLock { $0 = true }
+                        _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+                        close(descriptor)
+                    }
+                    usleep(20_000)
+                }
+            }
+            thread.start()
+        }
+
+        /// Whether anything opened the FIFO to read it.
+        var wasOpened: Bool { opened.withLock { $0 } }
+
+        func stop() { stopped.withLock { $0 = true } }
+    }
+
+    @Test func aFIFOInAManifestFolderIsAnErrorAndTheRestIsRead() throws {
+        let directory = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data(Self.target.utf8).write(to: directory.appendingPathComponent("targets.jsonl"))
+        let fifo = try FIFO(directory.appendingPathComponent("placements.jsonl"))
+        defer {
+            #expect(!fifo.wasOpened, "the FIFO was opened to be read")
+            fifo.stop()
+        }
+        let loaded = ManifestLoader(policy: Fixtures.baseline).load(paths: [directory.path])
+        #expect(loaded.diagnostics.map(\.id) == ["manifest.notRegularFile"], "\(loaded.diagnostics.map(\.message))")
+        #expect(loaded.diagnostics.first?.message.hasPrefix("\(fifo.path): not a regular file") == true)
+        #expect(loaded.diagnostics.first?.isError == true)
+        #expect(loaded.inventory.tables[Fixtures.baseline.schema.recordIndex["Target"]!].ids == ["t-1"])
+    }
+
+    /// Only a FIFO: its error, not also "no manifest files" (there is one; it is not read).
+    @Test func aFolderOfOnlyAFIFOSaysWhy() throws {
+        let directory = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fifo = try FIFO(directory.appendingPathComponent("targets.yaml"))
+        defer {
+            #expect(!fifo.wasOpened, "the FIFO was opened to be read")
+            fifo.stop()
+        }
+        let (files, diagnostics) = ManifestLoader.discover(paths: [directory.path])
+        #expect(files.isEmpty)
+        #expect(diagnostics.map(\.id) == ["manifest.notRegularFile"])
+    }
+
+    /// The command ends with exit 2 and the file's name, and nothing is approved.
+    @Test func checkOnAFolderWithAFIFOFailsClosed() throws {
+        let directory = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for name in ["controllers.yaml", "datasets.yaml", "models.yaml", "targets.yaml", "placements.yaml"] {
+            try FileManager.default.copyItem(at: Fixtures.acmeDirectory.appendingPathComponent(name), to: directory.appendingPathComponent(name))
+        }
+        let fifo = try FIFO(directory.appendingPathComponent("zz-more.yaml"))
+        defer {
+            #expect(!fifo.wasOpened, "the FIFO was opened to be read")
+            fifo.stop()
+        }
+        let result = try PlacetExecutable.run(["check", "--format", "json", "--as-of", "2028-01-01", directory.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("zz-more.yaml: not a regular file"), "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
+        #expect((report["decisions"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test func aFIFOInAPolicyFolderIsRefused() throws {
+        let directory = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.copyItem(at: Fixtures.policiesDirectory.appendingPathComponent("pack.yaml"), to: directory.appendingPathComponent("pack.yaml"))
+        let fifo = try FIFO(directory.appendingPathComponent("b.placet"))
+        defer {
+            #expect(!fifo.wasOpened, "the FIFO was opened to be read")
+            fifo.stop()
+        }
+        #expect(throws: PolicyLoadError.self) { try PolicyPack(directory: directory.path) }
+        do {
+            _ = try PolicyPack(directory: directory.path)
+        } catch let error as PolicyLoadError {
+            #expect(error.message == "policy file '\(fifo.path)' is not a regular file (a FIFO, socket or device)")
+        }
+        let formatted = try PlacetExecutable.run(["fmt", "--check", directory.path])
+        #expect(formatted.status != 0)
+        #expect(formatted.stderr.contains("b.placet' is not a regular file"), "\(formatted.stderr)")
+    }
+
+    @Test func aFIFOAmongPolicyTestsIsAnError() throws {
+        let directory = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fifo = try FIFO(directory.appendingPathComponent("waits.test.yaml"))
+        defer {
+            #expect(!fifo.wasOpened, "the FIFO was opened to be read")
+            fifo.stop()
+        }
+        let pack = try PolicyPack(directory: Fixtures.policiesDirectory.path)
+        let (run, diagnostics) = PolicyTestWorkflow.run(testDirectory: directory.path, pack: pack, policy: Fixtures.baseline,
+                                                        defaultAsOf: CivilDate(iso: "2028-01-01")!)
+        #expect(run?.results.count == nil)
+        #expect(diagnostics.map(\.id) == ["test.notRegularFile"])
+    }
+
+    /// The language server reads a manifest's neighbours: a FIFO among them is passed over,
+    /// never opened, and a link is sized by what it leads to (it used to be sized as a link,
+    /// so a link to a file of any size was read whole before the limit was checked).
+    @Test func theLanguageServerReadsOnlyRegularNeighboursWithinTheLimit() throws {
+        let directory = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let valid = directory.appendingPathComponent("targets.yaml")
+        try Data("apiVersion: placet/v1\nkind: Target\n".utf8).write(to: valid)
+        let fifo = try FIFO(directory.appendingPathComponent("waits.yaml"), payload: "apiVersion: placet/v1\nkind: Target\n")
+        defer {
+            #expect(!fifo.wasOpened, "the FIFO was opened to be read")
+            fifo.stop()
+        }
+        let large = directory.appendingPathComponent("large.data")
+        try Data(("apiVersion: placet/v1\n" + String(repeating: "#", count: PolicyAnalysis.maximumDocumentSize)).utf8).write(to: large)
+        try FileManager.default.createSymbolicLink(atPath: directory.appendingPathComponent("linked.yaml").path, withDestinationPath: large.path)
+        let inputs = ManifestAnalysis.inputs(folder: directory.path, workspace: Workspace())
+        #expect(inputs.map(\.path) == [valid.path])
+    }
+
+    /// The server's reference manifests: a link to a file over the limit is refused by the
+    /// size of that file (every file of a ConfigMap volume is a link).
+    @Test func theServerSizesReferenceFilesThroughLinks() throws {
+        let directory = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let real = directory.appendingPathComponent("real.data")
+        try Data(Self.target.utf8).write(to: real)
+        let link = directory.appendingPathComponent("targets.jsonl")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: real.path)
+        let (refused, refusals) = PackLoader.readReferences([directory.path], maximumFileSize: Self.target.utf8.count - 1)
+        #expect(refused.isEmpty)
+        #expect(refusals.map(\.id) == ["manifest.tooLarge"])
+        let (read, diagnostics) = PackLoader.readReferences([directory.path], maximumFileSize: Self.target.utf8.count)
+        #expect(read.map(\.path) == [link.path])
+        #expect(diagnostics.isEmpty)
+    }
+}
