@@ -63,8 +63,11 @@ public struct PolicyPack: Sendable {
     public init(directory: String) throws {
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
-        guard fileManager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard fileManager.fileExists(atPath: directory, isDirectory: &isDirectory) else {
             throw PolicyLoadError(message: "policy directory '\(directory)' does not exist")
+        }
+        guard isDirectory.boolValue else {
+            throw PolicyLoadError(message: "'\(directory)' is not a directory: a policy pack is a folder of *.placet files")
         }
         guard let listing = FolderFiles.listing(under: directory, where: { $0.hasSuffix(".placet") || $0 == "pack.yaml" }) else {
             throw PolicyLoadError(message: "cannot read policy directory '\(directory)'")

@@ -127,6 +127,20 @@ import Testing
         #expect(formatted.stderr.contains("b.placet' is not a regular file"), "\(formatted.stderr)")
     }
 
+    /// A file given where a pack's folder goes is told apart from a folder that is missing.
+    @Test func aFileIsNotAPolicyFolder() throws {
+        let file = Fixtures.policiesDirectory.appendingPathComponent("pack.yaml").path
+        #expect(throws: PolicyLoadError.self) { try PolicyPack(directory: file) }
+        do {
+            _ = try PolicyPack(directory: file)
+        } catch let error as PolicyLoadError {
+            #expect(error.message == "'\(file)' is not a directory: a policy pack is a folder of *.placet files")
+        }
+        let linted = try PlacetExecutable.run(["lint", "/dev/null"])
+        #expect(linted.status == 2)
+        #expect(linted.stderr.contains("'/dev/null' is not a directory"), "\(linted.stderr)")
+    }
+
     @Test func aFIFOAmongPolicyTestsIsAnError() throws {
         let directory = try Self.folder()
         defer { try? FileManager.default.removeItem(at: directory) }
