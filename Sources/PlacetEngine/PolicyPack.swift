@@ -59,6 +59,10 @@ public struct PolicyPack: Sendable {
         try self.init(origin: .bundled(version: version), files: files)
     }
 
+    /// Larger policy files (and `pack.yaml`) are refused rather than read into memory: the
+    /// baseline pack's largest is 11 KB.
+    public static let maximumFileSize = 16 << 20
+
     /// Reads a folder: every `*.placet` below it is a policy source; tests and examples are read on demand.
     public init(directory: String) throws {
         let fileManager = FileManager.default
@@ -80,6 +84,9 @@ public struct PolicyPack: Sendable {
         var files: [String: [UInt8]] = [:]
         for relative in listing.files {
             let full = (directory as NSString).appendingPathComponent(relative)
+            if let size = FolderFiles.regularFileSize(atPath: full), size > Self.maximumFileSize {
+                throw PolicyLoadError(message: "policy file '\(full)' is \(size) bytes, over the limit of \(Self.maximumFileSize) bytes")
+            }
             guard let data = fileManager.contents(atPath: full) else {
                 throw PolicyLoadError(message: "cannot read policy file '\(full)'")
             }

@@ -141,6 +141,25 @@ import Testing
         #expect(linted.stderr.contains("'/dev/null' is not a directory"), "\(linted.stderr)")
     }
 
+    /// A policy file over the limit is refused by its size, before it is read.
+    @Test func aPolicyFileOverTheLimitIsRefused() throws {
+        let directory = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let large = directory.appendingPathComponent("large.placet")
+        #expect(FileManager.default.createFile(atPath: large.path, contents: nil))
+        // Sparse: nothing is written, only the size is set.
+        #expect(truncate(large.path, off_t(PolicyPack.maximumFileSize + 1)) == 0)
+        do {
+            _ = try PolicyPack(directory: directory.path)
+            Issue.record("a policy file over the limit was read")
+        } catch let error as PolicyLoadError {
+            #expect(error.message == "policy file '\(large.path)' is \(PolicyPack.maximumFileSize + 1) bytes, over the limit of \(PolicyPack.maximumFileSize) bytes")
+        }
+        #expect(truncate(large.path, off_t(PolicyPack.maximumFileSize)) == 0)
+        // At the limit it is read (and, all NUL bytes, fails to compile, which is not this test's business).
+        #expect(throws: Never.self) { try PolicyPack(directory: directory.path) }
+    }
+
     @Test func aFIFOAmongPolicyTestsIsAnError() throws {
         let directory = try Self.folder()
         defer { try? FileManager.default.removeItem(at: directory) }
