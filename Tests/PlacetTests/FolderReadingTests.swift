@@ -14,16 +14,8 @@ import Synchronization
 import Testing
 
 @Suite struct FolderReadingTests {
-    static func folder() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("placet-folder-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory
-    }
-
-    static let target = """
-        {"apiVersion": "placet/v1", "kind": "Target", "id": "t-1", "provider": "onprem", "country": "DE", "gpuHourCost": 2, "frameworks": ["kubernetes"], "accessFrom": ["DE"]}
-
-        """
+    static func folder() throws -> URL { try ManifestFileReadingTests.folder() }
+    static let target = ManifestFileReadingTests.target
 
     /// Makes a FIFO at `path`, and, while the test runs, writes `payload` to it and closes it
     /// whenever a reader waits on it: code that wrongly reads the FIFO then sees a file and
@@ -52,10 +44,11 @@ import Testing
             thread.start()
         }
 
-        /// Whether anything opened the FIFO to read it.
-        var wasOpened: Bool { opened.withLock { $0 } }
-
-        func stop() { stopped.withLock { $0 = true } }
+        /// Stops writing, and records an issue if anything opened the FIFO to read it.
+        func finish(sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+            stopped.withLock { $0 = true }
+            #expect(!opened.withLock { $0 }, "the FIFO was opened to be read", sourceLocation: sourceLocation)
+        }
     }
 
     @Test func aFIFOInAManifestFolderIsAnErrorAndTheRestIsRead() throws {
@@ -63,10 +56,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         try Data(Self.target.utf8).write(to: directory.appendingPathComponent("targets.jsonl"))
         let fifo = try FIFO(directory.appendingPathComponent("placements.jsonl"))
-        defer {
-            #expect(!fifo.wasOpened, "the FIFO was opened to be read")
-            fifo.stop()
-        }
+        defer { fifo.finish() }
         let loaded = ManifestLoader(policy: Fixtures.baseline).load(paths: [directory.path])
         #expect(loaded.diagnostics.map(\.id) == ["manifest.notRegularFile"], "\(loaded.diagnostics.map(\.message))")
         #expect(loaded.diagnostics.first?.message.hasPrefix("\(fifo.path): not a regular file") == true)
@@ -79,10 +69,7 @@ import Testing
         let directory = try Self.folder()
         defer { try? FileManager.default.removeItem(at: directory) }
         let fifo = try FIFO(directory.appendingPathComponent("targets.yaml"))
-        defer {
-            #expect(!fifo.wasOpened, "the FIFO was opened to be read")
-            fifo.stop()
-        }
+        defer { fifo.finish() }
         let (files, diagnostics) = ManifestLoader.discover(paths: [directory.path])
         #expect(files.isEmpty)
         #expect(diagnostics.map(\.id) == ["manifest.notRegularFile"])
@@ -96,10 +83,7 @@ import Testing
             try FileManager.default.copyItem(at: Fixtures.acmeDirectory.appendingPathComponent(name), to: directory.appendingPathComponent(name))
         }
         let fifo = try FIFO(directory.appendingPathComponent("zz-more.yaml"))
-        defer {
-            #expect(!fifo.wasOpened, "the FIFO was opened to be read")
-            fifo.stop()
-        }
+        defer { fifo.finish() }
         let result = try PlacetExecutable.run(["check", "--format", "json", "--as-of", "2028-01-01", directory.path])
         #expect(result.status == 2)
         #expect(result.stderr.contains("zz-more.yaml: not a regular file"), "\(result.stderr)")
@@ -112,10 +96,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.copyItem(at: Fixtures.policiesDirectory.appendingPathComponent("pack.yaml"), to: directory.appendingPathComponent("pack.yaml"))
         let fifo = try FIFO(directory.appendingPathComponent("b.placet"))
-        defer {
-            #expect(!fifo.wasOpened, "the FIFO was opened to be read")
-            fifo.stop()
-        }
+        defer { fifo.finish() }
         #expect(throws: PolicyLoadError.self) { try PolicyPack(directory: directory.path) }
         do {
             _ = try PolicyPack(directory: directory.path)
@@ -164,10 +145,7 @@ import Testing
         let directory = try Self.folder()
         defer { try? FileManager.default.removeItem(at: directory) }
         let fifo = try FIFO(directory.appendingPathComponent("waits.test.yaml"))
-        defer {
-            #expect(!fifo.wasOpened, "the FIFO was opened to be read")
-            fifo.stop()
-        }
+        defer { fifo.finish() }
         let pack = try PolicyPack(directory: Fixtures.policiesDirectory.path)
         let (run, diagnostics) = PolicyTestWorkflow.run(testDirectory: directory.path, pack: pack, policy: Fixtures.baseline,
                                                         defaultAsOf: CivilDate(iso: "2028-01-01")!)
@@ -184,10 +162,7 @@ import Testing
         let valid = directory.appendingPathComponent("targets.yaml")
         try Data("apiVersion: placet/v1\nkind: Target\n".utf8).write(to: valid)
         let fifo = try FIFO(directory.appendingPathComponent("waits.yaml"), payload: "apiVersion: placet/v1\nkind: Target\n")
-        defer {
-            #expect(!fifo.wasOpened, "the FIFO was opened to be read")
-            fifo.stop()
-        }
+        defer { fifo.finish() }
         let large = directory.appendingPathComponent("large.data")
         try Data(("apiVersion: placet/v1\n" + String(repeating: "#", count: PolicyAnalysis.maximumDocumentSize)).utf8).write(to: large)
         try FileManager.default.createSymbolicLink(atPath: directory.appendingPathComponent("linked.yaml").path, withDestinationPath: large.path)
