@@ -42,11 +42,17 @@ extension InventoryBuilder {
             }
             return found.sorted()
         }
+        let schema = schema
+        let tables = inventory.tables
         for index in dangling {
             let reference = pending[index]
-            bag.add(Self.danglingReference(schema: schema, kind: reference.kind, owner: inventory.tables[reference.kind].ids[reference.row],
-                                           field: reference.field, target: reference.target, id: reference.id,
-                                           known: inventory.tables[reference.target].ids, location: reference.location))
+            // Built only while the bag has room: a file of millions of dangling ids must not
+            // pay for a message, a did-you-mean and a location it would drop.
+            bag.add {
+                Self.danglingReference(schema: schema, kind: reference.kind, owner: tables[reference.kind].ids[reference.row],
+                                       field: reference.field, target: reference.target, id: reference.id,
+                                       known: tables[reference.target].ids, location: reference.location)
+            }
         }
         for kind in schema.records.indices {
             // Offsets, types and targets only: a whole field, copied per row, would be most of the work.

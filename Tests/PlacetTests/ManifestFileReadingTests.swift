@@ -71,6 +71,22 @@ import Testing
         #expect(loaded.inventory.tables[Fixtures.baseline.schema.recordIndex["Target"]!].ids == (0..<2_000).map { "t-\($0)" })
     }
 
+    /// A placement naming thousands of unknown datasets: the first 500 are reported, each at
+    /// its id, then the limit's note; the rest are counted, not built.
+    @Test func danglingReferencesStopAtTheErrorLimit() throws {
+        let ids = (0..<2_000).map { "\"ds-\($0)\"" }.joined(separator: ", ")
+        let line = #"{"apiVersion": "placet/v1", "kind": "Placement", "id": "p", "workload": "training", "model": "m", "target": "t", "stage": "development", "datasets": ["# + ids + "]}\n"
+        let loaded = ManifestLoader(policy: Fixtures.baseline).load(inputs: [ManifestInput(path: "flood.jsonl", bytes: Array(line.utf8))])
+        #expect(loaded.diagnostics.count == 501)
+        #expect(loaded.diagnostics.filter { $0.id == "manifest.danglingReference" }.count == 500)
+        #expect(loaded.diagnostics.last?.id == "manifest.tooManyErrors")
+        let first = try #require(loaded.diagnostics.first { $0.message.hasSuffix("no Dataset with id 'ds-0'") })
+        // At the quoted id, 1-based.
+        let column = Array(line.utf8).firstRange(of: Array("\"ds-0\"".utf8))!.lowerBound + 1
+        #expect(first.location?.line == 1)
+        #expect(first.location?.column == column)
+    }
+
     /// A failed read of standard input is an error, not the part read so far.
     @Test func standardInputThatCannotBeReadIsAnError() throws {
         let input = StandardInput(format: .jsonl) { _ in nil }
