@@ -136,8 +136,8 @@ enum PackLoader {
                 diagnostics.append(Diagnostic(id: "serve.standardInput", message: "'-' (standard input) cannot be served: name files or folders"))
                 continue
             }
-            // Through links (a ConfigMap volume's files are links), and never a FIFO, which
-            // would hold the server up on open.
+            // Sized through links (a ConfigMap volume's files are links: by the link's own size
+            // any file passed); and only regular files, which a reload can read again.
             guard let size = FolderFiles.regularFileSize(atPath: file) else {
                 diagnostics.append(FileManager.default.fileExists(atPath: file)
                     ? Diagnostic(id: "manifest.notRegularFile", message: "\(file): not a regular file (a FIFO, socket or device), so the server does not read it")

@@ -19,8 +19,8 @@ enum ManifestAnalysis {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         for name in names where DocumentKind.of(path: name) == .manifest {
             let path = (folder as NSString).appendingPathComponent(name)
-            // Regular files only, sized through links: a FIFO would block the server on open,
-            // and a link's own size says nothing of what it leads to.
+            // Regular files only (a FIFO or device is no document), sized through links: a
+            // link's own size says nothing of what it leads to, which was read whole.
             guard let size = FolderFiles.regularFileSize(atPath: path), size <= PolicyAnalysis.maximumDocumentSize,
                   let data = FileManager.default.contents(atPath: path) else { continue }
             texts[path] = [UInt8](data)
