@@ -62,6 +62,11 @@ public enum FolderFiles {
         return listing
     }
 
+    /// A path `listing` gave, joined to the folder as the caller named it (`dir/` or `dir`).
+    public static func path(_ relative: String, in folder: String) -> String {
+        folder.hasSuffix("/") ? folder + relative : folder + "/" + relative
+    }
+
     /// The size of the file at `path` when it is a regular file, through links; nil for
     /// anything else (a folder, a FIFO, a device) or nothing. Size limits are checked with
     /// this rather than `FileManager.attributesOfItem`, which describes a link itself: every

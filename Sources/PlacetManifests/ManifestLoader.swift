@@ -104,25 +104,19 @@ public struct ManifestLoader: Sendable {
                 files.append(path)
                 continue
             }
-            var found: [String] = []
-            var notRegular = 0
-            if let listing = FolderFiles.listing(under: path, where: { ManifestFormat(path: $0) != nil }) {
-                let full = { (relative: String) in path.hasSuffix("/") ? path + relative : path + "/" + relative }
-                found = listing.files.map(full)
-                notRegular = listing.notRegular.count
-                // Fail closed rather than wait: opening a FIFO blocks until something writes to it.
-                for relative in listing.notRegular {
-                    diagnostics.append(Diagnostic(
-                        id: "manifest.notRegularFile",
-                        message: "\(full(relative)): not a regular file (a FIFO, socket or device), so it is not read from a folder; name it on the command line to read it"))
-                }
+            let listing = FolderFiles.listing(under: path, where: { ManifestFormat(path: $0) != nil }) ?? FolderFiles.Listing()
+            // Fail closed rather than wait: opening a FIFO blocks until something writes to it.
+            for relative in listing.notRegular {
+                diagnostics.append(Diagnostic(
+                    id: "manifest.notRegularFile",
+                    message: "\(FolderFiles.path(relative, in: path)): not a regular file (a FIFO, socket or device), so it is not read from a folder; name it on the command line to read it"))
             }
-            if found.isEmpty, notRegular == 0 {
+            if listing.files.isEmpty, listing.notRegular.isEmpty {
                 // A pipeline pointed at the wrong folder must not pass with nothing checked.
                 diagnostics.append(Diagnostic(id: "manifest.noManifests",
                                               message: "\(path): no manifest files (.yaml, .yml, .json, .jsonl, .xml) in this directory"))
             }
-            files.append(contentsOf: found.sorted())
+            files.append(contentsOf: listing.files.map { FolderFiles.path($0, in: path) })
         }
         return (files, diagnostics)
     }

@@ -105,8 +105,7 @@ public struct PolicyTestRunner: Sendable {
     /// not regular files (a FIFO, which reading would wait on).
     public static func discover(directory: String) -> (files: [String], notRegular: [String]) {
         let listing = FolderFiles.listing(under: directory, where: { $0.hasSuffix(".test.yaml") || $0.hasSuffix(".test.yml") }) ?? FolderFiles.Listing()
-        let full = { (relative: String) in directory.hasSuffix("/") ? directory + relative : directory + "/" + relative }
-        return (listing.files.map(full), listing.notRegular.map(full))
+        return (listing.files.map { FolderFiles.path($0, in: directory) }, listing.notRegular.map { FolderFiles.path($0, in: directory) })
     }
 
     /// Reads the tests of one file; malformed files give diagnostics instead.
