@@ -84,13 +84,13 @@ public struct PolicyPack: Sendable {
         var files: [String: [UInt8]] = [:]
         for relative in listing.files {
             let full = (directory as NSString).appendingPathComponent(relative)
-            if let size = FolderFiles.regularFileSize(atPath: full), size > Self.maximumFileSize {
-                throw PolicyLoadError(message: "policy file '\(full)' is \(size) bytes, over the limit of \(Self.maximumFileSize) bytes")
+            switch RegularFile.read(atPath: full, limit: Self.maximumFileSize) {
+            case .success(let bytes): files[relative] = bytes
+            case .failure(.tooLarge(let size?, let limit)):
+                throw PolicyLoadError(message: "policy file '\(full)' is \(size) bytes, over the limit of \(limit) bytes")
+            case .failure(let failure):
+                throw PolicyLoadError(message: "policy file '\(full)': \(failure)")
             }
-            guard let data = fileManager.contents(atPath: full) else {
-                throw PolicyLoadError(message: "cannot read policy file '\(full)'")
-            }
-            files[relative] = [UInt8](data)
         }
         try self.init(origin: .directory(directory), files: files)
     }

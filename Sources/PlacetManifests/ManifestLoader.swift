@@ -69,7 +69,7 @@ public struct StandardInput: Sendable {
     /// The process's standard input.
     public static func process(format: ManifestFormat?) -> StandardInput {
         StandardInput(format: format) { limit in
-            readToEnd(STDIN_FILENO, expected: min(1 << 16, limit), limit: limit - 1)
+            RegularFile.readToEnd(STDIN_FILENO, expected: min(1 << 16, limit), limit: limit - 1)
         }
     }
 }
@@ -78,7 +78,8 @@ public struct ManifestLoader: Sendable {
     public let policy: CompiledPolicy
     public var errorLimit = 500
     /// Larger files are refused with a message instead of being read into memory.
-    public var maximumFileSize = 256 << 20
+    public var maximumFileSize = ManifestLoader.defaultMaximumFileSize
+    public static let defaultMaximumFileSize = 256 << 20
 
     public init(policy: CompiledPolicy) {
         self.policy = policy
@@ -249,7 +250,7 @@ public struct ManifestLoader: Sendable {
         if size > maximumFileSize {
             return .error(Diagnostic(id: "manifest.tooLarge", message: "\(file): file is \(size) bytes, over the limit of \(maximumFileSize) bytes"))
         }
-        guard let bytes = readToEnd(descriptor, expected: size, limit: maximumFileSize) else {
+        guard let bytes = RegularFile.readToEnd(descriptor, expected: size, limit: maximumFileSize) else {
             return .error(Diagnostic(id: "manifest.unreadable", message: "\(file): cannot read the file: \(String(cString: strerror(errno)))"))
         }
         if bytes.count > maximumFileSize {
@@ -263,44 +264,4 @@ public struct ManifestLoader: Sendable {
         for input in inputs { builder.read(input) }
         return builder.finish()
     }
-}
-
-/// The bytes of an open file, read straight into an array (through `Data` they were copied
-/// once more, and an array made zeroed first is written twice), at most `limit + 1` of them so
-/// that a file over the limit is seen; nil when a read fails, which is an error to report,
-/// never an empty file.
-private func readToEnd(_ descriptor: Int32, expected: Int, limit: Int) -> [UInt8]? {
-    var failed = false
-    var readError: Int32 = 0
-    var reachedEnd = false
-    /// Up to `size` bytes, fewer at the end of the input or on a failed read.
-    func block(_ size: Int) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: size) { buffer, filled in
-            while filled < buffer.count {
-                let result = read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
-                if result == 0 {
-                    reachedEnd = true
-                    return
-                }
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    failed = true
-                    readError = errno
-                    return
-                }
-                filled += result
-            }
-        }
-    }
-    // One byte past what is expected, so that reaching the end takes no second block.
-    var bytes = block(min(expected, limit) + 1)
-    // A pipe, or a file that grew: the rest in growing blocks, up to one byte past the limit.
-    while !failed, !reachedEnd, bytes.count <= limit {
-        bytes.append(contentsOf: block(min(max(bytes.count, 1 << 16), limit + 1 - bytes.count)))
-    }
-    guard !failed else {
-        errno = readError  // for the caller's message, whatever the array did since
-        return nil
-    }
-    return bytes
 }

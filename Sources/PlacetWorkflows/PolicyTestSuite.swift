@@ -72,10 +72,14 @@ public struct PolicyTestRunner: Sendable {
     public let defaultAsOf: CivilDate
 
     /// Reads a test file, or a manifest file a test names, by path: the disk, or a pack held in memory.
-    public let read: @Sendable (String) -> [UInt8]?
+    public let read: @Sendable (String) -> Result<[UInt8], RegularFile.ReadFailure>
+
+    /// Test files larger than this are refused unread, as policy files are; the manifests a
+    /// test names have the loader's limit, as under `check`.
+    public static let maximumTestFileSize = PolicyPack.maximumFileSize
 
     public init(policy: CompiledPolicy, defaultAsOf: CivilDate,
-                read: @escaping @Sendable (String) -> [UInt8]? = { FileManager.default.contents(atPath: $0).map { [UInt8]($0) } }) {
+                read: @escaping @Sendable (String) -> Result<[UInt8], RegularFile.ReadFailure> = PolicyTestRunner.readFromDisk) {
         self.policy = policy
         self.defaultAsOf = defaultAsOf
         self.read = read
@@ -86,9 +90,18 @@ public struct PolicyTestRunner: Sendable {
     public init(policy: CompiledPolicy, defaultAsOf: CivilDate, pack: PolicyPack) {
         let prefix = pack.displayPrefix
         self.init(policy: policy, defaultAsOf: defaultAsOf) { path in
-            guard path.hasPrefix(prefix) else { return nil }
-            return pack.bundledFile(PolicyTestRunner.packPath(String(path.dropFirst(prefix.count))))
+            guard path.hasPrefix(prefix), let bytes = pack.bundledFile(PolicyTestRunner.packPath(String(path.dropFirst(prefix.count)))) else {
+                return .failure(.unreadable(reason: "no such file in the bundled pack"))
+            }
+            return .success(bytes)
         }
+    }
+
+    /// A file from the disk: a test file (`*.test.yaml`) with the test files' limit, any other
+    /// (a manifest a test names) with the manifest loader's.
+    @Sendable public static func readFromDisk(_ path: String) -> Result<[UInt8], RegularFile.ReadFailure> {
+        let isTestFile = path.hasSuffix(".test.yaml") || path.hasSuffix(".test.yml")
+        return RegularFile.read(atPath: path, limit: isTestFile ? maximumTestFileSize : ManifestLoader.defaultMaximumFileSize)
     }
 
     /// `a/b/../c` as `a/c`, for relative paths inside a pack.
@@ -110,8 +123,11 @@ public struct PolicyTestRunner: Sendable {
 
     /// Reads the tests of one file; malformed files give diagnostics instead.
     public func parse(file path: String) -> ([PolicyTest], [Diagnostic]) {
-        guard let bytes = read(path) else {
-            return ([], [Diagnostic(id: "test.unreadable", message: "\(path): cannot read the file")])
+        let bytes: [UInt8]
+        switch read(path) {
+        case .success(let read): bytes = read
+        case .failure(let failure):
+            return ([], [Diagnostic(id: failure.isTooLarge ? "test.tooLarge" : "test.unreadable", message: "\(path): \(failure)")])
         }
         let data = Data(bytes)
         let context = ManifestFileContext(path: path, bytes: bytes, format: .yaml)
@@ -309,10 +325,10 @@ public struct PolicyTestRunner: Sendable {
     func run(_ test: PolicyTest, coverage: inout CoverageTracker) -> PolicyTestResult {
         var builder = InventoryBuilder(policy: policy, errorLimit: 50)
         for path in test.files {
-            guard let bytes = read(path) else {
-                return PolicyTestResult(test: test, failures: ["cannot read '\(path)'"])
+            switch read(path) {
+            case .success(let bytes): builder.read(ManifestInput(path: path, bytes: bytes))
+            case .failure(let failure): return PolicyTestResult(test: test, failures: ["\(path): \(failure)"])
             }
-            builder.read(ManifestInput(path: path, bytes: bytes))
         }
         for document in test.documents { builder.add(document: document, from: test.source) }
         let loaded = builder.finish()

@@ -49,7 +49,14 @@ struct FmtCommand: ParsableCommand {
         var diagnostics: [Diagnostic] = []
         var changed: [(path: String, text: String)] = []
         for path in files {
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            let bytes: [UInt8]
+            switch RegularFile.read(atPath: path, limit: PolicyPack.maximumFileSize) {
+            case .success(let read): bytes = read
+            case .failure(let failure):
+                diagnostics.append(Diagnostic(id: failure.isTooLarge ? "fmt.tooLarge" : "fmt.unreadable", message: "\(path): \(failure)"))
+                continue
+            }
+            guard let text = String(validating: bytes, as: UTF8.self) else {
                 diagnostics.append(Diagnostic(id: "fmt.unreadable", message: "\(path): cannot read the file as UTF-8 text"))
                 continue
             }

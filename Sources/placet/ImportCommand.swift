@@ -3,6 +3,7 @@
 
 import ArgumentParser
 import Foundation
+import PlacetEngine
 import PlacetLanguage
 import PlacetManifests
 
@@ -31,11 +32,12 @@ struct ImportOptions: ParsableArguments {
     }
 
     func read(_ path: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            Terminal.printDiagnostics([Diagnostic(id: "import.unreadable", message: "\(path): no such file or cannot read it")])
+        switch RegularFile.read(atPath: path, limit: ManifestLoader.defaultMaximumFileSize) {
+        case .success(let bytes): return bytes
+        case .failure(let failure):
+            Terminal.printDiagnostics([Diagnostic(id: failure.isTooLarge ? "import.tooLarge" : "import.unreadable", message: "\(path): \(failure)")])
             throw ExitCode(2)
         }
-        return [UInt8](data)
     }
 
     func fail(_ error: ImportError, path: String) -> ExitCode {

@@ -146,7 +146,7 @@ struct DifferentialCase {
 
                 """
             let runner = PolicyTestRunner(policy: policy, defaultAsOf: asOf) { path in
-                path == testPath ? Array(testFile.utf8) : FileManager.default.contents(atPath: path).map { [UInt8]($0) }
+                path == testPath ? .success(Array(testFile.utf8)) : PolicyTestRunner.readFromDisk(path)
             }
             let (run, problems) = runner.run(files: [testPath])
             #expect(problems.map(\.message) == [])

@@ -186,4 +186,73 @@ import Testing
         #expect(read.map(\.path) == [link.path])
         #expect(diagnostics.isEmpty)
     }
+
+    /// Files read whole (policy files, policy tests and the manifests they name, `fmt`,
+    /// `import`, the language server's): a regular file within the limit, through links; a
+    /// FIFO or folder is refused without being opened; a file over the limit is refused by its
+    /// size, unread.
+    @Test func filesReadWholeAreRegularAndWithinTheLimit() throws {
+        let directory = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("three.yaml")
+        try Data("abc".utf8).write(to: file)
+        let link = directory.appendingPathComponent("link.yaml")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: file.path)
+        let fifo = try FIFO(directory.appendingPathComponent("waits.yaml"), payload: "abc")
+        defer { fifo.finish() }
+        #expect(RegularFile.read(atPath: file.path, limit: 3) == .success(Array("abc".utf8)))
+        #expect(RegularFile.read(atPath: link.path, limit: 3) == .success(Array("abc".utf8)))
+        #expect(RegularFile.read(atPath: file.path, limit: 2) == .failure(.tooLarge(size: 3, limit: 2)))
+        #expect(RegularFile.read(atPath: fifo.path, limit: 3) == .failure(.notRegular))
+        #expect(RegularFile.read(atPath: directory.path, limit: 3) == .failure(.notRegular))
+        #expect(RegularFile.read(atPath: directory.appendingPathComponent("none").path, limit: 3)
+            == .failure(.unreadable(reason: "No such file or directory")))
+    }
+
+    /// `placet test` read a test file, and each manifest file a test names, whole and with no
+    /// limit (a FIFO gave "cannot read"): now a test naming a FIFO fails with the reason, the
+    /// FIFO unopened, and a test file over the limit is refused by its size.
+    @Test func policyTestsReadRegularFilesWithinTheLimit() throws {
+        let directory = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fifo = try FIFO(directory.appendingPathComponent("waits.yaml"), payload: Self.target)
+        defer { fifo.finish() }
+        let tests = directory.appendingPathComponent("fifo.test.yaml")
+        try Data("""
+            tests:
+              - name: names a FIFO
+                files: [waits.yaml]
+                manifests:
+                  - {apiVersion: placet/v1, kind: Dataset, id: ds-1, personalData: false}
+                expect:
+                  pl-1: {decision: approve}
+
+            """.utf8).write(to: tests)
+        let runner = PolicyTestRunner(policy: Fixtures.baseline, defaultAsOf: CivilDate(iso: "2028-01-01")!)
+        let (run, diagnostics) = runner.run(files: [tests.path])
+        #expect(diagnostics.isEmpty, "\(diagnostics.map(\.message))")
+        #expect(run.results.map(\.failures) == [["\(fifo.path): not a regular file (a folder, FIFO, socket or device), so it is not read"]])
+
+        let large = directory.appendingPathComponent("large.test.yaml")
+        #expect(FileManager.default.createFile(atPath: large.path, contents: nil))
+        #expect(truncate(large.path, off_t(PolicyTestRunner.maximumTestFileSize + 1)) == 0)
+        let (_, refusals) = runner.parse(file: large.path)
+        #expect(refusals.map(\.id) == ["test.tooLarge"])
+        #expect(refusals.map(\.message) == ["\(large.path): file is \(PolicyTestRunner.maximumTestFileSize + 1) bytes, over the limit of \(PolicyTestRunner.maximumTestFileSize) bytes"])
+    }
+
+    /// `placet fmt` and `placet import` read their named file the same way.
+    @Test func fmtAndImportRefuseWhatTheyShouldNotRead() throws {
+        let directory = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let large = directory.appendingPathComponent("large.placet")
+        #expect(FileManager.default.createFile(atPath: large.path, contents: nil))
+        #expect(truncate(large.path, off_t(PolicyPack.maximumFileSize + 1)) == 0)
+        let formatted = try PlacetExecutable.run(["fmt", "--check", large.path])
+        #expect(formatted.status == 2)
+        #expect(formatted.stderr.contains("over the limit of \(PolicyPack.maximumFileSize) bytes"), "\(formatted.stderr)")
+        let imported = try PlacetExecutable.run(["import", "croissant", directory.path])
+        #expect(imported.status == 2)
+        #expect(imported.stderr.contains("not a regular file"), "\(imported.stderr)")
+    }
 }

@@ -121,7 +121,7 @@ import Testing
         #expect(result.stdout.contains("\"personalData\": \"TODO\""))
         let missing = try PlacetExecutable.run(["import", "hf-model-card", "/nonexistent/README.md"])
         #expect(missing.status == 2)
-        #expect(missing.stderr.hasPrefix("error: /nonexistent/README.md: no such file or cannot read it\n"), "\(missing.stderr)")
+        #expect(missing.stderr.hasPrefix("error: /nonexistent/README.md: cannot read the file: No such file or directory\n"), "\(missing.stderr)")
         let broken = try PlacetExecutable.run(["import", "croissant", "Package.swift"])
         #expect(broken.status == 2)
         #expect(broken.stderr.hasPrefix("Package.swift:1:1: error: invalid JSON"))

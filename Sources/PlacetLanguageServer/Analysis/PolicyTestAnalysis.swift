@@ -13,7 +13,7 @@ enum PolicyTestAnalysis {
         for other in workspace.documents.values { open[other.path] = other.text.bytes }
         let overlay = open
         let runner = PolicyTestRunner(policy: policy, defaultAsOf: asOf) { path in
-            overlay[path] ?? FileManager.default.contents(atPath: path).map { [UInt8]($0) }
+            overlay[path].map { .success($0) } ?? PolicyTestRunner.readFromDisk(path)
         }
         let (run, runDiagnostics) = runner.run(files: [document.path])
         var diagnostics = runDiagnostics.map { diagnostic in

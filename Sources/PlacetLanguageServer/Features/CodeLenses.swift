@@ -52,8 +52,9 @@ extension LanguageServer {
         return files.compactMap { file in
             let absolute = (file as NSString).standardizingPath
             if let open = workspace.documents[absolute] { return ManifestInput(path: absolute, bytes: open.text.bytes) }
-            guard let data = FileManager.default.contents(atPath: file) else { return nil }
-            return ManifestInput(path: absolute, bytes: [UInt8](data))
+            // As `check` would read it: a file over the loader's limit is left out of the count.
+            guard case .success(let bytes) = RegularFile.read(atPath: file, limit: ManifestLoader.defaultMaximumFileSize) else { return nil }
+            return ManifestInput(path: absolute, bytes: bytes)
         }
     }
 

@@ -171,7 +171,7 @@ public struct Workspace: Sendable {
     public func text(of path: String) -> DocumentText? {
         if let document = documents[path] { return document.text }
         if let text = packSources[path] { return DocumentText(path: path, text: text) }
-        guard !path.hasPrefix("bundled:"), let data = FileManager.default.contents(atPath: path), data.count <= 4 << 20 else { return nil }
-        return DocumentText(path: path, text: String(decoding: data, as: UTF8.self))
+        guard !path.hasPrefix("bundled:"), case .success(let bytes) = RegularFile.read(atPath: path, limit: 4 << 20) else { return nil }
+        return DocumentText(path: path, text: String(decoding: bytes, as: UTF8.self))
     }
 }
