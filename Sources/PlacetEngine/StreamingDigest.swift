@@ -13,9 +13,6 @@ public struct StreamingDigest {
     }
 
     public func finalize() -> String {
-        "sha256:" + hasher.finalize().map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        Digests.text(of: hasher.finalize())
     }
 }

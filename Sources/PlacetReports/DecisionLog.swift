@@ -5,7 +5,6 @@
 // hold an exclusive lock (flock) while they read the chain's tail and write, then fsync, so
 // two processes appending at once still produce one valid chain.
 
-import Crypto
 import Foundation
 import PlacetEngine
 import PlacetLanguage
@@ -18,13 +17,11 @@ public enum DecisionLog {
         public let message: String
     }
 
-    static func sha256(_ text: some StringProtocol) -> String {
-        "sha256:" + SHA256.hash(data: Array(text.utf8)).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
-    }
-
-    /// The record lines for a report, chained after `previous` starting at `sequence`.
-    static func records(for report: Report, time: String, previous: String, sequence: Int) -> [String] {
-        var lines: [String] = []
+    /// Writes the report's records, each line with its newline, to `output`, chained after
+    /// `previous` starting at `sequence`; `flush` is called whenever `output` has grown past
+    /// `flushSize` bytes (and may empty it). Returns the last record's hash.
+    static func writeRecords(for report: Report, time: String, previous: String, sequence: Int,
+                             into output: inout [UInt8], flushSize: Int, flush: (inout [UInt8]) throws(LogError) -> Void) throws(LogError) -> String {
         var previous = previous
         for (offset, decision) in report.decisions.enumerated() {
             var json = JSONWriter(pretty: false, capacity: 512)
@@ -52,12 +49,15 @@ public enum DecisionLog {
             json.endArray()
             json.key("previous"); json.string(previous)
             json.endObject()
-            let body = String(decoding: json.output, as: UTF8.self)
-            let hash = sha256(body)
-            lines.append(String(body.dropLast()) + hashKey + hash + "\"}")
+            let hash = Digests.sha256(json.output)
+            output.append(contentsOf: json.output.dropLast())
+            output.append(contentsOf: hashKeyBytes)
+            output.append(contentsOf: hash.utf8)
+            output.append(contentsOf: "\"}\n".utf8)
             previous = hash
+            if output.count > flushSize { try flush(&output) }
         }
-        return lines
+        return previous
     }
 
     /// Appends the report's decisions to the log atomically and durably (see `append(_:[Report]...)`).
@@ -69,21 +69,37 @@ public enum DecisionLog {
         let seq: Int
         let previous: String
         let hash: String
-        let body: String
+        /// The line without its hash, as it was hashed.
+        let body: [UInt8]
     }
 
     /// The fields the chain needs, read from one line; nil when the line is not a record.
     static func parse(_ line: some StringProtocol) -> Record? {
-        let text = String(line)
-        guard let hashRange = text.range(of: hashKey, options: .backwards), text.hasSuffix("\"}") else { return nil }
+        let bytes = Array(line.utf8)
+        guard bytes.count >= 2, bytes[bytes.count - 2] == UInt8(ascii: "\""), bytes[bytes.count - 1] == UInt8(ascii: "}"),
+              let keyStart = lastIndex(of: hashKeyBytes, in: bytes) else { return nil }
         // The key's closing quote may be the suffix's own (`,"hash":"}`): then there is no hash.
-        let hashEnd = text.index(text.endIndex, offsetBy: -2)
-        guard hashRange.upperBound <= hashEnd else { return nil }
-        let hash = String(text[hashRange.upperBound..<hashEnd])
-        let body = String(text[..<hashRange.lowerBound]) + "}"
-        guard let data = body.data(using: .utf8), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+        let hashStart = keyStart + hashKeyBytes.count
+        let hashEnd = bytes.count - 2
+        guard hashStart <= hashEnd else { return nil }
+        let hash = String(decoding: bytes[hashStart..<hashEnd], as: UTF8.self)
+        let body = Array(bytes[..<keyStart]) + [UInt8(ascii: "}")]
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
               let seq = object["seq"] as? Int, let previous = object["previous"] as? String else { return nil }
         return Record(seq: seq, previous: previous, hash: hash, body: body)
+    }
+
+    private static let hashKeyBytes = Array(hashKey.utf8)
+
+    /// Where the last occurrence of `needle` starts in `bytes`.
+    private static func lastIndex(of needle: [UInt8], in bytes: [UInt8]) -> Int? {
+        guard needle.count <= bytes.count else { return nil }
+        var start = bytes.count - needle.count
+        while start >= 0 {
+            if bytes[start] == needle[0], bytes[start..<(start + needle.count)].elementsEqual(needle) { return start }
+            start -= 1
+        }
+        return nil
     }
 
     public enum Verdict: Sendable, Equatable {
@@ -93,21 +109,43 @@ public enum DecisionLog {
     }
 
     public static func verify(_ contents: String) -> Verdict {
+        var lines = contents.split(separator: "\n", omittingEmptySubsequences: false).makeIterator()
+        return verify { lines.next() }
+    }
+
+    /// Checks a log at `path` as it reads it, a block at a time, so that memory is that of
+    /// its longest line (at most `maximumLineLength` bytes), not of the log: a log grows with
+    /// every run, and one run of a million placements writes over a gigabyte. A FIFO named
+    /// here is read to its end (`placet verify-log <(zcat decisions.jsonl.gz)`).
+    public static func verify(file path: String, blockSize: Int = 1 << 20, maximumLineLength: Int = 64 << 20) throws(LogError) -> Verdict {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw LogError(message: "\(path): cannot read the log: \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var reader = LogLineReader(descriptor: descriptor, path: path, blockSize: blockSize, maximumLineLength: maximumLineLength)
+        return try verify { () throws(LogError) -> String? in try reader.next() }
+    }
+
+    /// The chain check over the log's lines, given one at a time without their newline (the
+    /// text after the last newline is a line, empty when the log ends with one), nil after
+    /// the last. Stops at the first broken record.
+    static func verify<Line: StringProtocol, Failure: Error>(nextLine: () throws(Failure) -> Line?) throws(Failure) -> Verdict {
         var previous = genesis
         var expectedSequence = 1
         var count = 0
-        let lines = contents.split(separator: "\n", omittingEmptySubsequences: false)
-        for (index, line) in lines.enumerated() {
-            let number = index + 1
+        var number = 0
+        while let line = try nextLine() {
+            number += 1
             if line.isEmpty {
-                if index == lines.count - 1 { break }
+                // The empty text after the log's final newline is not a line of its own.
+                if try nextLine() == nil { break }
                 return .tampered(line: number, reason: "empty line inside the log")
             }
             guard let record = parse(line) else { return .tampered(line: number, reason: "not a log record (altered)") }
-            if sha256(record.body) != record.hash { return .tampered(line: number, reason: "record altered: its content does not match its hash") }
+            if Digests.sha256(record.body) != record.hash { return .tampered(line: number, reason: "record altered: its content does not match its hash") }
             if record.seq != expectedSequence {
                 // The missing record later in the file means the order was changed, not a removal.
-                let later = lines[(index + 1)...].contains { parse($0)?.seq == expectedSequence }
+                var later = false
+                while !later, let rest = try nextLine() { later = parse(rest)?.seq == expectedSequence }
                 if later || record.seq < expectedSequence {
                     return .tampered(line: number, reason: "records reordered: record \(record.seq) comes before record \(expectedSequence)")
                 }
@@ -120,5 +158,66 @@ public enum DecisionLog {
             count += 1
         }
         return .intact(records: count)
+    }
+}
+
+/// A file's lines, read a block at a time: each without its newline, then the text after the
+/// last newline (empty when the file ends with one), then nil.
+private struct LogLineReader {
+    let descriptor: Int32
+    let path: String
+    let blockSize: Int
+    let maximumLineLength: Int
+    private var buffer: [UInt8] = []
+    private var block: [UInt8]
+    /// Where the next line starts in `buffer`.
+    private var start = 0
+    /// Bytes from `start` already known to hold no newline.
+    private var scanned = 0
+    private var reachedEnd = false
+    private var finished = false
+    private var line = 0
+
+    init(descriptor: Int32, path: String, blockSize: Int, maximumLineLength: Int) {
+        self.descriptor = descriptor
+        self.path = path
+        self.blockSize = max(1, blockSize)
+        block = Array(repeating: 0, count: self.blockSize)
+        self.maximumLineLength = maximumLineLength
+    }
+
+    mutating func next() throws(DecisionLog.LogError) -> String? {
+        while true {
+            if let newline = buffer[(start + scanned)...].firstIndex(of: 0x0A) {
+                let text = String(decoding: buffer[start..<newline], as: UTF8.self)
+                start = newline + 1
+                scanned = 0
+                line += 1
+                return text
+            }
+            scanned = buffer.count - start
+            if scanned > maximumLineLength {
+                throw DecisionLog.LogError(message: "\(path):\(line + 1): line over \(maximumLineLength) bytes, not a decision log record")
+            }
+            if reachedEnd {
+                guard !finished else { return nil }
+                finished = true
+                let text = String(decoding: buffer[start...], as: UTF8.self)
+                start = buffer.count
+                scanned = 0
+                return text
+            }
+            // The unread part moves to the front before the next block is read after it.
+            if start > 0 {
+                buffer.removeSubrange(..<start)
+                start = 0
+            }
+            var result: Int
+            repeat {
+                result = block.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
+            } while result < 0 && errno == EINTR
+            if result < 0 { throw DecisionLog.LogError(message: "\(path): cannot read the log: \(String(cString: strerror(errno)))") }
+            if result == 0 { reachedEnd = true } else { buffer.append(contentsOf: block[..<result]) }
+        }
     }
 }

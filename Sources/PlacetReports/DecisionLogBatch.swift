@@ -1,5 +1,5 @@
 // The decision log for a long-running writer (`placet serve`): several reports' decisions in
-// one locked write and one fsync (group commit), and only the log's last line read to find the
+// one locked append and one fsync (group commit), and only the log's last line read to find the
 // chain's tail, so an append costs the same on a log of ten records or ten million. The chain
 // is the one `append(_:to:)` and `verify` know: other processes may append to the same file.
 
@@ -7,8 +7,9 @@ import Foundation
 import PlacetEngine
 
 extension DecisionLog {
-    /// Appends the decisions of every report, in order, as one write under the log's lock.
-    public static func append(_ reports: [Report], to path: String, time: Date = Date()) throws(LogError) {
+    /// Appends the decisions of every report, in order, in one hold of the log's lock, written
+    /// whenever more than `flushSize` bytes of records are ready.
+    public static func append(_ reports: [Report], to path: String, time: Date = Date(), flushSize: Int = 4 << 20) throws(LogError) {
         let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw LogError(message: "\(path): cannot open the log: \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
@@ -24,21 +25,31 @@ extension DecisionLog {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let stamp = formatter.string(from: time)
-        var text = ""
-        for report in reports {
-            let lines = records(for: report, time: stamp, previous: previous, sequence: sequence)
-            guard let tail = lines.last, let record = parse(tail) else { continue }
-            previous = record.hash
-            sequence += lines.count
-            for line in lines { text += line + "\n" }
+        // Written a few megabytes at a time (by default) under the lock, so that a run of a million
+        // decisions does not hold its whole log text (over a gigabyte) in memory; synced once.
+        var output: [UInt8] = []
+        var wrote = false
+        func flush(_ output: inout [UInt8]) throws(LogError) {
+            try write(output, to: descriptor, path: path)
+            wrote = wrote || !output.isEmpty
+            output.removeAll(keepingCapacity: true)
         }
-        guard !text.isEmpty else { return }
-        var bytes = Array(text.utf8)
+        for report in reports {
+            previous = try writeRecords(for: report, time: stamp, previous: previous, sequence: sequence,
+                                        into: &output, flushSize: flushSize, flush: flush)
+            sequence += report.decisions.count
+        }
+        try flush(&output)
+        guard wrote else { return }
+        guard fsync(descriptor) == 0 else { throw LogError(message: "\(path): cannot sync the log to disk") }
+    }
+
+    private static func write(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(LogError) {
         var written = 0
         while written < bytes.count {
-            let result = bytes.withUnsafeMutableBytes { raw -> Int in
+            let result = bytes.withUnsafeBytes { raw -> Int in
                 guard let base = raw.baseAddress else { return 0 }
-                return write(descriptor, base + written, raw.count - written)
+                return Glibc.write(descriptor, base + written, raw.count - written)
             }
             if result < 0 {
                 if errno == EINTR { continue }
@@ -46,8 +57,6 @@ extension DecisionLog {
             }
             written += result
         }
-        bytes.removeAll()
-        guard fsync(descriptor) == 0 else { throw LogError(message: "\(path): cannot sync the log to disk") }
     }
 
     /// The file's last non-empty line, read backwards in growing chunks from the end; nil for an empty file.

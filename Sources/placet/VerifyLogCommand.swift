@@ -14,11 +14,14 @@ struct VerifyLogCommand: ParsableCommand {
     var file: String
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            FileHandle.standardError.write(Data("error: \(file): cannot read the log\n".utf8))
+        let verdict: DecisionLog.Verdict
+        do {
+            verdict = try DecisionLog.verify(file: file)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
             throw ExitCode(2)
         }
-        switch DecisionLog.verify(String(decoding: data, as: UTF8.self)) {
+        switch verdict {
         case .intact(let records):
             print("\(file): intact, \(records) record\(records == 1 ? "" : "s")")
         case .tampered(let line, let reason):

@@ -37,4 +37,21 @@ import Testing
         try DecisionLog.append([ReportFixtures.errorReport()], to: file.path)
         #expect(try String(contentsOf: file, encoding: .utf8).isEmpty)
     }
+
+    /// Records are written a few megabytes at a time, so a large run never holds its whole log
+    /// text: written a record at a time, the file is the same bytes as written at once.
+    @Test func recordsWrittenInPiecesAreTheSameLog() throws {
+        let time = Date(timeIntervalSince1970: 1_800_000_000)
+        let reports = [ReportFixtures.acmeReport(), ReportFixtures.acmeReport(asOf: "2026-11-29")]
+        var logs: [[UInt8]] = []
+        for flushSize in [0, 1_000, .max] {
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("placet-batch-\(UUID().uuidString).jsonl")
+            defer { try? FileManager.default.removeItem(at: file) }
+            try DecisionLog.append(reports, to: file.path, time: time, flushSize: flushSize)
+            logs.append(Array(try Data(contentsOf: file)))
+        }
+        #expect(logs[0] == logs[2])
+        #expect(logs[1] == logs[2])
+        #expect(DecisionLog.verify(String(decoding: logs[2], as: UTF8.self)) == .intact(records: 2 * reports[0].decisions.count))
+    }
 }

@@ -399,6 +399,54 @@ enum ReportFixtures {
         #expect(DecisionLog.verify(all.joined(separator: "\n") + "\n") == .tampered(line: 11, reason: "records reordered: record 12 comes before record 11"))
     }
 
+    enum Edit: String, CaseIterable, Sendable {
+        case none, flipped, deleted, swapped, emptyLine, noFinalNewline, truncated
+    }
+
+    /// `verify-log` reads the file a block at a time (a log grows without bound); with blocks
+    /// of a few bytes, so that lines straddle blocks, it finds what the whole-text check finds.
+    @Test(arguments: Edit.allCases) func aLogReadInBlocksIsCheckedAsAWhole(edit: Edit) throws {
+        let file = try freshLog()
+        defer { try? FileManager.default.removeItem(at: file) }
+        var all = try lines(file)
+        var ending = "\n"
+        switch edit {
+        case .none: break
+        case .flipped: all[30] = all[30].replacingOccurrences(of: #""seq":31"#, with: #""seq":13"#)
+        case .deleted: all.remove(at: 40)
+        case .swapped: all.swapAt(50, 58)
+        case .emptyLine: all.insert("", at: 20)
+        case .noFinalNewline: ending = ""
+        case .truncated: all[59] = String(all[59].prefix(100))
+        }
+        let text = all.joined(separator: "\n") + ending
+        try Data(text.utf8).write(to: file)
+        let whole = DecisionLog.verify(text)
+        #expect((whole == .intact(records: 60)) == (edit == .none || edit == .noFinalNewline), "\(whole)")
+        for blockSize in [1, 7, 4096, 1 << 20] {
+            #expect(try DecisionLog.verify(file: file.path, blockSize: blockSize) == whole, "blocks of \(blockSize)")
+        }
+    }
+
+    /// A line longer than the limit stops the check with an error naming it, rather than be
+    /// read into memory whatever its length.
+    @Test func aLineOverTheLimitIsAnError() throws {
+        let file = try freshLog()
+        defer { try? FileManager.default.removeItem(at: file) }
+        let all = try lines(file)
+        let longest = all.map(\.utf8.count).max()!
+        #expect(try DecisionLog.verify(file: file.path, blockSize: 64, maximumLineLength: longest) == .intact(records: 60))
+        try Data((all.prefix(3) + [String(repeating: "x", count: longest + 1)]).joined(separator: "\n").utf8).write(to: file)
+        #expect {
+            try DecisionLog.verify(file: file.path, blockSize: 64, maximumLineLength: longest)
+        } throws: { error in
+            (error as? DecisionLog.LogError)?.message == "\(file.path):4: line over \(longest) bytes, not a decision log record"
+        }
+        let missing = try PlacetExecutable.run(["verify-log", file.path + ".none"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "error: \(file.path).none: cannot read the log: No such file or directory\n")
+    }
+
     @Test func concurrentAppendersKeepOneChain() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("placet-log-\(UUID().uuidString).jsonl")
         defer { try? FileManager.default.removeItem(at: file) }

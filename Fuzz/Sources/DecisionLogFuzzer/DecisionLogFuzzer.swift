@@ -1,7 +1,9 @@
-// fuzz-verify-log: a decision-log file, as `placet verify-log` reads it. Asserted: a tampered
-// verdict names a line of the file; an intact verdict counts no more records than the file has
-// lines; and an intact log with its last record repeated, or with its first record dropped
-// (when it has two or more), is reported tampered, so the chain really is checked.
+// fuzz-verify-log: a decision-log file, through the chain check `placet verify-log` runs on
+// the lines it reads (its block reader is held to the same verdicts by DecisionLogTests).
+// Asserted: a tampered verdict names a line of the file; an intact verdict counts no more
+// records than the file has lines; and an intact log with its last record repeated, or with
+// its first record dropped (when it has two or more), is reported tampered, so the chain
+// really is checked.
 
 import FuzzContracts
 import PlacetReports
