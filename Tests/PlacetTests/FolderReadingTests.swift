@@ -17,6 +17,12 @@ import Testing
     static func folder() throws -> URL { try ManifestFileReadingTests.folder() }
     static let target = ManifestFileReadingTests.target
 
+    /// A file of `size` bytes with nothing written (all NUL, no disk used), for size limits.
+    static func sparseFile(_ url: URL, size: Int) throws {
+        #expect(FileManager.default.createFile(atPath: url.path, contents: nil))
+        guard truncate(url.path, off_t(size)) == 0 else { throw POSIXError(.EIO) }
+    }
+
     /// Makes a FIFO at `path`, and, while the test runs, writes `payload` to it and closes it
     /// whenever a reader waits on it: code that wrongly reads the FIFO then sees a file and
     /// fails its expectations, instead of hanging the test run.
@@ -127,16 +133,14 @@ import Testing
         let directory = try Self.folder()
         defer { try? FileManager.default.removeItem(at: directory) }
         let large = directory.appendingPathComponent("large.placet")
-        #expect(FileManager.default.createFile(atPath: large.path, contents: nil))
-        // Sparse: nothing is written, only the size is set.
-        #expect(truncate(large.path, off_t(PolicyPack.maximumFileSize + 1)) == 0)
+        try Self.sparseFile(large, size: PolicyPack.maximumFileSize + 1)
         do {
             _ = try PolicyPack(directory: directory.path)
             Issue.record("a policy file over the limit was read")
         } catch let error as PolicyLoadError {
             #expect(error.message == "policy file '\(large.path)' is \(PolicyPack.maximumFileSize + 1) bytes, over the limit of \(PolicyPack.maximumFileSize) bytes")
         }
-        #expect(truncate(large.path, off_t(PolicyPack.maximumFileSize)) == 0)
+        try Self.sparseFile(large, size: PolicyPack.maximumFileSize)
         // At the limit it is read (and, all NUL bytes, fails to compile, which is not this test's business).
         #expect(throws: Never.self) { try PolicyPack(directory: directory.path) }
     }
@@ -234,8 +238,7 @@ import Testing
         #expect(run.results.map(\.failures) == [["\(fifo.path): not a regular file (a folder, FIFO, socket or device), so it is not read"]])
 
         let large = directory.appendingPathComponent("large.test.yaml")
-        #expect(FileManager.default.createFile(atPath: large.path, contents: nil))
-        #expect(truncate(large.path, off_t(PolicyTestRunner.maximumTestFileSize + 1)) == 0)
+        try Self.sparseFile(large, size: PolicyTestRunner.maximumTestFileSize + 1)
         let (_, refusals) = runner.parse(file: large.path)
         #expect(refusals.map(\.id) == ["test.tooLarge"])
         #expect(refusals.map(\.message) == ["\(large.path): file is \(PolicyTestRunner.maximumTestFileSize + 1) bytes, over the limit of \(PolicyTestRunner.maximumTestFileSize) bytes"])
@@ -246,8 +249,7 @@ import Testing
         let directory = try Self.folder()
         defer { try? FileManager.default.removeItem(at: directory) }
         let large = directory.appendingPathComponent("large.placet")
-        #expect(FileManager.default.createFile(atPath: large.path, contents: nil))
-        #expect(truncate(large.path, off_t(PolicyPack.maximumFileSize + 1)) == 0)
+        try Self.sparseFile(large, size: PolicyPack.maximumFileSize + 1)
         let formatted = try PlacetExecutable.run(["fmt", "--check", large.path])
         #expect(formatted.status == 2)
         #expect(formatted.stderr.contains("over the limit of \(PolicyPack.maximumFileSize) bytes"), "\(formatted.stderr)")
