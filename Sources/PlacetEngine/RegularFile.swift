@@ -6,6 +6,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import PlacetLanguage
 
 public enum RegularFile {
     /// Why a file was not read.
@@ -17,8 +18,10 @@ public enum RegularFile {
         /// Over the limit; `size` is nil when the file grew past it while being read.
         case tooLarge(size: Int?, limit: Int)
 
-        public var isTooLarge: Bool {
-            if case .tooLarge = self { true } else { false }
+        /// The error a command reports for `path`: `<domain>.tooLarge` or `<domain>.unreadable`.
+        public func diagnostic(path: String, domain: String) -> Diagnostic {
+            let kind = if case .tooLarge = self { "tooLarge" } else { "unreadable" }
+            return Diagnostic(id: "\(domain).\(kind)", message: "\(path): \(self)")
         }
 
         /// Reads after the path: "x.yaml: " + description.

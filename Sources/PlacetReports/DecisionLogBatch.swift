@@ -27,12 +27,11 @@ extension DecisionLog {
         let stamp = formatter.string(from: time)
         // Written a few megabytes at a time (by default) under the lock, so that a run of a million
         // decisions does not hold its whole log text (over a gigabyte) in memory; synced once.
+        let firstSequence = sequence
         var output: [UInt8] = []
-        var wrote = false
-        func flush(_ output: inout [UInt8]) throws(LogError) {
-            try write(output, to: descriptor, path: path)
-            wrote = wrote || !output.isEmpty
-            output.removeAll(keepingCapacity: true)
+        func flush(_ pending: inout [UInt8]) throws(LogError) {
+            try write(pending, to: descriptor, path: path)
+            pending.removeAll(keepingCapacity: true)
         }
         for report in reports {
             previous = try writeRecords(for: report, time: stamp, previous: previous, sequence: sequence,
@@ -40,7 +39,7 @@ extension DecisionLog {
             sequence += report.decisions.count
         }
         try flush(&output)
-        guard wrote else { return }
+        guard sequence > firstSequence else { return }
         guard fsync(descriptor) == 0 else { throw LogError(message: "\(path): cannot sync the log to disk") }
     }
 

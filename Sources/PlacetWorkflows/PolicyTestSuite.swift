@@ -127,7 +127,7 @@ public struct PolicyTestRunner: Sendable {
         switch read(path) {
         case .success(let read): bytes = read
         case .failure(let failure):
-            return ([], [Diagnostic(id: failure.isTooLarge ? "test.tooLarge" : "test.unreadable", message: "\(path): \(failure)")])
+            return ([], [failure.diagnostic(path: path, domain: "test")])
         }
         let data = Data(bytes)
         let context = ManifestFileContext(path: path, bytes: bytes, format: .yaml)

@@ -53,7 +53,7 @@ struct FmtCommand: ParsableCommand {
             switch RegularFile.read(atPath: path, limit: PolicyPack.maximumFileSize) {
             case .success(let read): bytes = read
             case .failure(let failure):
-                diagnostics.append(Diagnostic(id: failure.isTooLarge ? "fmt.tooLarge" : "fmt.unreadable", message: "\(path): \(failure)"))
+                diagnostics.append(failure.diagnostic(path: path, domain: "fmt"))
                 continue
             }
             guard let text = String(validating: bytes, as: UTF8.self) else {

@@ -35,7 +35,7 @@ struct ImportOptions: ParsableArguments {
         switch RegularFile.read(atPath: path, limit: ManifestLoader.defaultMaximumFileSize) {
         case .success(let bytes): return bytes
         case .failure(let failure):
-            Terminal.printDiagnostics([Diagnostic(id: failure.isTooLarge ? "import.tooLarge" : "import.unreadable", message: "\(path): \(failure)")])
+            Terminal.printDiagnostics([failure.diagnostic(path: path, domain: "import")])
             throw ExitCode(2)
         }
     }
