@@ -17,18 +17,19 @@ public enum DecisionLog {
         public let message: String
     }
 
-    /// Writes the report's records, each line with its newline, to `output`, chained after
+    /// Writes one record per decision, each line with its newline, to `output`, chained after
     /// `previous` starting at `sequence`; `flush` is called whenever `output` has grown past
     /// `flushSize` bytes (and may empty it). Returns the last record's hash.
-    static func writeRecords(for report: Report, time: String, previous: String, sequence: Int,
-                             into output: inout [UInt8], flushSize: Int, flush: (inout [UInt8]) throws(LogError) -> Void) throws(LogError) -> String {
+    static func writeRecords(for decisions: ArraySlice<Decision>, asOf: CivilDate, policyDigest: String, inputs: [InputFile],
+                             time: String, previous: String, sequence: Int, into output: inout [UInt8], flushSize: Int,
+                             flush: (inout [UInt8]) throws(LogError) -> Void) throws(LogError) -> String {
         var previous = previous
-        for (offset, decision) in report.decisions.enumerated() {
+        for (offset, decision) in decisions.enumerated() {
             var json = JSONWriter(pretty: false, capacity: 512)
             json.beginObjectValue()
             json.key("seq"); json.number(sequence + offset)
             json.key("time"); json.string(time)
-            json.key("asOf"); json.string(report.asOf.description)
+            json.key("asOf"); json.string(asOf.description)
             json.key("placement"); json.string(decision.placement)
             json.key("decision"); json.string(decision.outcome.rawValue)
             json.key("findings"); json.beginArrayValue()
@@ -41,9 +42,9 @@ public enum DecisionLog {
                 json.endObject()
             }
             json.endArray()
-            json.key("policyDigest"); json.string(report.policyDigest)
+            json.key("policyDigest"); json.string(policyDigest)
             json.key("inputs"); json.beginArrayValue()
-            for input in report.inputs {
+            for input in inputs {
                 json.beginObjectValue(); json.key("file"); json.string(input.path); json.key("digest"); json.string(input.digest); json.endObject()
             }
             json.endArray()

@@ -41,23 +41,28 @@ public enum CheckWorkflow {
     /// rather than the whole report. Returns what `run`'s report would say besides its
     /// decisions: its diagnostics, and the exit status. `whileLoaded` is given the same while
     /// the inventory is still held: a process that exits there skips freeing every record,
-    /// which at a million placements takes a noticeable part of a second.
+    /// which at a million placements takes a noticeable part of a second. `decided`, when
+    /// given, sees the decisions too, in order, a chunk at a time after it is written, with
+    /// the report they belong to (without its assessment): the decision log's records. It is
+    /// not called when an error stands.
     public static func writeJSON(pack: PolicyPack, paths: [String], asOf: CivilDate, standardInput: StandardInput? = nil,
                                  allowEmpty: Bool = false, timings: inout Timings,
                                  write: ([UInt8]) throws -> Void,
+                                 decided: ((ArraySlice<Decision>, Report) -> Void)? = nil,
                                  whileLoaded: ((diagnostics: [Diagnostic], exitStatus: Int32)) -> Void = { _ in })
         rethrows -> (diagnostics: [Diagnostic], exitStatus: Int32) {
         let started = Date()
         let prepared = prepare(pack: pack, paths: paths, asOf: asOf, standardInput: standardInput, allowEmpty: allowEmpty)
         return try withExtendedLifetime(prepared) {
-            let outcome = try writeJSON(prepared, asOf: asOf, started: started, timings: &timings, write: write)
+            let outcome = try writeJSON(prepared, asOf: asOf, started: started, timings: &timings, write: write, decided: decided)
             whileLoaded(outcome)
             return outcome
         }
     }
 
     private static func writeJSON(_ prepared: Prepared, asOf: CivilDate, started: Date, timings: inout Timings,
-                                  write: ([UInt8]) throws -> Void) rethrows -> (diagnostics: [Diagnostic], exitStatus: Int32) {
+                                  write: ([UInt8]) throws -> Void, decided: ((ArraySlice<Decision>, Report) -> Void)?)
+        rethrows -> (diagnostics: [Diagnostic], exitStatus: Int32) {
         let shell = prepared.report(asOf: asOf, assessment: nil)
         var assessing = Date()
         timings.load = assessing.timeIntervalSince(started)
@@ -78,10 +83,14 @@ public enum CheckWorkflow {
                 assessing = Date()
                 try write(writer!.take())
             },
-            render: { JSONReportWriter.items($0[...]) },
+            // The decisions ride along with their bytes only when `decided` wants them.
+            render: { [keepsDecisions = decided != nil] decisions in
+                (JSONReportWriter.items(decisions[...]), keepsDecisions ? decisions : [])
+            },
             emit: { parts in
-                writer!.append(parts)
+                writer!.append(parts.map(\.0))
                 try write(writer!.take())
+                if let decided { for part in parts { decided(part.1[...], shell) } }
             })
         if writer == nil { writer = JSONReportWriter(shell, summary: summary) }
         try write(writer!.finish(notices: notices, errors: []))

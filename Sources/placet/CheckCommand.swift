@@ -76,17 +76,29 @@ struct CheckCommand: ParsableCommand {
         }
         let format = self.format ?? .text
         let asOf = try policyOptions.evaluationDate()
-        if format == .json, log == nil {
-            // Written as it is decided: the same bytes, without holding the whole report.
+        if format == .json {
+            // Written as it is decided: the same bytes, without holding the whole report; the
+            // log's records too, as each chunk of decisions is written.
             var sink = try OutputSink(path: output)
             var timings = CheckWorkflow.Timings()
+            var logging = log.map(LogWhileDeciding.init)
             let outcome = CheckWorkflow.writeJSON(
                 pack: try policyOptions.pack(), paths: paths, asOf: asOf, standardInput: inputOptions.standardInput,
                 allowEmpty: allowEmpty, timings: &timings, write: { sink.write($0) },
+                decided: logging == nil ? nil : { logging!.add($0, of: $1) },
                 whileLoaded: { outcome in
                     Terminal.printDiagnostics(outcome.diagnostics)
+                    let written = (try? sink.finish()) != nil
+                    var status = written ? outcome.exitStatus : 2
+                    // As for the other formats: the log gains the run only when its report was written and no error stands.
+                    if var logging, !outcome.diagnostics.contains(where: \.isError) {
+                        if let failure = logging.end(commit: written) {
+                            Terminal.printDiagnostics([Diagnostic(id: "log.failed", message: failure)])
+                            status = 2
+                        }
+                    }
                     // Exits with the inventory still held: the process ends without freeing it.
-                    Foundation.exit((try? sink.finish()) == nil ? 2 : outcome.exitStatus)
+                    Foundation.exit(status)
                 })
             // Not reached: `whileLoaded` exits.
             throw ExitCode(outcome.exitStatus)
@@ -109,5 +121,47 @@ struct CheckCommand: ParsableCommand {
             }
         }
         throw ExitCode(CheckWorkflow.exitStatus(report))
+    }
+}
+
+/// `check --format json --log`: the log locked when the first decisions are ready (a run with an
+/// error leaves it untouched), their records written as each chunk is, and the run committed or,
+/// when its report could not be written, cut away.
+private struct LogWhileDeciding {
+    let path: String
+    var append: DecisionLog.Append?
+    /// The first failure; the records after it are not written and the run is cut away.
+    var failure: String?
+
+    init(path: String) {
+        self.path = path
+    }
+
+    mutating func add(_ decisions: ArraySlice<Decision>, of report: Report) {
+        guard failure == nil else { return }
+        do throws(DecisionLog.LogError) {
+            if append == nil { append = try DecisionLog.Append(path: path) }
+            try append!.add(decisions, asOf: report.asOf, policyDigest: report.policyDigest, inputs: report.inputs)
+        } catch {
+            failure = error.message
+            append?.rollBack()
+        }
+    }
+
+    /// Commits the run (`commit`) or cuts it away; the failure to report, if any.
+    mutating func end(commit: Bool) -> String? {
+        guard failure == nil else { return failure }
+        guard commit else {
+            append?.rollBack()
+            return nil
+        }
+        do throws(DecisionLog.LogError) {
+            // A run that decided nothing still creates the log, as the other formats do.
+            if append == nil { append = try DecisionLog.Append(path: path) }
+            try append!.commit()
+            return nil
+        } catch {
+            return error.message
+        }
     }
 }

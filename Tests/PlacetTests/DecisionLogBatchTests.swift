@@ -54,4 +54,44 @@ import Testing
         #expect(logs[1] == logs[2])
         #expect(DecisionLog.verify(String(decoding: logs[2], as: UTF8.self)) == .intact(records: 2 * reports[0].decisions.count))
     }
+
+    /// An append given up, or released without a commit (a run whose report could not be
+    /// written), leaves the log as it was, records already written and all; the chain goes on.
+    @Test(arguments: [false, true]) func anAppendNotCommittedLeavesTheLogAsItWas(released: Bool) throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("placet-batch-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let report = ReportFixtures.acmeReport()
+        try DecisionLog.append(report, to: file.path)
+        let before = try Data(contentsOf: file)
+        do {
+            let log = try DecisionLog.Append(path: file.path, flushSize: 0)
+            try log.add(report)
+            #expect(try Data(contentsOf: file).count > before.count, "written as added")
+            if !released { log.rollBack() }
+        }
+        #expect(try Data(contentsOf: file) == before)
+        try DecisionLog.append(report, to: file.path)
+        #expect(try DecisionLog.verify(file: file.path) == .intact(records: 2 * report.decisions.count))
+    }
+
+    /// Decisions added a few at a time make the same records as the report added at once.
+    @Test func decisionsAddedInChunksAreTheSameLog() throws {
+        let time = Date(timeIntervalSince1970: 1_800_000_000)
+        let report = ReportFixtures.acmeReport()
+        var logs: [[UInt8]] = []
+        for chunk in [report.decisions.count, 7, 1] {
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("placet-batch-\(UUID().uuidString).jsonl")
+            defer { try? FileManager.default.removeItem(at: file) }
+            let log = try DecisionLog.Append(path: file.path, time: time)
+            for start in stride(from: 0, to: report.decisions.count, by: chunk) {
+                try log.add(report.decisions[start..<min(start + chunk, report.decisions.count)], asOf: report.asOf,
+                            policyDigest: report.policyDigest, inputs: report.inputs)
+            }
+            try log.commit()
+            logs.append(Array(try Data(contentsOf: file)))
+        }
+        #expect(logs[1] == logs[0])
+        #expect(logs[2] == logs[0])
+        #expect(DecisionLog.verify(String(decoding: logs[0], as: UTF8.self)) == .intact(records: report.decisions.count))
+    }
 }

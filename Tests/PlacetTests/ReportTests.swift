@@ -447,6 +447,47 @@ enum ReportFixtures {
         #expect(missing.stderr == "error: \(file.path).none: cannot read the log: No such file or directory\n")
     }
 
+    /// `check --format json --log` writes its records as it decides; they are the records the
+    /// whole-report path writes (text here), but for the time and so the hashes.
+    @Test func streamedJSONLogsWhatTheWholeReportLogs() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("placet-logs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var records: [[[String: String]]] = []
+        for format in ["text", "json"] {
+            let log = folder.appendingPathComponent("\(format).jsonl")
+            let run = try PlacetExecutable.run(["check", "policies/examples/acme", "--as-of", "2028-01-01", "--format", format,
+                                                "--output", folder.appendingPathComponent("report").path, "--log", log.path])
+            #expect(run.status == 1, "stderr: \(run.stderr)")
+            #expect(try DecisionLog.verify(file: log.path) == .intact(records: 30))
+            records.append(try lines(log).map { line in
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                // Each field as JSON text, without those that depend on the time.
+                return try object.filter { !["time", "previous", "hash"].contains($0.key) }.mapValues { value in
+                    String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]), as: UTF8.self)
+                }
+            })
+        }
+        #expect(records[0].count == 30)
+        #expect(records[1] == records[0])
+    }
+
+    /// A run whose report cannot be written adds nothing to the log, in every format; nor does
+    /// a run with an error.
+    @Test(arguments: ["json", "markdown"]) func aRunThatFailsLeavesTheLogAsItWas(format: String) throws {
+        let file = try freshLog()
+        defer { try? FileManager.default.removeItem(at: file) }
+        let before = try Data(contentsOf: file)
+        let full = try PlacetExecutable.run(["check", "policies/examples/acme", "--as-of", "2028-01-01", "--format", format,
+                                             "--output", "/dev/full", "--log", file.path])
+        #expect(full.status == 2)
+        #expect(full.stderr.hasPrefix("error: cannot write '/dev/full': "), "stderr: \(full.stderr)")
+        let broken = try PlacetExecutable.run(["check", "policies/examples/acme", "--as-of", "2028-01-01", "--format", format,
+                                               "--policies", "/nonexistent", "--log", file.path])
+        #expect(broken.status == 2)
+        #expect(try Data(contentsOf: file) == before)
+    }
+
     @Test func concurrentAppendersKeepOneChain() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("placet-log-\(UUID().uuidString).jsonl")
         defer { try? FileManager.default.removeItem(at: file) }
