@@ -85,9 +85,8 @@ public enum DecisionLog {
         guard hashStart <= hashEnd else { return nil }
         let hash = String(decoding: bytes[hashStart..<hashEnd], as: UTF8.self)
         let body = Array(bytes[..<keyStart]) + [UInt8(ascii: "}")]
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
-              let seq = object["seq"] as? Int, let previous = object["previous"] as? String else { return nil }
-        return Record(seq: seq, previous: previous, hash: hash, body: body)
+        guard let fields = LogRecordReader.fields(of: body) else { return nil }
+        return Record(seq: fields.seq, previous: fields.previous, hash: hash, body: body)
     }
 
     private static let hashKeyBytes = Array(hashKey.utf8)
