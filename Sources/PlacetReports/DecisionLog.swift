@@ -23,35 +23,57 @@ public enum DecisionLog {
     static func writeRecords(for decisions: ArraySlice<Decision>, asOf: CivilDate, policyDigest: String, inputs: [InputFile],
                              time: String, previous: String, sequence: Int, into output: inout [UInt8], flushSize: Int,
                              flush: (inout [UInt8]) throws(LogError) -> Void) throws(LogError) -> String {
+        // What every record of the call shares is written once: the time and date after `seq`,
+        // the policy and inputs before `previous`. A record is
+        // {"seq":N,"time":T,"asOf":D,"placement":P,"decision":O,"findings":[...],"policyDigest":G,"inputs":[...],"previous":H}
+        // hashed as such, then written with `,"hash":"…"` before its closing brace.
+        func quoted(_ text: String) -> [UInt8] {
+            var bytes: [UInt8] = []
+            JSONWriter.appendQuoted(text, to: &bytes)
+            return bytes
+        }
+        let afterSequence = Array(#","time":"#.utf8) + quoted(time) + Array(#","asOf":"#.utf8) + quoted(asOf.description)
+            + Array(#","placement":"#.utf8)
+        var beforePrevious = Array(#"],"policyDigest":"#.utf8) + quoted(policyDigest) + Array(#","inputs":["#.utf8)
+        for (index, input) in inputs.enumerated() {
+            beforePrevious += Array((index == 0 ? #"{"file":"# : #",{"file":"#).utf8) + quoted(input.path)
+                + Array(#","digest":"#.utf8) + quoted(input.digest) + [UInt8(ascii: "}")]
+        }
+        beforePrevious += Array(#"],"previous":"#.utf8)
         var previous = previous
+        var record: [UInt8] = []
+        record.reserveCapacity(1024)
         for (offset, decision) in decisions.enumerated() {
-            var json = JSONWriter(pretty: false, capacity: 512)
-            json.beginObjectValue()
-            json.key("seq"); json.number(sequence + offset)
-            json.key("time"); json.string(time)
-            json.key("asOf"); json.string(asOf.description)
-            json.key("placement"); json.string(decision.placement)
-            json.key("decision"); json.string(decision.outcome.rawValue)
-            json.key("findings"); json.beginArrayValue()
-            for finding in decision.findings {
-                json.beginObjectValue()
-                json.key("rule"); json.string(finding.rule)
-                json.key("effect"); json.string(finding.effect.rawValue)
-                json.key("waived"); json.bool(finding.waived)
-                json.key("subjects"); json.beginArrayValue(); for subject in finding.subjects { json.string(subject) }; json.endArray()
-                json.endObject()
+            record.removeAll(keepingCapacity: true)
+            record.append(contentsOf: #"{"seq":"#.utf8)
+            record.append(contentsOf: String(sequence + offset).utf8)
+            record.append(contentsOf: afterSequence)
+            JSONWriter.appendQuoted(decision.placement, to: &record)
+            let outcome = switch decision.outcome {
+            case .block: #","decision":"block","findings":["#
+            case .approve: #","decision":"approve","findings":["#
             }
-            json.endArray()
-            json.key("policyDigest"); json.string(policyDigest)
-            json.key("inputs"); json.beginArrayValue()
-            for input in inputs {
-                json.beginObjectValue(); json.key("file"); json.string(input.path); json.key("digest"); json.string(input.digest); json.endObject()
+            record.append(contentsOf: outcome.utf8)
+            for (index, finding) in decision.findings.enumerated() {
+                record.append(contentsOf: (index == 0 ? #"{"rule":"# : #",{"rule":"#).utf8)
+                JSONWriter.appendQuoted(finding.rule, to: &record)
+                let effect = switch finding.effect {
+                case .block: #","effect":"block","waived":"#
+                case .warn: #","effect":"warn","waived":"#
+                }
+                record.append(contentsOf: effect.utf8)
+                record.append(contentsOf: (finding.waived ? #"true,"subjects":["# : #"false,"subjects":["#).utf8)
+                for (index, subject) in finding.subjects.enumerated() {
+                    if index > 0 { record.append(UInt8(ascii: ",")) }
+                    JSONWriter.appendQuoted(subject, to: &record)
+                }
+                record.append(contentsOf: "]}".utf8)
             }
-            json.endArray()
-            json.key("previous"); json.string(previous)
-            json.endObject()
-            let hash = Digests.sha256(json.output)
-            output.append(contentsOf: json.output.dropLast())
+            record.append(contentsOf: beforePrevious)
+            JSONWriter.appendQuoted(previous, to: &record)
+            record.append(UInt8(ascii: "}"))
+            let hash = Digests.sha256(record)
+            output.append(contentsOf: record.dropLast())
             output.append(contentsOf: hashKeyBytes)
             output.append(contentsOf: hash.utf8)
             output.append(contentsOf: "\"}\n".utf8)

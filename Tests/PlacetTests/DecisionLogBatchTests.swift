@@ -95,3 +95,24 @@ import Testing
         #expect(DecisionLog.verify(String(decoding: logs[0], as: UTF8.self)) == .intact(records: report.decisions.count))
     }
 }
+
+@Suite struct DecisionLogGoldenTests {
+    /// The log's records, byte for byte, for a fixed time: what every writer of the log must
+    /// keep writing (logs written before a change are checked by the new `verify-log`).
+    @Test func recordsAreTheGoldenBytes() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("placet-golden-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let time = Date(timeIntervalSince1970: 1_800_000_000.25)
+        // Inputs named relative to the package, so the bytes do not depend on where it is.
+        let reports = [ReportFixtures.acmeReport(), ReportFixtures.acmeReport(asOf: "2026-11-29")].map { report in
+            var report = report
+            let root = Fixtures.packageRoot.path + "/"
+            report.inputs = report.inputs.map { InputFile(path: $0.path.hasPrefix(root) ? String($0.path.dropFirst(root.count)) : $0.path, digest: $0.digest) }
+            return report
+        }
+        try DecisionLog.append(reports, to: file.path, time: time)
+        let golden = Fixtures.goldenDirectory.appendingPathComponent("acme-decision-log.jsonl")
+        if ProcessInfo.processInfo.environment["PLACET_WRITE_GOLDEN_LOG"] == "1" { try Data(contentsOf: file).write(to: golden) }
+        #expect(try Data(contentsOf: file) == (try Data(contentsOf: golden)))
+    }
+}
