@@ -18,6 +18,13 @@ package struct JSONWriter {
         output.reserveCapacity(capacity)
     }
 
+    /// A writer that goes on after `output`'s bytes (a line after the lines before it), so a run
+    /// of documents is written into one buffer instead of each into its own and then copied.
+    init(pretty: Bool, continuing output: consuming [UInt8]) {
+        self.pretty = pretty
+        self.output = output
+    }
+
     /// A writer for the items of an array already open at `depth`, so parts of one array can
     /// be written separately (on several threads) and joined with `appendItems`.
     init(itemsAtDepth depth: Int, capacity: Int) {

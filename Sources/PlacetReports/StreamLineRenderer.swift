@@ -44,33 +44,36 @@ public struct StreamLineRenderer: Sendable {
 
     /// One line per entry, in order; written in chunks on every core and joined in order.
     public func render(_ entries: [StreamEntry]) -> [UInt8] {
+        renderParts(entries).flatMap { $0 }
+    }
+
+    /// The same lines in parts of a few hundred, in order, each written on any core straight
+    /// into its own buffer, to be written out one after another: joining them would copy every
+    /// byte again into memory freshly touched for each batch.
+    public func renderParts(_ entries: [StreamEntry]) -> [[UInt8]] {
         let chunkSize = 512
         let chunkCount = (entries.count + chunkSize - 1) / chunkSize
         let parts = Locked<[[UInt8]]>(Array(repeating: [], count: chunkCount))
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
             var bytes: [UInt8] = []
-            bytes.reserveCapacity(chunkSize * 700)
+            bytes.reserveCapacity(chunkSize * 2_048)
             var templates = FindingTemplates()
             for entry in entries[(chunk * chunkSize)..<min(entries.count, (chunk + 1) * chunkSize)] {
-                bytes += line(entry, templates: &templates)
+                bytes = write(entry, after: consume bytes) { decision, json in JSONRenderer().write(decision, to: &json, templates: &templates) }
             }
             parts.withLock { $0[chunk] = bytes }
         }
-        return parts.withLock { $0 }.flatMap { $0 }
+        return parts.withLock { $0 }
     }
 
     /// One entry's line, with its newline.
     public func line(_ entry: StreamEntry) -> [UInt8] {
-        line(entry) { decision, json in JSONRenderer().write(decision, to: &json) }
+        write(entry, after: []) { decision, json in JSONRenderer().write(decision, to: &json) }
     }
 
-    /// The same, with the findings of a run of lines written from `templates` (`JSONRenderer`).
-    func line(_ entry: StreamEntry, templates: inout FindingTemplates) -> [UInt8] {
-        line(entry) { decision, json in JSONRenderer().write(decision, to: &json, templates: &templates) }
-    }
-
-    private func line(_ entry: StreamEntry, writeDecision: (Decision, inout JSONWriter) -> Void) -> [UInt8] {
-        var json = JSONWriter(pretty: false, capacity: 1024)
+    /// `bytes` with the entry's line and its newline after them.
+    private func write(_ entry: StreamEntry, after bytes: consuming [UInt8], writeDecision: (Decision, inout JSONWriter) -> Void) -> [UInt8] {
+        var json = JSONWriter(pretty: false, continuing: bytes)
         switch entry {
         case .decision(let decision):
             writeDecision(decision, &json)
@@ -82,9 +85,7 @@ public struct StreamLineRenderer: Sendable {
             json.key("errors"); json.diagnostics(errors)
             json.endObject()
         }
-        var bytes = json.output
-        bytes.append(0x0A)
-        return bytes
+        return json.finish()
     }
 
     public func render(_ summary: StreamSummary) -> [UInt8] {

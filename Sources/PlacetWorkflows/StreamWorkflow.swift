@@ -73,7 +73,7 @@ public enum StreamWorkflow {
             summary.summary.add(decided.summary)
             summary.errorLines += decided.failedLines.count
             for notice in decided.notices { notices[notice.waiver] = notice }
-            write(renderer.render(decided.entries))
+            for part in renderer.renderParts(decided.entries) { write(part) }
             for errors in decided.failedLines { lineErrors(errors) }
         }
         summary.inputs.append(InputFile(path: stream.path, digest: stream.streamDigest))
