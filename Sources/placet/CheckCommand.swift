@@ -81,7 +81,7 @@ struct CheckCommand: ParsableCommand {
             // log's records too, as each chunk of decisions is written.
             var sink = try OutputSink(path: output)
             var timings = CheckWorkflow.Timings()
-            var logging = log.map(LogWhileDeciding.init)
+            var logging = log.map(CheckLog.init)
             let outcome = CheckWorkflow.writeJSON(
                 pack: try policyOptions.pack(), paths: paths, asOf: asOf, standardInput: inputOptions.standardInput,
                 allowEmpty: allowEmpty, timings: &timings, write: { sink.write($0) },
@@ -121,47 +121,5 @@ struct CheckCommand: ParsableCommand {
             }
         }
         throw ExitCode(CheckWorkflow.exitStatus(report))
-    }
-}
-
-/// `check --format json --log`: the log locked when the first decisions are ready (a run with an
-/// error leaves it untouched), their records written as each chunk is, and the run committed or,
-/// when its report could not be written, cut away.
-private struct LogWhileDeciding {
-    let path: String
-    var append: DecisionLog.Append?
-    /// The first failure; the records after it are not written and the run is cut away.
-    var failure: String?
-
-    init(path: String) {
-        self.path = path
-    }
-
-    mutating func add(_ decisions: ArraySlice<Decision>, of report: Report) {
-        guard failure == nil else { return }
-        do throws(DecisionLog.LogError) {
-            if append == nil { append = try DecisionLog.Append(path: path) }
-            try append!.add(decisions, asOf: report.asOf, policyDigest: report.policyDigest, inputs: report.inputs)
-        } catch {
-            failure = error.message
-            append?.rollBack()
-        }
-    }
-
-    /// Commits the run (`commit`) or cuts it away; the failure to report, if any.
-    mutating func end(commit: Bool) -> String? {
-        guard failure == nil else { return failure }
-        guard commit else {
-            append?.rollBack()
-            return nil
-        }
-        do throws(DecisionLog.LogError) {
-            // A run that decided nothing still creates the log, as the other formats do.
-            if append == nil { append = try DecisionLog.Append(path: path) }
-            try append!.commit()
-            return nil
-        } catch {
-            return error.message
-        }
     }
 }
