@@ -50,12 +50,14 @@ public struct StreamLineRenderer: Sendable {
     /// The same lines in parts of a few hundred, in order, each written on any core straight
     /// into its own buffer, to be written out one after another: joining them would copy every
     /// byte again into memory freshly touched for each batch.
-    public func renderParts(_ entries: [StreamEntry]) -> [[UInt8]] {
+    /// `buffers`: where the parts' buffers come from, and go back to once written (see
+    /// `PartBuffers`).
+    public func renderParts(_ entries: [StreamEntry], buffers: PartBuffers? = nil) -> [[UInt8]] {
         let chunkSize = 512
         let chunkCount = (entries.count + chunkSize - 1) / chunkSize
         let parts = Locked<[[UInt8]]>(Array(repeating: [], count: chunkCount))
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-            var bytes: [UInt8] = []
+            var bytes = buffers?.take() ?? []
             bytes.reserveCapacity(chunkSize * 2_048)
             var templates = FindingTemplates()
             for entry in entries[(chunk * chunkSize)..<min(entries.count, (chunk + 1) * chunkSize)] {
@@ -106,5 +108,36 @@ public struct StreamLineRenderer: Sendable {
         var bytes = json.output
         bytes.append(0x0A)
         return bytes
+    }
+}
+
+/// Buffers of parts already written out, for the next batch's parts. A stream renders a few
+/// megabytes of parts per batch, for hours: in a fresh buffer each time (the stream gives
+/// large blocks straight back to the kernel, see `check --stream`), every byte written first
+/// takes a page fault. Reused, the same pages serve every batch. The pool holds at most
+/// `limit` buffers, so it stays within a batch's parts.
+public final class PartBuffers: Sendable {
+    private let free = Locked<[[UInt8]]>([])
+    private let limit: Int
+
+    public init(limit: Int = 16) {
+        self.limit = limit
+    }
+
+    /// An empty buffer that has held a part, or an empty array when none is kept.
+    func take() -> [UInt8] {
+        free.withLock { $0.popLast() } ?? []
+    }
+
+    /// Keeps a written part's buffer, emptied, while the pool is under its limit. The part
+    /// should be the last reference to its storage (moved out of the array of parts): a
+    /// shared buffer is not emptied in place but copied into a new one.
+    public func giveBack(_ part: consuming [UInt8]) {
+        var buffer = part
+        guard buffer.capacity > 0 else { return }
+        buffer.removeAll(keepingCapacity: true)
+        free.withLock { free in
+            if free.count < limit { free.append(buffer) }
+        }
     }
 }

@@ -65,6 +65,7 @@ public enum StreamWorkflow {
         }
 
         var decider = BatchDecider(references: references, asOf: asOf)
+        let buffers = PartBuffers()
         var notices: [String: Notice] = [:]
         var sawPlacement = false
         while let batch = stream.nextBatch(maximumLines: batchLines) {
@@ -73,7 +74,13 @@ public enum StreamWorkflow {
             summary.summary.add(decided.summary)
             summary.errorLines += decided.failedLines.count
             for notice in decided.notices { notices[notice.waiver] = notice }
-            for part in renderer.renderParts(decided.entries) { write(part) }
+            // Each part moved out before it is written, so its buffer goes back unshared.
+            var parts = renderer.renderParts(decided.entries, buffers: buffers)
+            parts.reverse()
+            while let part = parts.popLast() {
+                write(part)
+                buffers.giveBack(part)
+            }
             for errors in decided.failedLines { lineErrors(errors) }
         }
         summary.inputs.append(InputFile(path: stream.path, digest: stream.streamDigest))

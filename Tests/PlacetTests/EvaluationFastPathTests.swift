@@ -76,6 +76,7 @@ import Testing
             key.second = .record(target)
             return key
         }
+        var inserted: [MessageKey] = []
         for _ in 0..<5_000 {
             let row = random.next(40), text = texts[random.next(texts.count)], target = random.next(30)
             let name = "\(row)|\(text)|\(target)"
@@ -84,6 +85,7 @@ import Testing
             if reference[name] == nil {
                 table.insert(probe, hash: probe.mixedHash, value: .string(name))
                 reference[name] = .string(name)
+                inserted.append(probe)
             }
         }
         #expect(table.count == reference.count)
@@ -91,9 +93,13 @@ import Testing
         var longer = MessageKey(item: .record(1))
         longer.rest = [.bool(true)]
         #expect(table.value(for: longer, hash: longer.mixedHash) == nil)
+        // Emptied (a stream's next batch), it finds none of them, and is filled again as new.
         table.removeAll()
-        let probe = key(1, "abc", 1)
-        #expect(table.value(for: probe, hash: probe.mixedHash) == nil)
+        #expect(table.count == 0)
+        #expect(inserted.allSatisfy { table.value(for: $0, hash: $0.mixedHash) == nil })
+        for (index, probe) in inserted.prefix(100).enumerated() { table.insert(probe, hash: probe.mixedHash, value: .record(index)) }
+        #expect(inserted.prefix(100).enumerated().allSatisfy { table.value(for: $1, hash: $1.mixedHash) == .record($0) })
+        #expect(inserted.dropFirst(100).allSatisfy { table.value(for: $0, hash: $0.mixedHash) == nil })
     }
 
     /// Hashes that differ only in their lowest bit share a tag: keys, not tags, tell them apart,

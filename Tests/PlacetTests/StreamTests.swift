@@ -7,7 +7,7 @@ import Foundation
 import PlacetEngine
 import PlacetLanguage
 import PlacetManifests
-import PlacetReports
+@testable import PlacetReports
 import PlacetWorkflows
 import Testing
 
@@ -253,6 +253,29 @@ enum StreamFixtures {
         let whole = run(batchLines: 4_096, pieceSize: bytes.count)
         #expect(run(batchLines: 1, pieceSize: 7) == whole)
         #expect(run(batchLines: 5, pieceSize: 1_000) == whole)
+    }
+
+    /// Parts written into buffers that held an earlier batch's parts are the bytes written into
+    /// fresh ones: nothing of the earlier lines is left behind, however long they were.
+    @Test func partsInReusedBuffersAreTheSameBytes() {
+        func entries(_ count: Int, message: String) -> [StreamEntry] {
+            (0..<count).map { index in
+                .error(placement: "pl-\(index)", errors: [Diagnostic(id: "stream.test", message: "\(message) \(index)")])
+            }
+        }
+        let renderer = StreamLineRenderer()
+        let buffers = PartBuffers()
+        let batches = [entries(1_500, message: String(repeating: "long ", count: 60)), entries(700, message: "short"), entries(3, message: "x")]
+        for batch in batches {
+            var parts = renderer.renderParts(batch, buffers: buffers)
+            // Compared as a flag: on failure, a difference of half a megabyte would take minutes to print.
+            let same = parts.flatMap { $0 } == renderer.render(batch)
+            #expect(same, "a batch's parts in reused buffers differ from the same parts in new ones")
+            parts.reverse()
+            while let part = parts.popLast() { buffers.giveBack(part) }
+        }
+        let kept = buffers.take()
+        #expect(kept.isEmpty && kept.capacity > 0, "a written part's storage is kept, emptied")
     }
 
     @Test func linesAreCutWhereverTheInputBreaks() {

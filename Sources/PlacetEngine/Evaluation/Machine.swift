@@ -483,10 +483,15 @@ struct MessageTable {
         count += 1
     }
 
+    /// Empties the table and keeps its room: a stream's next batch fills it again about as
+    /// far, and growing it anew would allocate (and first touch) every array again.
     mutating func removeAll() {
-        tags = []
-        keys = []
-        values = []
+        guard count > 0 else { return }
+        for slot in tags.indices where tags[slot] != 0 {
+            tags[slot] = 0
+            keys[slot] = MessageKey(item: .absent)
+            values[slot] = .absent
+        }
         count = 0
     }
 
