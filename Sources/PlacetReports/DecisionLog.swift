@@ -43,42 +43,52 @@ public enum DecisionLog {
         var previous = previous
         var record: [UInt8] = []
         record.reserveCapacity(1024)
-        for (offset, decision) in decisions.enumerated() {
-            record.removeAll(keepingCapacity: true)
-            record.append(contentsOf: #"{"seq":"#.utf8)
-            record.append(contentsOf: String(sequence + offset).utf8)
-            record.append(contentsOf: afterSequence)
-            JSONWriter.appendQuoted(decision.placement, to: &record)
-            let outcome = switch decision.outcome {
-            case .block: #","decision":"block","findings":["#
-            case .approve: #","decision":"approve","findings":["#
-            }
-            record.append(contentsOf: outcome.utf8)
-            for (index, finding) in decision.findings.enumerated() {
-                record.append(contentsOf: (index == 0 ? #"{"rule":"# : #",{"rule":"#).utf8)
-                JSONWriter.appendQuoted(finding.rule, to: &record)
-                let effect = switch finding.effect {
-                case .block: #","effect":"block","waived":"#
-                case .warn: #","effect":"warn","waived":"#
+        // Decisions and findings are read where they are stored: a copy of each would retain and
+        // release every string and array it holds, on the one thread that writes the log.
+        try decisions.withUnsafeBufferPointer { (decisions) throws(LogError) in
+            for offset in decisions.indices {
+                let decision = decisions.baseAddress! + offset
+                record.removeAll(keepingCapacity: true)
+                record.append(contentsOf: #"{"seq":"#.utf8)
+                record.append(contentsOf: String(sequence + offset).utf8)
+                record.append(contentsOf: afterSequence)
+                JSONWriter.appendQuoted(decision.pointee.placement, to: &record)
+                let outcome = switch decision.pointee.outcome {
+                case .block: #","decision":"block","findings":["#
+                case .approve: #","decision":"approve","findings":["#
                 }
-                record.append(contentsOf: effect.utf8)
-                record.append(contentsOf: (finding.waived ? #"true,"subjects":["# : #"false,"subjects":["#).utf8)
-                for (index, subject) in finding.subjects.enumerated() {
-                    if index > 0 { record.append(UInt8(ascii: ",")) }
-                    JSONWriter.appendQuoted(subject, to: &record)
+                record.append(contentsOf: outcome.utf8)
+                decision.pointee.findings.withUnsafeBufferPointer { findings in
+                    for index in findings.indices {
+                        let finding = findings.baseAddress! + index
+                        record.append(contentsOf: (index == 0 ? #"{"rule":"# : #",{"rule":"#).utf8)
+                        JSONWriter.appendQuoted(finding.pointee.rule, to: &record)
+                        let effect = switch finding.pointee.effect {
+                        case .block: #","effect":"block","waived":"#
+                        case .warn: #","effect":"warn","waived":"#
+                        }
+                        record.append(contentsOf: effect.utf8)
+                        record.append(contentsOf: (finding.pointee.waived ? #"true,"subjects":["# : #"false,"subjects":["#).utf8)
+                        finding.pointee.subjects.withUnsafeBufferPointer { subjects in
+                            for (position, subject) in subjects.enumerated() {
+                                if position > 0 { record.append(UInt8(ascii: ",")) }
+                                JSONWriter.appendQuoted(subject, to: &record)
+                            }
+                        }
+                        record.append(contentsOf: "]}".utf8)
+                    }
                 }
-                record.append(contentsOf: "]}".utf8)
+                record.append(contentsOf: beforePrevious)
+                JSONWriter.appendQuoted(previous, to: &record)
+                record.append(UInt8(ascii: "}"))
+                let hash = Digests.sha256(record)
+                output.append(contentsOf: record.dropLast())
+                output.append(contentsOf: hashKeyBytes)
+                output.append(contentsOf: hash.utf8)
+                output.append(contentsOf: "\"}\n".utf8)
+                previous = hash
+                if output.count > flushSize { try flush(&output) }
             }
-            record.append(contentsOf: beforePrevious)
-            JSONWriter.appendQuoted(previous, to: &record)
-            record.append(UInt8(ascii: "}"))
-            let hash = Digests.sha256(record)
-            output.append(contentsOf: record.dropLast())
-            output.append(contentsOf: hashKeyBytes)
-            output.append(contentsOf: hash.utf8)
-            output.append(contentsOf: "\"}\n".utf8)
-            previous = hash
-            if output.count > flushSize { try flush(&output) }
         }
         return previous
     }
