@@ -17,10 +17,61 @@ public enum DecisionLog {
         public let message: String
     }
 
-    /// Writes one record per decision, each line with its newline, to `output`, chained after
+    /// What each decision's record says of the decision alone, for a run of decisions: from
+    /// the placement's id to the bracket closing its findings,
+    /// `"P","decision":"O","findings":[...]`. Written on any core (where the decisions were
+    /// just made), ahead of the chain, which only the appending thread extends.
+    public struct RecordBodies: Sendable {
+        fileprivate var bytes: [UInt8] = []
+        /// Where each decision's body ends in `bytes`.
+        fileprivate var ends: [Int] = []
+
+        public var count: Int { ends.count }
+
+        public init(_ decisions: ArraySlice<Decision>) {
+            ends.reserveCapacity(decisions.count)
+            bytes.reserveCapacity(decisions.count * 512)
+            // Decisions and findings are read where they are stored: a copy of each would retain
+            // and release every string and array it holds.
+            decisions.withUnsafeBufferPointer { decisions in
+                for offset in decisions.indices {
+                    let decision = decisions.baseAddress! + offset
+                    JSONWriter.appendQuoted(decision.pointee.placement, to: &bytes)
+                    let outcome = switch decision.pointee.outcome {
+                    case .block: #","decision":"block","findings":["#
+                    case .approve: #","decision":"approve","findings":["#
+                    }
+                    bytes.append(contentsOf: outcome.utf8)
+                    decision.pointee.findings.withUnsafeBufferPointer { findings in
+                        for index in findings.indices {
+                            let finding = findings.baseAddress! + index
+                            bytes.append(contentsOf: (index == 0 ? #"{"rule":"# : #",{"rule":"#).utf8)
+                            JSONWriter.appendQuoted(finding.pointee.rule, to: &bytes)
+                            let effect = switch finding.pointee.effect {
+                            case .block: #","effect":"block","waived":"#
+                            case .warn: #","effect":"warn","waived":"#
+                            }
+                            bytes.append(contentsOf: effect.utf8)
+                            bytes.append(contentsOf: (finding.pointee.waived ? #"true,"subjects":["# : #"false,"subjects":["#).utf8)
+                            finding.pointee.subjects.withUnsafeBufferPointer { subjects in
+                                for (position, subject) in subjects.enumerated() {
+                                    if position > 0 { bytes.append(UInt8(ascii: ",")) }
+                                    JSONWriter.appendQuoted(subject, to: &bytes)
+                                }
+                            }
+                            bytes.append(contentsOf: "]}".utf8)
+                        }
+                    }
+                    ends.append(bytes.count)
+                }
+            }
+        }
+    }
+
+    /// Writes one record per body, each line with its newline, to `output`, chained after
     /// `previous` starting at `sequence`; `flush` is called whenever `output` has grown past
     /// `flushSize` bytes (and may empty it). Returns the last record's hash.
-    static func writeRecords(for decisions: ArraySlice<Decision>, asOf: CivilDate, policyDigest: String, inputs: [InputFile],
+    static func writeRecords(for bodies: RecordBodies, asOf: CivilDate, policyDigest: String, inputs: [InputFile],
                              time: String, previous: String, sequence: Int, into output: inout [UInt8], flushSize: Int,
                              flush: (inout [UInt8]) throws(LogError) -> Void) throws(LogError) -> String {
         // What every record of the call shares is written once: the time and date after `seq`,
@@ -43,52 +94,24 @@ public enum DecisionLog {
         var previous = previous
         var record: [UInt8] = []
         record.reserveCapacity(1024)
-        // Decisions and findings are read where they are stored: a copy of each would retain and
-        // release every string and array it holds, on the one thread that writes the log.
-        try decisions.withUnsafeBufferPointer { (decisions) throws(LogError) in
-            for offset in decisions.indices {
-                let decision = decisions.baseAddress! + offset
-                record.removeAll(keepingCapacity: true)
-                record.append(contentsOf: #"{"seq":"#.utf8)
-                record.append(contentsOf: String(sequence + offset).utf8)
-                record.append(contentsOf: afterSequence)
-                JSONWriter.appendQuoted(decision.pointee.placement, to: &record)
-                let outcome = switch decision.pointee.outcome {
-                case .block: #","decision":"block","findings":["#
-                case .approve: #","decision":"approve","findings":["#
-                }
-                record.append(contentsOf: outcome.utf8)
-                decision.pointee.findings.withUnsafeBufferPointer { findings in
-                    for index in findings.indices {
-                        let finding = findings.baseAddress! + index
-                        record.append(contentsOf: (index == 0 ? #"{"rule":"# : #",{"rule":"#).utf8)
-                        JSONWriter.appendQuoted(finding.pointee.rule, to: &record)
-                        let effect = switch finding.pointee.effect {
-                        case .block: #","effect":"block","waived":"#
-                        case .warn: #","effect":"warn","waived":"#
-                        }
-                        record.append(contentsOf: effect.utf8)
-                        record.append(contentsOf: (finding.pointee.waived ? #"true,"subjects":["# : #"false,"subjects":["#).utf8)
-                        finding.pointee.subjects.withUnsafeBufferPointer { subjects in
-                            for (position, subject) in subjects.enumerated() {
-                                if position > 0 { record.append(UInt8(ascii: ",")) }
-                                JSONWriter.appendQuoted(subject, to: &record)
-                            }
-                        }
-                        record.append(contentsOf: "]}".utf8)
-                    }
-                }
-                record.append(contentsOf: beforePrevious)
-                JSONWriter.appendQuoted(previous, to: &record)
-                record.append(UInt8(ascii: "}"))
-                let hash = Digests.sha256(record)
-                output.append(contentsOf: record.dropLast())
-                output.append(contentsOf: hashKeyBytes)
-                output.append(contentsOf: hash.utf8)
-                output.append(contentsOf: "\"}\n".utf8)
-                previous = hash
-                if output.count > flushSize { try flush(&output) }
-            }
+        var start = 0
+        for (offset, end) in bodies.ends.enumerated() {
+            record.removeAll(keepingCapacity: true)
+            record.append(contentsOf: #"{"seq":"#.utf8)
+            record.append(contentsOf: String(sequence + offset).utf8)
+            record.append(contentsOf: afterSequence)
+            record.append(contentsOf: bodies.bytes[start..<end])
+            start = end
+            record.append(contentsOf: beforePrevious)
+            JSONWriter.appendQuoted(previous, to: &record)
+            record.append(UInt8(ascii: "}"))
+            let hash = Digests.sha256(record)
+            output.append(contentsOf: record.dropLast())
+            output.append(contentsOf: hashKeyBytes)
+            output.append(contentsOf: hash.utf8)
+            output.append(contentsOf: "\"}\n".utf8)
+            previous = hash
+            if output.count > flushSize { try flush(&output) }
         }
         return previous
     }

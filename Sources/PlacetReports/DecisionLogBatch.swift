@@ -65,14 +65,19 @@ extension DecisionLog {
 
         /// Records for `decisions`, in order, with the run's date, policy and inputs.
         public func add(_ decisions: ArraySlice<Decision>, asOf: CivilDate, policyDigest: String, inputs: [InputFile]) throws(LogError) {
+            try add(RecordBodies(decisions), asOf: asOf, policyDigest: policyDigest, inputs: inputs)
+        }
+
+        /// Records for decisions whose bodies were written already (on the cores that made them).
+        public func add(_ bodies: RecordBodies, asOf: CivilDate, policyDigest: String, inputs: [InputFile]) throws(LogError) {
             precondition(open, "a log append used after it ended")
             let descriptor = descriptor, path = path
-            previous = try writeRecords(for: decisions, asOf: asOf, policyDigest: policyDigest, inputs: inputs, time: stamp,
+            previous = try writeRecords(for: bodies, asOf: asOf, policyDigest: policyDigest, inputs: inputs, time: stamp,
                                         previous: previous, sequence: sequence, into: &output, flushSize: flushSize) { pending throws(LogError) in
                 try DecisionLog.write(pending, to: descriptor, path: path)
                 pending.removeAll(keepingCapacity: true)
             }
-            sequence += decisions.count
+            sequence += bodies.count
         }
 
         /// Records for the report's decisions (none when an error stands).

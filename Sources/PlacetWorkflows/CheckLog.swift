@@ -5,7 +5,7 @@ import PlacetReports
 
 /// The decision log of one `check --format json --log` run: locked when the first decisions are
 /// ready (a run with an error leaves it untouched), their records written as each chunk of the
-/// report is (`CheckWorkflow.writeJSON`'s `decided`), and the run committed or, when its report
+/// report is (`CheckWorkflow.writeJSON`'s `logged`), and the run committed or, when its report
 /// could not be written, cut away.
 public struct CheckLog {
     private let path: String
@@ -17,15 +17,23 @@ public struct CheckLog {
         self.path = path
     }
 
-    public mutating func add(_ decisions: ArraySlice<Decision>, of report: Report) {
+    /// Records for a chunk of the report's decisions, their bodies written where they were decided.
+    public mutating func add(_ bodies: DecisionLog.RecordBodies, of report: Report) {
         guard failure == nil else { return }
         do throws(DecisionLog.LogError) {
-            if append == nil { append = try DecisionLog.Append(path: path) }
-            try append!.add(decisions, asOf: report.asOf, policyDigest: report.policyDigest, inputs: report.inputs)
+            try opened().add(bodies, asOf: report.asOf, policyDigest: report.policyDigest, inputs: report.inputs)
         } catch {
             failure = error.message
             append?.rollBack()
         }
+    }
+
+    /// The append, begun (the log locked) on first use.
+    private mutating func opened() throws(DecisionLog.LogError) -> DecisionLog.Append {
+        if let append { return append }
+        let begun = try DecisionLog.Append(path: path)
+        append = begun
+        return begun
     }
 
     /// Commits the run (`commit`) or cuts it away; the failure to report, if any.
@@ -37,8 +45,7 @@ public struct CheckLog {
         }
         do throws(DecisionLog.LogError) {
             // A run that decided nothing still creates the log, as the other formats do.
-            if append == nil { append = try DecisionLog.Append(path: path) }
-            try append!.commit()
+            try opened().commit()
             return nil
         } catch {
             return error.message

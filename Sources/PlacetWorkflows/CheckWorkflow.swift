@@ -41,27 +41,27 @@ public enum CheckWorkflow {
     /// rather than the whole report. Returns what `run`'s report would say besides its
     /// decisions: its diagnostics, and the exit status. `whileLoaded` is given the same while
     /// the inventory is still held: a process that exits there skips freeing every record,
-    /// which at a million placements takes a noticeable part of a second. `decided`, when
-    /// given, sees the decisions too, in order, a chunk at a time after it is written, with
-    /// the report they belong to (without its assessment): the decision log's records. It is
-    /// not called when an error stands.
+    /// which at a million placements takes a noticeable part of a second. `logged`, when
+    /// given, gets the decision log's record bodies for the decisions (written on the cores
+    /// that decided them), in order, a chunk at a time after it is written, with the report
+    /// they belong to (without its assessment). It is not called when an error stands.
     public static func writeJSON(pack: PolicyPack, paths: [String], asOf: CivilDate, standardInput: StandardInput? = nil,
                                  allowEmpty: Bool = false, timings: inout Timings,
                                  write: ([UInt8]) throws -> Void,
-                                 decided: ((ArraySlice<Decision>, Report) -> Void)? = nil,
+                                 logged: ((DecisionLog.RecordBodies, Report) -> Void)? = nil,
                                  whileLoaded: ((diagnostics: [Diagnostic], exitStatus: Int32)) -> Void = { _ in })
         rethrows -> (diagnostics: [Diagnostic], exitStatus: Int32) {
         let started = Date()
         let prepared = prepare(pack: pack, paths: paths, asOf: asOf, standardInput: standardInput, allowEmpty: allowEmpty)
         return try withExtendedLifetime(prepared) {
-            let outcome = try writeJSON(prepared, asOf: asOf, started: started, timings: &timings, write: write, decided: decided)
+            let outcome = try writeJSON(prepared, asOf: asOf, started: started, timings: &timings, write: write, logged: logged)
             whileLoaded(outcome)
             return outcome
         }
     }
 
     private static func writeJSON(_ prepared: Prepared, asOf: CivilDate, started: Date, timings: inout Timings,
-                                  write: ([UInt8]) throws -> Void, decided: ((ArraySlice<Decision>, Report) -> Void)?)
+                                  write: ([UInt8]) throws -> Void, logged: ((DecisionLog.RecordBodies, Report) -> Void)?)
         rethrows -> (diagnostics: [Diagnostic], exitStatus: Int32) {
         let shell = prepared.report(asOf: asOf, assessment: nil)
         var assessing = Date()
@@ -83,14 +83,14 @@ public enum CheckWorkflow {
                 assessing = Date()
                 try write(writer!.take())
             },
-            // The decisions ride along with their bytes only when `decided` wants them.
-            render: { [keepsDecisions = decided != nil] decisions in
-                (JSONReportWriter.items(decisions[...]), keepsDecisions ? decisions : [])
+            // The log's record bodies are written beside the report's bytes, only when `logged` wants them.
+            render: { [logs = logged != nil] decisions in
+                (JSONReportWriter.items(decisions[...]), logs ? DecisionLog.RecordBodies(decisions[...]) : nil)
             },
             emit: { parts in
                 writer!.append(parts.map(\.0))
                 try write(writer!.take())
-                if let decided { for part in parts { decided(part.1[...], shell) } }
+                if let logged { for case let (_, bodies?) in parts { logged(bodies, shell) } }
             })
         if writer == nil { writer = JSONReportWriter(shell, summary: summary) }
         try write(writer!.finish(notices: notices, errors: []))

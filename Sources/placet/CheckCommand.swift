@@ -85,7 +85,7 @@ struct CheckCommand: ParsableCommand {
             let outcome = CheckWorkflow.writeJSON(
                 pack: try policyOptions.pack(), paths: paths, asOf: asOf, standardInput: inputOptions.standardInput,
                 allowEmpty: allowEmpty, timings: &timings, write: { sink.write($0) },
-                decided: logging == nil ? nil : { logging!.add($0, of: $1) },
+                logged: logging == nil ? nil : { logging!.add($0, of: $1) },
                 whileLoaded: { outcome in
                     Terminal.printDiagnostics(outcome.diagnostics)
                     let written = (try? sink.finish()) != nil
