@@ -17,7 +17,7 @@ extension PlacementAssessor {
         _ inventory: Inventory, chunkSize: Int = 512,
         head: (Summary, [Notice]) throws -> Void,
         render: @escaping @Sendable ([Decision]) -> Part,
-        emit: ([Part]) throws -> Void
+        emit: (consuming [Part]) throws -> Void
     ) rethrows {
         let waivers = WaiverBook(policy: policy, inventory: inventory, asOf: asOf)
         let placementKind = policy.program.placementRecord
@@ -60,16 +60,22 @@ extension PlacementAssessor {
         // Pass two: decisions in id order. Workers decide and render the next chunks while
         // `emit` takes the earlier ones, at most a few chunks ahead.
         let order = (0..<count).sorted { ids[$0] < ids[$1] }
-        let decideChunk = { @Sendable (chunk: Int, machine: inout Machine) -> [Decision] in
-            order[(chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize)].map {
-                decide(placement: $0, inventory: inventory, waivers: waivers, machine: &machine, only: fired[$0])
+        // Each thread decides into one array it keeps: a chunk's array is tens of kilobytes,
+        // and freeing one that large makes malloc consolidate its free lists, chunk after chunk.
+        let decideAndRender = { @Sendable (chunk: Int, machine: inout Machine, decisions: inout [Decision]) -> Part in
+            decisions.removeAll(keepingCapacity: true)
+            for placement in order[(chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize)] {
+                decisions.append(decide(placement: placement, inventory: inventory, waivers: waivers, machine: &machine, only: fired[placement]))
             }
+            return render(decisions)
         }
         let pipeline = OrderedPipeline<Part>(chunks: chunks, ahead: 4 * workers)
         pipeline.start(workers: workers) { worker in
             var machine = machines.take(worker)!
+            var decisions: [Decision] = []
+            decisions.reserveCapacity(chunkSize)
             while let chunk = pipeline.claim() {
-                pipeline.deliver(chunk, render(decideChunk(chunk, &machine)))
+                pipeline.deliver(chunk, decideAndRender(chunk, &machine, &decisions))
             }
             machines.put(machine, worker)
         }
@@ -78,11 +84,12 @@ extension PlacementAssessor {
         defer { pipeline.finish() }
         // The caller's own machine, for chunks it gets to before any worker does.
         var callerMachine: Machine?
+        var callerDecisions: [Decision] = []
         for chunk in 0..<chunks {
             try emit([pipeline.take(chunk) {
                 var machine = callerMachine ?? workerEvaluator(workers).makeMachine(inventory: inventory)
                 defer { callerMachine = machine }
-                return render(decideChunk(chunk, &machine))
+                return decideAndRender(chunk, &machine, &callerDecisions)
             }])
         }
     }

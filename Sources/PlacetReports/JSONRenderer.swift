@@ -238,7 +238,16 @@ public struct JSONReportWriter {
     /// a generic caller in another module would get an unspecialised copy that copies each
     /// decision and finding it reads.
     public static func items(_ decisions: ArraySlice<Decision>) -> [UInt8] {
-        var writer = JSONWriter(itemsAtDepth: 2, capacity: decisions.count * 1_500)
+        items(decisions, into: JSONWriter(itemsAtDepth: 2, capacity: decisions.count * 1_500))
+    }
+
+    /// The same, in a buffer from `buffers`; give it back once written (`PartBuffers.giveBack`).
+    public static func items(_ decisions: ArraySlice<Decision>, buffers: PartBuffers) -> [UInt8] {
+        items(decisions, into: JSONWriter(itemsAtDepth: 2, reusing: buffers.take(), capacity: decisions.count * 1_500))
+    }
+
+    private static func items(_ decisions: ArraySlice<Decision>, into writer: consuming JSONWriter) -> [UInt8] {
+        var writer = writer
         var templates = FindingTemplates()
         decisions.withUnsafeBufferPointer { decisions in
             guard let first = decisions.baseAddress else { return }
@@ -251,6 +260,15 @@ public struct JSONReportWriter {
     public mutating func append(_ parts: [[UInt8]]) {
         json.appendItems(parts)
     }
+
+    /// Parts made by `items` were written out directly, in order, the caller putting a comma
+    /// between each two (as `append` would): the report goes on after them.
+    public mutating func itemsWereWritten() {
+        json.itemsWrittenElsewhere()
+    }
+
+    /// The comma that goes before every part of items but the first, when they are written out directly.
+    public static let itemSeparator: [UInt8] = [UInt8(ascii: ",")]
 
     /// The bytes written since the last call, handed over so they can be written out.
     public mutating func take() -> [UInt8] {

@@ -32,6 +32,20 @@ package struct JSONWriter {
         indent = depth
     }
 
+    /// The same, writing into a buffer kept from an earlier part (emptied, its capacity kept).
+    init(itemsAtDepth depth: Int, reusing buffer: consuming [UInt8], capacity: Int) {
+        self.init(pretty: true, continuing: buffer)
+        output.removeAll(keepingCapacity: true)
+        output.reserveCapacity(capacity)
+        indent = depth
+    }
+
+    /// Items of the open array were written out by the caller, not appended here: the array
+    /// is not empty, so it closes as one with items.
+    mutating func itemsWrittenElsewhere() {
+        needsComma = true
+    }
+
     /// Appends items written by `init(itemsAtDepth:)` writers, in order, into the open array.
     mutating func appendItems(_ parts: [[UInt8]]) {
         output.reserveCapacity(output.count + parts.reduce(parts.count) { $0 + $1.count } + 4096)

@@ -73,6 +73,11 @@ public enum CheckWorkflow {
         var writer: JSONReportWriter?
         var summary = Summary()
         var notices: [Notice] = []
+        // A chunk's bytes are written as they are, not copied into the writer, and their buffer
+        // goes back to be written into again: a fresh one per chunk, freed on another thread,
+        // kept malloc consolidating and the kernel clearing pages.
+        let buffers = PartBuffers()
+        var wroteItems = false
         try PlacementAssessor(policy: policy, asOf: asOf).assessInOrder(
             prepared.inventory,
             head: { counted, waiverNotices in
@@ -85,14 +90,21 @@ public enum CheckWorkflow {
             },
             // The log's record bodies are written beside the report's bytes, only when `logged` wants them.
             render: { [logs = logged != nil] decisions in
-                (JSONReportWriter.items(decisions[...]), logs ? DecisionLog.RecordBodies(decisions[...]) : nil)
+                (JSONReportWriter.items(decisions[...], buffers: buffers), logs ? DecisionLog.RecordBodies(decisions[...]) : nil)
             },
             emit: { parts in
-                writer!.append(parts.map(\.0))
-                try write(writer!.take())
-                if let logged { for case let (_, bodies?) in parts { logged(bodies, shell) } }
+                var parts = consume parts
+                parts.reverse()
+                while let (bytes, bodies) = parts.popLast() {
+                    if wroteItems { try write(JSONReportWriter.itemSeparator) }
+                    try write(bytes)
+                    wroteItems = true
+                    buffers.giveBack(bytes)
+                    if let logged, let bodies { logged(bodies, shell) }
+                }
             })
         if writer == nil { writer = JSONReportWriter(shell, summary: summary) }
+        if wroteItems { writer!.itemsWereWritten() }
         try write(writer!.finish(notices: notices, errors: []))
         timings.render = Date().timeIntervalSince(assessing)
         return (shell.diagnostics, summary.blocked > 0 ? 1 : 0)
