@@ -12,9 +12,10 @@ extension PlacementAssessor {
     /// Decides every placement of `inventory`, in placement-id order (as `assess` orders them).
     /// `head` gets the summary and the waiver notices before any decision; `render` turns a
     /// chunk of decisions into a part (on any core); `emit` gets the parts in order, as they
-    /// are ready.
+    /// are ready. `describing`: as for `decide` (false leaves each decision's model, target
+    /// and datasets out).
     public func assessInOrder<Part: Sendable>(
-        _ inventory: Inventory, chunkSize: Int = 512,
+        _ inventory: Inventory, chunkSize: Int = 512, describing: Bool = true,
         head: (Summary, [Notice]) throws -> Void,
         render: @escaping @Sendable ([Decision]) -> Part,
         emit: (consuming [Part]) throws -> Void
@@ -65,7 +66,8 @@ extension PlacementAssessor {
         let decideAndRender = { @Sendable (chunk: Int, machine: inout Machine, decisions: inout [Decision]) -> Part in
             decisions.removeAll(keepingCapacity: true)
             for placement in order[(chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize)] {
-                decisions.append(decide(placement: placement, inventory: inventory, waivers: waivers, machine: &machine, only: fired[placement]))
+                decisions.append(decide(placement: placement, inventory: inventory, waivers: waivers, machine: &machine, only: fired[placement],
+                                        describing: describing))
             }
             return render(decisions)
         }

@@ -107,7 +107,10 @@ public struct PlacementAssessor: Sendable {
 
     /// `only`: the rules (bit i for `rules[i]`) that can have findings here, known from a
     /// counting pass (`assessInOrder`); the others are not evaluated again.
-    func decide(placement: Int, inventory: Inventory, waivers: WaiverBook, machine: inout Machine, only: UInt64 = .max) -> Decision {
+    /// `describing`: whether the decision names the placement's model, target and datasets
+    /// (for HTML and Markdown); the JSON report does not, so `check --format json` skips them.
+    func decide(placement: Int, inventory: Inventory, waivers: WaiverBook, machine: inout Machine, only: UInt64 = .max,
+                describing: Bool = true) -> Decision {
         let placementKind = policy.program.placementRecord
         let placementOrigin = inventory.tables[placementKind].origins[placement]
         var findings: [Finding] = []
@@ -142,6 +145,10 @@ public struct PlacementAssessor: Sendable {
             findings.sort { a, b in a.rule != b.rule ? a.rule < b.rule : a.subjects.lexicographicallyPrecedes(b.subjects) }
         }
         let blocked = findings.contains { $0.effect == .block && !$0.waived }
+        guard describing else {
+            return Decision(placement: inventory.tables[placementKind].ids[placement], outcome: blocked ? .block : .approve, findings: findings,
+                            location: placementOrigin, model: nil, target: nil, datasets: [])
+        }
         let row = inventory.tables[placementKind].rows[placement]
         func id(_ field: (slot: Int, kind: Int)?) -> String? {
             guard let field, case .record(let index) = row[field.slot] else { return nil }

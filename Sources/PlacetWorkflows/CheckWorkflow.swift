@@ -79,7 +79,7 @@ public enum CheckWorkflow {
         let buffers = PartBuffers()
         var wroteItems = false
         try PlacementAssessor(policy: policy, asOf: asOf).assessInOrder(
-            prepared.inventory,
+            prepared.inventory, describing: false,
             head: { counted, waiverNotices in
                 summary = counted
                 notices = waiverNotices
