@@ -105,6 +105,9 @@ extension PlacementAssessor {
         var waived = 0
         var fired: UInt64 = 0
         var subjectsOfRule: [[String]] = []
+        // Subjects that are one manifest, by row: most are, and a row is found without the
+        // manifest's id copied into an array of names.
+        var subjectRowsOfRule: [Int] = []
         for position in rules.indices {
             if skips(position, placement: placement, machine: machine) { continue }
             // Read without reference counting, as in `decide`.
@@ -112,13 +115,13 @@ extension PlacementAssessor {
                 machine.unretainedRules[rule.index]._withUnsafeGuaranteedRef { code in
                     // Most rules match nothing here: emptying an empty array is not free.
                     if !subjectsOfRule.isEmpty { subjectsOfRule.removeAll(keepingCapacity: true) }
+                    if !subjectRowsOfRule.isEmpty { subjectRowsOfRule.removeAll(keepingCapacity: true) }
                     Self.forEachMatch(of: rule, code: code, placement: placement, machine: &machine) { machine in
                         // As in `decide`: a subject reached twice (by two `for each` items) is one finding.
                         // Without `for each` a rule makes at most one finding, so its subject need not be read.
                         if code.forEach != nil {
-                            let subjects = Self.subject(of: rule, code: code, placement: placement, machine: &machine).names
-                            guard !subjectsOfRule.contains(subjects) else { return }
-                            subjectsOfRule.append(subjects)
+                            guard Self.isNewSubject(of: rule, code: code, placement: placement, machine: &machine,
+                                                    names: &subjectsOfRule, rows: &subjectRowsOfRule) else { return }
                         }
                         if position < 64 { fired |= 1 << UInt64(position) }
                         switch rule.effect {
@@ -132,6 +135,33 @@ extension PlacementAssessor {
             }
         }
         return (blocked, warnings, waived, fired)
+    }
+
+    /// Whether a match's subject is one not seen yet for its rule, as `decide` finds it: by the
+    /// names findings give it. Within a rule every subject has the same type, and the rows of
+    /// one kind have distinct ids, so a manifest is looked for by row; a name that is not a
+    /// row's (an absent subject is "none") is compared with the names of the rows seen too.
+    static func isNewSubject(of rule: ActiveRule, code: CompiledRule, placement: Int, machine: inout Machine,
+                             names: inout [[String]], rows: inout [Int]) -> Bool {
+        let value = code.subject.map { $0(&machine) } ?? .record(placement)
+        if case .record(let row) = value {
+            guard !rows.contains(row) else { return false }
+            if !names.isEmpty, names.contains([machine.formatter.format(value, as: rule.subjectElementType)]) { return false }
+            rows.append(row)
+            return true
+        }
+        let subjects: [String]
+        if case .collection(let items) = value {
+            subjects = items.map { machine.formatter.format($0, as: rule.subjectElementType) }
+        } else {
+            subjects = [machine.formatter.format(value, as: rule.subjectElementType)]
+        }
+        guard !names.contains(subjects) else { return false }
+        if subjects.count == 1, rows.contains(where: { machine.formatter.format(.record($0), as: rule.subjectElementType) == subjects[0] }) {
+            return false
+        }
+        names.append(subjects)
+        return true
     }
 }
 

@@ -80,6 +80,46 @@ import Testing
         try Self.expectSame(policy, loaded.inventory, asOf: "2028-01-01", chunkSize: 3)
     }
 
+    /// The counting pass finds a subject reached twice by row when it is a manifest and by
+    /// name otherwise (a list, a string): the same findings as `decide`, which goes by name
+    /// (a controller here is named "none", as an absent value is written).
+    @Test func subjectsReachedTwiceAreCountedOnce() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("placet-subjects-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for file in try FileManager.default.contentsOfDirectory(atPath: Fixtures.acmeDirectory.path) where !file.hasSuffix(".md") {
+            let text = try String(contentsOf: Fixtures.acmeDirectory.appendingPathComponent(file), encoding: .utf8)
+            try text.replacingOccurrences(of: "ctl-acme-health", with: "none")
+                .write(to: directory.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        }
+        let rules = [
+            "for each d in located(placement)\n  when placement.model is present\n  subject placement.model",
+            "for each d in located(placement)\n  when d.controller is present\n  subject d.controller",
+            "for each d in located(placement)\n  when d.controller is present and d.controller.id == \"none\"\n  subject d.controller",
+            "for each d in located(placement)\n  when true\n  subject d.specialCategories",
+            "for each d in located(placement)\n  when true\n  subject d.dataSubjects",
+            "for each d in located(placement)\n  when true\n  subject placement.target",
+        ]
+        let text = rules.enumerated().map { index, body in
+            "rule subjects.r\(index)\n  effect warn\n  cites \"test\"\n  \(body)\n  message \"r\(index)\"\n"
+        }.joined(separator: "\n")
+        let (compiled, diagnostics) = Fixtures.compile(adding: text)
+        #expect(diagnostics.filter(\.isError).map(\.message) == [], "\(text)")
+        let policy = try #require(compiled)
+        let loaded = ManifestLoader(policy: policy).load(paths: [directory.path])
+        #expect(!loaded.hasErrors, "\(loaded.diagnostics.map(\.message))")
+        let whole = PlacementAssessor(policy: policy, asOf: try #require(CivilDate(iso: "2028-01-01"))).assess(loaded.inventory)
+        let findings = whole.decisions.flatMap(\.findings)
+        for index in rules.indices { #expect(findings.contains { $0.rule == "subjects.r\(index)" }, "subjects.r\(index)") }
+        #expect(findings.contains { $0.rule == "subjects.r2" && $0.subjects == ["none"] })
+        // Reached twice: a placement whose model was trained on one of its own datasets, or two
+        // datasets of one controller, has fewer findings than items.
+        #expect(findings.filter { $0.rule == "subjects.r5" }.count == whole.decisions.count { !$0.findings.isEmpty && $0.findings.contains { $0.rule == "subjects.r5" } })
+        for chunkSize in [1, 512] {
+            try Self.expectSame(policy, loaded.inventory, asOf: "2028-01-01", chunkSize: chunkSize)
+        }
+    }
+
     /// Over more placements than one chunk and one wave, the bytes `check --format json`
     /// writes equal the report rendered whole; and so with an error, where nothing is decided.
     @Test func writtenAsDecidedEqualsRenderedWhole() throws {
