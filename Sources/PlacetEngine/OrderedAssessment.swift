@@ -150,12 +150,7 @@ extension PlacementAssessor {
             rows.append(row)
             return true
         }
-        let subjects: [String]
-        if case .collection(let items) = value {
-            subjects = items.map { machine.formatter.format($0, as: rule.subjectElementType) }
-        } else {
-            subjects = [machine.formatter.format(value, as: rule.subjectElementType)]
-        }
+        let subjects = subjectNames(of: value, rule: rule, machine: machine)
         guard !names.contains(subjects) else { return false }
         if subjects.count == 1, rows.contains(where: { machine.formatter.format(.record($0), as: rule.subjectElementType) == subjects[0] }) {
             return false

@@ -197,8 +197,13 @@ public struct PlacementAssessor: Sendable {
     /// A match's subject: its value, and each of its members as findings name it.
     static func subject(of rule: ActiveRule, code: CompiledRule, placement: Int, machine: inout Machine) -> (value: Value, names: [String]) {
         let value = code.subject.map { $0(&machine) } ?? .record(placement)
-        if case .collection(let items) = value { return (value, items.map { machine.formatter.format($0, as: rule.subjectElementType) }) }
-        return (value, [machine.formatter.format(value, as: rule.subjectElementType)])
+        return (value, subjectNames(of: value, rule: rule, machine: machine))
+    }
+
+    /// Each member of a subject as findings name it.
+    static func subjectNames(of value: Value, rule: ActiveRule, machine: borrowing Machine) -> [String] {
+        if case .collection(let items) = value { return items.map { machine.formatter.format($0, as: rule.subjectElementType) } }
+        return [machine.formatter.format(value, as: rule.subjectElementType)]
     }
 
     /// Messages are kept per rule by what they depend on (`CompiledRule.messageKey`): the

@@ -261,14 +261,11 @@ public struct JSONReportWriter {
         json.appendItems(parts)
     }
 
-    /// Parts made by `items` were written out directly, in order, the caller putting a comma
-    /// between each two (as `append` would): the report goes on after them.
-    public mutating func itemsWereWritten() {
-        json.itemsWrittenElsewhere()
+    /// Writes a part made by `items` out through `write` rather than appending it: the same
+    /// bytes as `append` then `take`, without copying the part. Take what the writer holds first.
+    public mutating func write(items part: [UInt8], to write: ([UInt8]) throws -> Void) rethrows {
+        try json.writeItems(part, write)
     }
-
-    /// The comma that goes before every part of items but the first, when they are written out directly.
-    public static let itemSeparator: [UInt8] = [UInt8(ascii: ",")]
 
     /// The bytes written since the last call, handed over so they can be written out.
     public mutating func take() -> [UInt8] {

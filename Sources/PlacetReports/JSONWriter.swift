@@ -40,11 +40,17 @@ package struct JSONWriter {
         indent = depth
     }
 
-    /// Items of the open array were written out by the caller, not appended here: the array
-    /// is not empty, so it closes as one with items.
-    mutating func itemsWrittenElsewhere() {
+    /// Writes a part made by an `init(itemsAtDepth:)` writer out through `write`, with the comma
+    /// `appendItems` would put before it, instead of appending it here: the open array then
+    /// closes as one with items.
+    mutating func writeItems(_ part: [UInt8], _ write: ([UInt8]) throws -> Void) rethrows {
+        guard !part.isEmpty else { return }
+        if needsComma { try write(Self.comma) }
+        try write(part)
         needsComma = true
     }
+
+    private static let comma: [UInt8] = [UInt8(ascii: ",")]
 
     /// Appends items written by `init(itemsAtDepth:)` writers, in order, into the open array.
     mutating func appendItems(_ parts: [[UInt8]]) {

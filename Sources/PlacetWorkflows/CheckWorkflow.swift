@@ -77,7 +77,6 @@ public enum CheckWorkflow {
         // goes back to be written into again: a fresh one per chunk, freed on another thread,
         // kept malloc consolidating and the kernel clearing pages.
         let buffers = PartBuffers()
-        var wroteItems = false
         try PlacementAssessor(policy: policy, asOf: asOf).assessInOrder(
             prepared.inventory, describing: false,
             head: { counted, waiverNotices in
@@ -96,15 +95,12 @@ public enum CheckWorkflow {
                 var parts = consume parts
                 parts.reverse()
                 while let (bytes, bodies) = parts.popLast() {
-                    if wroteItems { try write(JSONReportWriter.itemSeparator) }
-                    try write(bytes)
-                    wroteItems = true
+                    try writer!.write(items: bytes, to: write)
                     buffers.giveBack(bytes)
                     if let logged, let bodies { logged(bodies, shell) }
                 }
             })
         if writer == nil { writer = JSONReportWriter(shell, summary: summary) }
-        if wroteItems { writer!.itemsWereWritten() }
         try write(writer!.finish(notices: notices, errors: []))
         timings.render = Date().timeIntervalSince(assessing)
         return (shell.diagnostics, summary.blocked > 0 ? 1 : 0)
