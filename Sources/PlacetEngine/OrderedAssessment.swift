@@ -31,7 +31,7 @@ extension PlacementAssessor {
         // evaluates only those. Its machines stay warm for pass two.
         let summary = Locked(Summary())
         let chunks = (count + chunkSize - 1) / chunkSize
-        let firedByChunk = Locked<[[UInt64]]>(Array(repeating: [], count: chunks))
+        let matchesByChunk = Locked<[MatchTable]>(Array(repeating: MatchTable(), count: chunks))
         let next = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var machine = machines.take(worker) ?? workerEvaluator(worker).makeMachine(inventory: inventory)
@@ -40,23 +40,25 @@ extension PlacementAssessor {
                 let chunk = next.add(1, ordering: .relaxed).oldValue
                 guard chunk < chunks else { break }
                 let rows = (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize)
-                var fired: [UInt64] = []
-                fired.reserveCapacity(rows.count)
+                var matches = MatchTable()
+                matches.fired.reserveCapacity(rows.count)
+                matches.starts.reserveCapacity(rows.count)
                 for placement in rows {
-                    let tally = self.tally(placement: placement, waivers: waivers, machine: &machine)
+                    matches.starts.append(matches.itemMasks.count)
+                    let tally = self.tally(placement: placement, waivers: waivers, machine: &machine, itemMasks: &matches.itemMasks)
                     counted.placements += 1
                     if tally.blocked { counted.blocked += 1 } else { counted.approved += 1 }
                     counted.warnings += tally.warnings
                     counted.waived += tally.waived
-                    fired.append(tally.fired)
+                    matches.fired.append(tally.fired)
                 }
-                firedByChunk.withLock { $0[chunk] = fired }
+                matchesByChunk.withLock { $0[chunk] = matches }
             }
             machines.put(machine, worker)
             summary.withLock { $0.add(counted) }
         }
         try head(summary.withLock { $0 }, waivers.notices)
-        let fired = firedByChunk.withLock { chunks in chunks.flatMap { $0 } }
+        let matches = MatchTable(joining: matchesByChunk.withLock { $0 })
 
         // Pass two: decisions in id order. Workers decide and render the next chunks while
         // `emit` takes the earlier ones, at most a few chunks ahead.
@@ -65,9 +67,18 @@ extension PlacementAssessor {
         // and freeing one that large makes malloc consolidate its free lists, chunk after chunk.
         let decideAndRender = { @Sendable (chunk: Int, machine: inout Machine, decisions: inout [Decision]) -> Part in
             decisions.removeAll(keepingCapacity: true)
-            for placement in order[(chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize)] {
-                decisions.append(decide(placement: placement, inventory: inventory, waivers: waivers, machine: &machine, only: fired[placement],
-                                        describing: describing))
+            // Read through pointers: every core reads these arrays, and retaining them per
+            // placement would bounce their reference counts between caches.
+            matches.fired.withUnsafeBufferPointer { fired in
+                matches.starts.withUnsafeBufferPointer { starts in
+                    matches.itemMasks.withUnsafeBufferPointer { itemMasks in
+                        for placement in order[(chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize)] {
+                            let items = UnsafeBufferPointer(rebasing: itemMasks[starts[placement]..<starts[placement + 1]])
+                            decisions.append(decide(placement: placement, inventory: inventory, waivers: waivers, machine: &machine,
+                                                    only: fired[placement], itemMatches: items, describing: describing))
+                        }
+                    }
+                }
             }
             return render(decisions)
         }
@@ -99,7 +110,10 @@ extension PlacementAssessor {
     /// What a placement adds to the summary, as `decide` would find it, without building
     /// messages or findings: whether it is blocked, its warnings and waived findings, and the
     /// rules with findings (bit i for `rules[i]`; rules past the 64th are always marked).
-    func tally(placement: Int, waivers: WaiverBook, machine: inout Machine) -> (blocked: Bool, warnings: Int, waived: Int, fired: UInt64) {
+    /// `itemMasks` gets, for each rule with `for each` and findings, in rule order, the items
+    /// that matched (bit i for item i; `MatchTable.unknown` when an item past the 64th did).
+    func tally(placement: Int, waivers: WaiverBook, machine: inout Machine,
+               itemMasks: inout [UInt64]) -> (blocked: Bool, warnings: Int, waived: Int, fired: UInt64) {
         var blocked = false
         var warnings = 0
         var waived = 0
@@ -116,7 +130,10 @@ extension PlacementAssessor {
                     // Most rules match nothing here: emptying an empty array is not free.
                     if !subjectsOfRule.isEmpty { subjectsOfRule.removeAll(keepingCapacity: true) }
                     if !subjectRowsOfRule.isEmpty { subjectRowsOfRule.removeAll(keepingCapacity: true) }
-                    Self.forEachMatch(of: rule, code: code, placement: placement, machine: &machine) { machine in
+                    // Every item that matches, a subject seen before or not: `decide` sees them all.
+                    var items: UInt64 = 0
+                    Self.forEachMatch(of: rule, code: code, placement: placement, machine: &machine) { machine, item in
+                        items |= item < 64 ? 1 << UInt64(item) : MatchTable.unknown
                         // As in `decide`: a subject reached twice (by two `for each` items) is one finding.
                         // Without `for each` a rule makes at most one finding, so its subject need not be read.
                         if code.forEach != nil {
@@ -131,6 +148,7 @@ extension PlacementAssessor {
                             if !rule.unwaivable, waivers.waiver(rule: rule.index, placement: placement) != nil { waived += 1 } else { blocked = true }
                         }
                     }
+                    if code.forEach != nil, position < 64, fired >> UInt64(position) & 1 == 1 { itemMasks.append(items) }
                 }
             }
         }
@@ -157,6 +175,36 @@ extension PlacementAssessor {
         }
         names.append(subjects)
         return true
+    }
+}
+
+/// What the counting pass found, for the deciding pass: per placement, the rules with
+/// findings (bit i for `rules[i]`), and for each of those with `for each`, in rule order,
+/// the items that matched (`forEachMatch`'s `matched`). About 30 bytes a placement.
+struct MatchTable: Sendable {
+    /// An item mask that says nothing: the items are tested again.
+    static let unknown = UInt64.max
+    var fired: [UInt64] = []
+    /// Per placement, where its item masks start in `itemMasks`; once joined, one more at
+    /// the end, so placement p's are `starts[p]..<starts[p + 1]`.
+    var starts: [Int] = []
+    var itemMasks: [UInt64] = []
+
+    init() {}
+
+    /// The chunks' tables, one after another.
+    init(joining chunks: [MatchTable]) {
+        let placements = chunks.reduce(0) { $0 + $1.fired.count }
+        fired.reserveCapacity(placements)
+        starts.reserveCapacity(placements + 1)
+        itemMasks.reserveCapacity(chunks.reduce(0) { $0 + $1.itemMasks.count })
+        for chunk in chunks {
+            let offset = itemMasks.count
+            fired.append(contentsOf: chunk.fired)
+            starts.append(contentsOf: chunk.starts.lazy.map { $0 + offset })
+            itemMasks.append(contentsOf: chunk.itemMasks)
+        }
+        starts.append(itemMasks.count)
     }
 }
 

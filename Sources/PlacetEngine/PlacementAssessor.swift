@@ -107,23 +107,38 @@ public struct PlacementAssessor: Sendable {
 
     /// `only`: the rules (bit i for `rules[i]`) that can have findings here, known from a
     /// counting pass (`assessInOrder`); the others are not evaluated again.
+    /// `itemMatches`: what that pass found for them (`MatchTable`), so their conditions are
+    /// not evaluated again either; nil to evaluate them.
     /// `describing`: whether the decision names the placement's model, target and datasets
     /// (for HTML and Markdown); the JSON report does not, so `check --format json` skips them.
     func decide(placement: Int, inventory: Inventory, waivers: WaiverBook, machine: inout Machine, only: UInt64 = .max,
-                describing: Bool = true) -> Decision {
+                itemMatches: UnsafeBufferPointer<UInt64>? = nil, describing: Bool = true) -> Decision {
         let placementKind = policy.program.placementRecord
         let placementOrigin = inventory.tables[placementKind].origins[placement]
         var findings: [Finding] = []
         // Rules run in id order, so findings need sorting only when a rule's own come out of
         // order (by subject).
         var inOrder = true
+        var nextItemMatch = 0
         for ruleIndex in rules.indices where ruleIndex >= 64 || only >> UInt64(ruleIndex) & 1 == 1 {
-            if skips(ruleIndex, placement: placement, machine: machine) { continue }
+            // A rule the counting pass found matches for was not skipped there.
+            let known = itemMatches != nil && ruleIndex < 64
+            if !known, skips(ruleIndex, placement: placement, machine: machine) { continue }
             unretainedRules[ruleIndex]._withUnsafeGuaranteedRef { rule in
                 // The machine's own compiled copy of the rule (see `assess`).
                 machine.unretainedRules[rule.index]._withUnsafeGuaranteedRef { code in
+                    var matched: UInt64?
+                    if known, let itemMatches {
+                        if code.forEach == nil {
+                            matched = 1
+                        } else {
+                            let items = itemMatches[nextItemMatch]
+                            nextItemMatch += 1
+                            matched = items == MatchTable.unknown ? nil : items
+                        }
+                    }
                     let firstOfRule = findings.count
-                    Self.forEachMatch(of: rule, code: code, placement: placement, machine: &machine) { machine in
+                    Self.forEachMatch(of: rule, code: code, placement: placement, machine: &machine, matched: matched) { machine, _ in
                         let (subjectValue, subjects) = Self.subject(of: rule, code: code, placement: placement, machine: &machine)
                         // A subject reached twice (directly and through lineage) is one finding.
                         guard !findings[firstOfRule...].contains(where: { $0.subjects == subjects }) else { return }
@@ -164,33 +179,47 @@ public struct PlacementAssessor: Sendable {
                         location: placementOrigin, model: id(modelField), target: id(targetField), datasets: datasets)
     }
 
-    /// Runs `rule` on `placement`: `match` is called, with the machine there, for each `for each`
-    /// item whose condition holds (or once, when the rule has no `for each` and its condition holds).
+    /// Runs `rule` on `placement`: `match` is called, with the machine there and the item's
+    /// position in the `for each` collection, for each item whose condition holds (or once, at
+    /// position 0, when the rule has no `for each` and its condition holds).
+    /// `matched`: what an earlier run of the same rule on the same placement found (the
+    /// counting pass, `tally`), so conditions are not evaluated again: for a rule without
+    /// `for each`, that its condition holds; with one, bit i set for each item i that matched
+    /// (items past the 64th never do). A rule's subject and message see only the placement
+    /// and the item, never what its condition computed, so the match is the same.
     /// Always inlined: a call would box `match`'s context. The caller asks `skips` first: a
     /// rule it skips has no match here.
     @inline(__always)
-    static func forEachMatch(of rule: ActiveRule, code: CompiledRule, placement: Int, machine: inout Machine, _ match: (inout Machine) -> Void) {
+    static func forEachMatch(of rule: ActiveRule, code: CompiledRule, placement: Int, machine: inout Machine, matched: UInt64? = nil,
+                             _ match: (inout Machine, _ position: Int) -> Void) {
         machine.enterRule(frameSize: code.frameSize, placement: placement)
         // The clauses are taken out of the rule once, not per item: each read of an optional
         // closure from the class is a retain and a release.
         let condition = code.condition
         guard let collection = code.forEach else {
-            if let condition, !condition(&machine).boolValue { return }
-            match(&machine)
+            if matched == nil, let condition, !condition(&machine).boolValue { return }
+            match(&machine, 0)
             return
         }
         // The item test's kind, not the test: its closure is needed only for a row not yet known.
         let itemKind = code.itemTest?.kind
-        func visit(_ item: Value, _ machine: inout Machine) {
+        func visit(_ item: Value, _ position: Int, _ machine: inout Machine) {
+            if let matched {
+                guard position < 64, matched >> UInt64(position) & 1 == 1 else { return }
+                machine.setItem(item)
+                match(&machine, position)
+                return
+            }
             machine.setItem(item)
             if let itemKind, !machine.itemHolds(rule: rule.index, kind: itemKind, code: code) { return }
             if let condition, !condition(&machine).boolValue { return }
-            match(&machine)
+            match(&machine, position)
         }
         switch collection(&machine) {
-        case .collection(let items): for item in items { visit(item, &machine) }
+        case .collection(let items):
+            for position in items.indices { visit(items[position], position, &machine) }
         case .absent: break
-        case let single: visit(single, &machine)
+        case let single: visit(single, 0, &machine)
         }
     }
 

@@ -120,6 +120,49 @@ import Testing
         }
     }
 
+    /// The deciding pass takes the counting pass's word for which items match: past the 64th
+    /// item (which its masks cannot hold), in a rule without `for each`, and where an item
+    /// matches on some placements only, it finds what deciding everything finds.
+    @Test func itemsTheCountingPassMatchedAreDecidedAlike() throws {
+        let numbers = (0..<80).map(String.init).joined(separator: ", ")
+        let text = """
+            rule items.many
+              effect warn
+              cites "test"
+              for each n in [\(numbers)]
+              when (n < 3 or n > 60) and placement.stage == production
+              message "{n} on {placement.id}"
+
+            rule items.last
+              effect block
+              cites "test"
+              for each n in [\(numbers)]
+              when n == 79 and placement.stage != production
+              message "only {n}"
+
+            rule items.none
+              effect warn
+              cites "test"
+              when placement.stage == production
+              message "{placement.id} is in production"
+
+            """
+        let (compiled, diagnostics) = Fixtures.compile(adding: text)
+        #expect(diagnostics.filter(\.isError).map(\.message) == [], "\(text)")
+        let policy = try #require(compiled)
+        let loaded = ManifestLoader(policy: policy).load(paths: [Fixtures.acmeDirectory.path])
+        #expect(!loaded.hasErrors)
+        let whole = PlacementAssessor(policy: policy, asOf: try #require(CivilDate(iso: "2028-01-01"))).assess(loaded.inventory)
+        let findings = whole.decisions.flatMap(\.findings)
+        // Both kinds of placement are there, and items past the 64th match on each.
+        #expect(findings.contains { $0.rule == "items.many" && $0.subjects == ["79"] })
+        #expect(findings.contains { $0.rule == "items.last" })
+        #expect(findings.contains { $0.rule == "items.none" })
+        for chunkSize in [1, 512] {
+            try Self.expectSame(policy, loaded.inventory, asOf: "2028-01-01", chunkSize: chunkSize)
+        }
+    }
+
     /// Over more placements than one chunk and one wave, the bytes `check --format json`
     /// writes equal the report rendered whole; and so with an error, where nothing is decided.
     @Test func writtenAsDecidedEqualsRenderedWhole() throws {
