@@ -13,7 +13,7 @@ extension PlacementAssessor {
     /// `head` gets the summary and the waiver notices before any decision; `render` turns a
     /// chunk of decisions into a part (on any core); `emit` gets the parts in order, as they
     /// are ready. `describing`: as for `decide` (false leaves each decision's model, target
-    /// and datasets out).
+    /// and datasets out, and its findings' locations).
     public func assessInOrder<Part: Sendable>(
         _ inventory: Inventory, chunkSize: Int = 512, describing: Bool = true,
         head: (Summary, [Notice]) throws -> Void,

@@ -110,7 +110,9 @@ public struct PlacementAssessor: Sendable {
     /// `itemMatches`: what that pass found for them (`MatchTable`), so their conditions are
     /// not evaluated again either; nil to evaluate them.
     /// `describing`: whether the decision names the placement's model, target and datasets
-    /// (for HTML and Markdown); the JSON report does not, so `check --format json` skips them.
+    /// (for HTML and Markdown), and its findings where their subjects are written (for SARIF
+    /// and explain); the JSON report and the decision log do not, so `check --format json`
+    /// skips them.
     func decide(placement: Int, inventory: Inventory, waivers: WaiverBook, machine: inout Machine, only: UInt64 = .max,
                 itemMatches: UnsafeBufferPointer<UInt64>? = nil, describing: Bool = true) -> Decision {
         let placementKind = policy.program.placementRecord
@@ -151,7 +153,7 @@ public struct PlacementAssessor: Sendable {
                         findings.append(Finding(
                             rule: rule.id, effect: rule.effect, waived: waiver != nil, waiver: waiver, subjects: subjects,
                             message: message, citations: rule.citations,
-                            location: Self.origin(of: subjectValue, kind: rule.subjectKind, inventory: inventory) ?? placementOrigin))
+                            location: describing ? Self.origin(of: subjectValue, kind: rule.subjectKind, inventory: inventory) ?? placementOrigin : nil))
                     }
                 }
             }
