@@ -14,18 +14,22 @@ extension PlacementAssessor {
     /// chunk of decisions into a part (on any core); `emit` gets the parts in order, as they
     /// are ready. `describing`: as for `decide` (false leaves each decision's model, target
     /// and datasets out, and its findings' locations).
+    /// Returns the machines that decided, with what their memos learnt: a process about to
+    /// exit can hold them rather than free them one allocation at a time.
+    @discardableResult
     public func assessInOrder<Part: Sendable>(
         _ inventory: Inventory, chunkSize: Int = 512, describing: Bool = true,
         head: (Summary, [Notice]) throws -> Void,
         render: @escaping @Sendable ([Decision]) -> Part,
         emit: (consuming [Part]) throws -> Void
-    ) rethrows {
+    ) rethrows -> WarmMachines {
         let waivers = WaiverBook(policy: policy, inventory: inventory, asOf: asOf)
         let placementKind = policy.program.placementRecord
         let ids = inventory.tables[placementKind].ids
         let count = ids.count
         let workers = max(1, min((count + chunkSize - 1) / chunkSize, ProcessInfo.processInfo.activeProcessorCount))
-        let machines = WarmMachines(count: workers)
+        // One more than the workers: the caller's own, when it decides a chunk (below).
+        let machines = WarmMachines(count: workers + 1)
 
         // Pass one: the summary, and which rules have findings on each placement, so pass two
         // evaluates only those. Its machines stay warm for pass two.
@@ -105,6 +109,8 @@ extension PlacementAssessor {
                 return decideAndRender(chunk, &machine, &callerDecisions)
             }])
         }
+        if let callerMachine { machines.put(callerMachine, workers) }
+        return machines
     }
 
     /// What a placement adds to the summary, as `decide` would find it, without building

@@ -54,21 +54,22 @@ public enum CheckWorkflow {
         let started = Date()
         let prepared = prepare(pack: pack, paths: paths, asOf: asOf, standardInput: standardInput, allowEmpty: allowEmpty)
         return try withExtendedLifetime(prepared) {
-            let outcome = try writeJSON(prepared, asOf: asOf, started: started, timings: &timings, write: write, logged: logged)
-            whileLoaded(outcome)
+            let (outcome, machines) = try writeJSON(prepared, asOf: asOf, started: started, timings: &timings, write: write, logged: logged)
+            // The machines that decided are held as well: their memos are many small allocations.
+            withExtendedLifetime(machines) { whileLoaded(outcome) }
             return outcome
         }
     }
 
     private static func writeJSON(_ prepared: Prepared, asOf: CivilDate, started: Date, timings: inout Timings,
                                   write: ([UInt8]) throws -> Void, logged: ((DecisionLog.RecordBodies, Report) -> Void)?)
-        rethrows -> (diagnostics: [Diagnostic], exitStatus: Int32) {
+        rethrows -> (outcome: (diagnostics: [Diagnostic], exitStatus: Int32), machines: WarmMachines?) {
         let shell = prepared.report(asOf: asOf, assessment: nil)
         var assessing = Date()
         timings.load = assessing.timeIntervalSince(started)
         guard let policy = prepared.decides else {
             try write(JSONRenderer().render(shell))
-            return (shell.diagnostics, 2)
+            return ((shell.diagnostics, 2), nil)
         }
         var writer: JSONReportWriter?
         var summary = Summary()
@@ -77,7 +78,7 @@ public enum CheckWorkflow {
         // goes back to be written into again: a fresh one per chunk, freed on another thread,
         // kept malloc consolidating and the kernel clearing pages.
         let buffers = PartBuffers()
-        try PlacementAssessor(policy: policy, asOf: asOf).assessInOrder(
+        let machines = try PlacementAssessor(policy: policy, asOf: asOf).assessInOrder(
             prepared.inventory, describing: false,
             head: { counted, waiverNotices in
                 summary = counted
@@ -103,7 +104,7 @@ public enum CheckWorkflow {
         if writer == nil { writer = JSONReportWriter(shell, summary: summary) }
         try write(writer!.finish(notices: notices, errors: []))
         timings.render = Date().timeIntervalSince(assessing)
-        return (shell.diagnostics, summary.blocked > 0 ? 1 : 0)
+        return ((shell.diagnostics, summary.blocked > 0 ? 1 : 0), machines)
     }
 
     /// The policy compiled and the manifests loaded: what every check starts from.
