@@ -8,6 +8,28 @@ import Foundation
 import PlacetEngine
 import PlacetLanguage
 
+/// Ids already read when a file's reading starts, by kind (nil for a kind not looked up), so
+/// that its references to them are resolved as its lines are converted. Rows never move, so
+/// the row found is the one `resolveReferences` would find.
+struct KnownRecordIDs: Sendable {
+    let indexes: [[String: Int]?]
+
+    func row(of id: String, kind: Int) -> Int? {
+        indexes[kind]?[id]
+    }
+}
+
+extension Value {
+    /// Absent or an empty collection: a default with no id in it to resolve.
+    fileprivate var holdsNoID: Bool {
+        switch self {
+        case .absent: true
+        case .collection(let items): items.isEmpty
+        default: false
+        }
+    }
+}
+
 struct DirectLineConverter: Sendable {
     private let schema: Schema
     /// Each kind's values before any field is read: the schema defaults, else absent.
@@ -21,6 +43,9 @@ struct DirectLineConverter: Sendable {
     private let kinds: QuotedNameTable
     private let fields: [QuotedNameTable]
     private let enumerationCases: [QuotedNameTable]
+    /// Each kind's reference fields whose default is not absent, as bits: a line that leaves
+    /// one out still holds an id for `resolveReferences` to look up.
+    private let referenceDefaults: [UInt64]
 
     init(policy: CompiledPolicy) {
         schema = policy.schema
@@ -32,6 +57,14 @@ struct DirectLineConverter: Sendable {
             return mask
         }
         waiverKind = policy.program.contract.waiver?.record
+        referenceDefaults = policy.schema.records.indices.map { kind in
+            var mask: UInt64 = 0
+            for (index, field) in policy.schema.records[kind].fields.enumerated().prefix(64)
+            where field.type.refersToRecord && !(policy.defaults[kind][index] ?? .absent).holdsNoID {
+                mask |= 1 << UInt64(index)
+            }
+            return mask
+        }
         // From the same dictionaries the general path looks names up in, so both find the same.
         kinds = QuotedNameTable(policy.schema.recordIndex.map { ($0.key, $0.value) })
         fields = policy.schema.records.map { record in QuotedNameTable(record.fieldIndex.map { ($0.key, $0.value) }) }
@@ -45,9 +78,10 @@ struct DirectLineConverter: Sendable {
     }
 
     /// The manifest on `range` of `bytes` (line `line` of `file`), or nil when the general path must read it.
-    /// `members` is scratch space, reused from line to line.
+    /// `members` is scratch space, reused from line to line. References to ids in `known` are
+    /// resolved here, on the converting core, rather than after every file is read.
     func convert(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, line: Int, file: ManifestFileContext,
-                 members: inout [Member]) -> ConvertedManifest? {
+                 members: inout [Member], known: KnownRecordIDs? = nil) -> ConvertedManifest? {
         var scanner = LineScanner(bytes: bytes, index: range.lowerBound, end: range.upperBound)
         members.removeAll(keepingCapacity: true)
         guard let open = scanner.object(into: &members) else { return nil }
@@ -89,7 +123,7 @@ struct DirectLineConverter: Sendable {
             given |= bit
             if field == record.idField { idValue = member.value }
             var found: [(kind: Int, text: String, range: Range<Int>)] = []
-            guard let value = read(bytes, member.value, as: record.fields[field].type, references: &found) else { return nil }
+            guard let value = read(bytes, member.value, as: record.fields[field].type, known: known, references: &found) else { return nil }
             values[field] = value
             if !found.isEmpty, references.isEmpty { references.reserveCapacity(members.count) }
             for reference in found {
@@ -106,27 +140,32 @@ struct DirectLineConverter: Sendable {
         result.id = id
         result.idPosition = position(idValue.lowerBound)
         result.values = values
+        result.unresolvedFields = referenceDefaults[kind] & ~given
+        for reference in references { result.unresolvedFields |= 1 << UInt64(reference.field) }
         result.references = references
         return result
     }
 
     /// A JSON value read as `type`, as ValueReader reads its document node; nil where ValueReader
     /// would report an error (or the value is one the general path should judge).
-    private func read(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, as type: PlacetType,
+    private func read(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, as type: PlacetType, known: KnownRecordIDs?,
                       references: inout [(kind: Int, text: String, range: Range<Int>)]) -> Value? {
         let first = bytes[range.lowerBound]
         switch type {
         case .optional(let inner):
-            return first == UInt8(ascii: "n") ? .absent : read(bytes, range, as: inner, references: &references)
+            return first == UInt8(ascii: "n") ? .absent : read(bytes, range, as: inner, known: known, references: &references)
         case .set(let element), .list(let element):
             guard first == UInt8(ascii: "[") else { return nil }
             var values: [Value] = []
             var scanner = LineScanner(bytes: bytes, index: range.lowerBound + 1, end: range.upperBound)
             while let item = scanner.arrayElement() {
-                guard let value = read(bytes, item, as: element, references: &references) else { return nil }
+                guard let value = read(bytes, item, as: element, known: known, references: &references) else { return nil }
                 values.append(value)
             }
-            if case .set = type, !element.refersToRecord { return Value.makeSet(values) }
+            // A set of ids is ordered once they are rows: here if every one was known, else when resolved.
+            if case .set = type, !element.refersToRecord || !values.contains(where: { if case .string = $0 { true } else { false } }) {
+                return Value.makeSet(values)
+            }
             return .collection(values)
         case .bool:
             if first == UInt8(ascii: "t") { return .bool(true) }
@@ -149,6 +188,7 @@ struct DirectLineConverter: Sendable {
             guard first == UInt8(ascii: "\"") else { return nil }
             let text = Self.text(bytes, range)
             guard !text.isEmpty else { return nil }
+            if let row = known?.row(of: text, kind: kind) { return .record(row) }
             references.append((kind, text, range))
             return .string(text)
         case .map, .valueRecord, .emptyCollection, .error:

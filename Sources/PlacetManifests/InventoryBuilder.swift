@@ -12,6 +12,8 @@ package struct InventoryBuilder {
     package var bag: DiagnosticBag
     /// References by id, resolved by `resolveReferences` once every manifest has been read.
     var pending: [PendingReference] = []
+    /// By kind, the fields (as bits) that some row still holds ids in, for `resolveReferences`.
+    var unresolvedFields: [UInt64] = []
     /// Compiled from the policy schema the first time an XML file is read.
     private var xmlValidator: XMLSchemaValidator?
     /// Made the first time a JSON Lines file is read, then kept: its name tables cost more
@@ -23,6 +25,7 @@ package struct InventoryBuilder {
         self.policy = policy
         self.inventory = Inventory(recordKinds: policy.schema.records.count)
         self.bag = DiagnosticBag(limit: errorLimit)
+        self.unresolvedFields = Array(repeating: 0, count: policy.schema.records.count)
     }
 
     // MARK: Files
@@ -114,7 +117,8 @@ package struct InventoryBuilder {
     private mutating func readJSONLines(_ file: ManifestFileContext) {
         var reserved = false
         let direct = sharedLineConverter()
-        JSONLinesReader.read(file, converter: ManifestConverter(policy: policy), direct: direct) { chunk, lines in
+        JSONLinesReader.read(file, converter: ManifestConverter(policy: policy), direct: direct,
+                             known: knownIDs(reading: file.bytes.count)) { chunk, lines in
             chunk.withUnsafeBufferPointer { manifests in
                 guard let first = manifests.baseAddress else { return true }
                 for index in manifests.indices {
@@ -129,6 +133,20 @@ package struct InventoryBuilder {
                 return true
             }
         }
+    }
+
+    /// The ids a file's lines may be resolved against as they are converted: every kind read so
+    /// far but placements (waivers name placements of the same input, which streaming sets
+    /// aside). While the file is read, its own records of a kind looked up here copy that
+    /// kind's index once (the converters still hold it), so a kind is looked up only when its
+    /// index is small beside the file: many small files do not each copy a large index.
+    private func knownIDs(reading bytes: Int) -> KnownRecordIDs? {
+        let placementKind = policy.program.placementRecord
+        let indexes = inventory.tables.indices.map { kind -> [String: Int]? in
+            let table = inventory.tables[kind]
+            return kind == placementKind || table.count == 0 || table.count > bytes / 16 ? nil : table.indexByID
+        }
+        return indexes.contains { $0 != nil } ? KnownRecordIDs(indexes: indexes) : nil
     }
 
     /// Adds manifests given as a document tree of another file (inline in a policy test).
@@ -159,6 +177,7 @@ package struct InventoryBuilder {
                                                                  length: id.count)))
             return
         }
+        unresolvedFields[kind] |= manifest.pointee.unresolvedFields
         let placementKind = policy.program.placementRecord
         for reference in manifest.pointee.references {
             // An id already read is known for good (tables only grow): no need to remember where

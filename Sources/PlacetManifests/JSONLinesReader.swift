@@ -14,15 +14,15 @@ enum JSONLinesReader {
     /// most a few chunks ahead, so a large file's converted manifests are never all held at
     /// once. `consume` is also given the file's number of lines; it returns false to stop.
     static func read(_ file: ManifestFileContext, converter: ManifestConverter, direct: DirectLineConverter,
-                     consume: ([ConvertedManifest], _ lines: Int) -> Bool) {
+                     known: KnownRecordIDs? = nil, consume: ([ConvertedManifest], _ lines: Int) -> Bool) {
         let (chunks, lines) = lineChunks(file.bytes, target: 1 << 18)
         if chunks.count <= 1 {
-            if let chunk = chunks.first { _ = consume(convertChunk(chunk, file, converter, direct), lines) }
+            if let chunk = chunks.first { _ = consume(convertChunk(chunk, file, converter, direct, known), lines) }
             return
         }
         let workers = min(chunks.count, ProcessInfo.processInfo.activeProcessorCount)
         let pipeline = OrderedPipeline<[ConvertedManifest]>(chunks: chunks.count, ahead: 8 * workers)
-        let convert = { @Sendable (index: Int) in convertChunk(chunks[index], file, converter, direct) }
+        let convert = { @Sendable (index: Int) in convertChunk(chunks[index], file, converter, direct, known) }
         pipeline.start(workers: workers) { _ in
             while let index = pipeline.claim() {
                 pipeline.deliver(index, convert(index))
@@ -36,7 +36,8 @@ enum JSONLinesReader {
     }
 
     private static func convertChunk(_ chunk: (start: Int, end: Int, firstLine: Int), _ file: ManifestFileContext,
-                                     _ converter: ManifestConverter, _ direct: DirectLineConverter) -> [ConvertedManifest] {
+                                     _ converter: ManifestConverter, _ direct: DirectLineConverter,
+                                     _ known: KnownRecordIDs?) -> [ConvertedManifest] {
         var converted: [ConvertedManifest] = []
         var members: [DirectLineConverter.Member] = []
         file.bytes.withUnsafeBufferPointer { buffer in
@@ -48,7 +49,7 @@ enum JSONLinesReader {
                 while lineEnd < chunk.end, buffer[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
                 let isBlank = buffer[lineStart..<lineEnd].allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
                 if !isBlank {
-                    let manifest = direct.convert(buffer, lineStart..<lineEnd, line: lineNumber, file: file, members: &members)
+                    let manifest = direct.convert(buffer, lineStart..<lineEnd, line: lineNumber, file: file, members: &members, known: known)
                         ?? convertLine(buffer, lineStart..<lineEnd, line: lineNumber, file, converter)
                     errors += manifest.diagnostics.count
                     converted.append(manifest)

@@ -27,6 +27,9 @@ struct ConvertedManifest: Sendable {
     var origin: SourceLocation
     /// Where the `id:` value is, for errors about the id (a duplicate points there, not at the manifest's start).
     var idPosition: Position?
+    /// The fields (as bits; past the 64th, all) whose values may still name records by id,
+    /// for `resolveReferences`: the others hold rows already, or no reference.
+    var unresolvedFields = UInt64.max
 
     static func failure(_ diagnostic: Diagnostic) -> ConvertedManifest {
         ConvertedManifest(diagnostics: [diagnostic], origin: diagnostic.location ?? SourceLocation(file: "", line: 0, column: 0))

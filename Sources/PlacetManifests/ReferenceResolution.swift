@@ -56,10 +56,12 @@ extension InventoryBuilder {
         }
         for kind in schema.records.indices {
             // Offsets, types and targets only: a whole field, copied per row, would be most of the work.
+            // Fields every row of which was resolved as it was read are passed by.
+            let unresolved = unresolvedFields[kind]
             let fields = schema.records[kind].fields.enumerated().compactMap { offset, field in
-                field.type.referencedRecord.map { (index: offset, type: field.type, target: $0) }
+                offset < 64 && unresolved >> UInt64(offset) & 1 == 0 ? nil : field.type.referencedRecord.map { (index: offset, type: field.type, target: $0) }
             }
-            if fields.isEmpty { continue }
+            if fields.isEmpty || inventory.tables[kind].count == 0 { continue }
             // Taken out of the table so that rows are uniquely held and change in place.
             var rows: [[Value]] = []
             swap(&rows, &inventory.tables[kind].rows)
@@ -108,15 +110,26 @@ extension InventoryBuilder {
         return resolve(value, as: type, in: inventory.tables[target].indexByID)
     }
 
+    /// Whether a value of a reference field still names its record by id (else it is a row already).
+    private static func isID(_ value: Value) -> Bool {
+        if case .record = value { false } else { true }
+    }
+
     /// The same, given the rows by id of the kind `type` refers to.
     private static func resolve(_ value: Value, as type: PlacetType, in index: [String: Int]) -> Value {
         switch type {
         case .optional(let inner): return value == .absent ? .absent : resolve(value, as: inner, in: index)
         case .record:
+            // A row already (resolved as its line was read) stays.
+            if case .record = value { return value }
             guard case .string(let id) = value, let row = index[id] else { return .absent }
             return .record(row)
-        case .set(let element): return Value.makeSet(value.elements.map { resolve($0, as: element, in: index) })
-        case .list(let element): return .collection(value.elements.map { resolve($0, as: element, in: index) })
+        case .set(let element):
+            guard value.elements.contains(where: Self.isID) else { return value }
+            return Value.makeSet(value.elements.map { resolve($0, as: element, in: index) })
+        case .list(let element):
+            guard value.elements.contains(where: Self.isID) else { return value }
+            return .collection(value.elements.map { resolve($0, as: element, in: index) })
         default: return value
         }
     }

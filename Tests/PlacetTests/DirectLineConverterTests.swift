@@ -97,4 +97,84 @@ import Testing
             #expect(taken > Self.lines.count / 2, "\(name): the fast path took only \(taken) of \(Self.lines.count) lines")
         }
     }
+    /// References to ids already read are resolved as a line is converted, to the rows the
+    /// resolution after every file gives; the fields left to it are named, and only those.
+    /// `every`: 1, every id is known; 2, every other one, so that fields mix rows and ids.
+    @Test(arguments: [1, 2])
+    func knownReferencesResolveToTheRowsResolvingLaterGives(every: Int) throws {
+        let inventory = ManifestLoader(policy: Fixtures.baseline).load(paths: [Fixtures.acmeDirectory.path]).inventory
+        let placementKind = Fixtures.baseline.program.placementRecord
+        let known = KnownRecordIDs(indexes: inventory.tables.indices.map { kind in
+            kind == placementKind ? nil : inventory.tables[kind].indexByID.filter { $0.value % every == 0 }
+        })
+        let text = Self.lines.joined(separator: "\n") + "\n"
+        let file = ManifestFileContext(path: "lines.jsonl", bytes: Array(text.utf8), format: .jsonl)
+        let direct = DirectLineConverter(policy: Fixtures.baseline)
+        var members: [DirectLineConverter.Member] = []
+        var settled = 0
+        var resolvedHere = 0
+        file.bytes.withUnsafeBufferPointer { buffer in
+            var start = 0
+            var line = 1
+            while start < buffer.count {
+                var end = start
+                while end < buffer.count, buffer[end] != UInt8(ascii: "\n") { end += 1 }
+                let later = direct.convert(buffer, start..<end, line: line, file: file, members: &members)
+                let now = direct.convert(buffer, start..<end, line: line, file: file, members: &members, known: known)
+                #expect((later == nil) == (now == nil), "line \(line)")
+                if let later, let now, let kind = now.kind {
+                    let fields = Fixtures.baseline.schema.records[kind].fields
+                    for (index, field) in fields.enumerated() {
+                        let expected = InventoryBuilder.resolve(later.values[index], as: field.type, in: inventory)
+                        // Resolving what was resolved already changes nothing.
+                        #expect(InventoryBuilder.resolve(now.values[index], as: field.type, in: inventory) == expected, "line \(line), \(field.name)")
+                        if now.unresolvedFields >> UInt64(index) & 1 == 0 {
+                            // Passed by at the end: already what resolving gives.
+                            #expect(now.values[index] == (field.type.refersToRecord ? expected : later.values[index]),
+                                    "line \(line), \(field.name): \(now.values[index]) against \(expected)")
+                            if field.type.refersToRecord, now.values[index] != later.values[index] { resolvedHere += 1 }
+                        } else {
+                            #expect(field.type.refersToRecord, "line \(line), \(field.name): left to resolve, but it names no record")
+                        }
+                    }
+                    // Only ids not known (placements' among them) are left to look up.
+                    #expect(now.references.map(\.id) == later.references.filter { known.row(of: $0.id, kind: $0.target) == nil }.map(\.id), "line \(line)")
+                    if now.unresolvedFields == 0 { settled += 1 }
+                }
+                start = end + 1
+                line += 1
+            }
+        }
+        if every == 1 { #expect(settled > Self.lines.count / 2, "only \(settled) of \(Self.lines.count) lines were resolved while read") }
+        #expect(resolvedHere > 0)
+    }
+
+    /// A set of records is a set of rows, ordered by row, once every id in it is known; with
+    /// one unknown it stays as written for the resolution after every file.
+    @Test func aSetOfKnownRecordsIsOrderedByRow() throws {
+        let (compiled, diagnostics) = Fixtures.compile(adding: "record Bundle {\n  id: string\n  members: set of Dataset = []\n}\n")
+        let policy = try #require(compiled, "\(diagnostics.map(\.message))")
+        let datasetKind = try #require(policy.schema.recordIndex["Dataset"])
+        let bundleKind = try #require(policy.schema.recordIndex["Bundle"])
+        var indexes = [[String: Int]?](repeating: nil, count: policy.schema.records.count)
+        indexes[datasetKind] = ["ds-a": 2, "ds-b": 0, "ds-c": 1]
+        let known = KnownRecordIDs(indexes: indexes)
+        let direct = DirectLineConverter(policy: policy)
+        func convert(_ members: String?) -> ConvertedManifest? {
+            let line = #"{"apiVersion":"placet/v1","kind":"Bundle","id":"b""# + (members.map { #","members":["# + $0 + "]" } ?? "") + "}"
+            let file = ManifestFileContext(path: "b.jsonl", bytes: Array(line.utf8), format: .jsonl)
+            var scratch: [DirectLineConverter.Member] = []
+            return file.bytes.withUnsafeBufferPointer { direct.convert($0, 0..<$0.count, line: 1, file: file, members: &scratch, known: known) }
+        }
+        let field = try #require(policy.schema.records[bundleKind].fieldIndex["members"])
+        let all = try #require(convert(#""ds-a","ds-b","ds-c","ds-b""#))
+        #expect(all.values[field] == .collection([.record(0), .record(1), .record(2)]))
+        #expect(all.unresolvedFields >> UInt64(field) & 1 == 0 && all.references.isEmpty)
+        let some = try #require(convert(#""ds-a","ds-x""#))
+        #expect(some.values[field] == .collection([.record(2), .string("ds-x")]))
+        #expect(some.unresolvedFields >> UInt64(field) & 1 == 1 && some.references.map(\.id) == ["ds-x"])
+        // Left out, the field holds its default, which names nothing.
+        let none = try #require(convert(nil))
+        #expect(none.values[field] == .collection([]) && none.unresolvedFields == 0)
+    }
 }

@@ -62,6 +62,39 @@ import Testing
             == ["manifest.malformedJSON:10", "manifest.malformedJSON:900", "manifest.malformedJSON:1800", "manifest.tooManyErrors:0"])
     }
 
+    /// References to manifests read before a large file are resolved as its lines are
+    /// converted, the others once every file is read: in any order of files the rows are the same.
+    @Test func rowsDoNotDependOnWhetherReferencesWereReadBefore() throws {
+        let (inputs, _) = try Self.inputs(badLines: []) { _ in "" }
+        let references = Array(inputs.dropLast())
+        let big = try #require(inputs.last)
+        let kind = Fixtures.baseline.program.placementRecord
+        func rows(_ order: [ManifestInput]) -> [[Value]] {
+            let loaded = Fixtures.load(order)
+            #expect(loaded.diagnostics.isEmpty, "\(loaded.diagnostics.map(\.message).prefix(3))")
+            return loaded.inventory.tables[kind].rows
+        }
+        let resolvedAtTheEnd = rows([big] + references)
+        let fields = ["model", "datasets", "target"].compactMap { Fixtures.baseline.schema.records[kind].fieldIndex[$0] }
+        let allRows = resolvedAtTheEnd.allSatisfy { row in
+            fields.allSatisfy { field in
+                switch row[field] {
+                case .record, .absent: true
+                case .collection(let items): items.allSatisfy { if case .record = $0 { true } else { false } }
+                default: false
+                }
+            }
+        }
+        #expect(fields.count == 3 && allRows, "every reference a row")
+        // Compared as one flag: a failure would otherwise print every row.
+        let sameReadAfter = rows(references + [big]) == resolvedAtTheEnd
+        #expect(sameReadAfter, "references read before the placements")
+        // Targets after the placements, as in `placet bench`'s folders: the rest resolve as read.
+        let targetsLast = references.filter { $0.path != "targets.yaml" } + [big] + references.filter { $0.path == "targets.yaml" }
+        let sameTargetsLast = rows(targetsLast) == resolvedAtTheEnd
+        #expect(sameTargetsLast, "targets read after the placements")
+    }
+
     /// Each small JSON Lines file reserves room for its lines; growth must stay geometric, or
     /// thousands of one-line files copy the whole table once each.
     @Test func reservingALittleMorePerFileGrowsTheTableGeometrically() {
