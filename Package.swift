@@ -60,6 +60,8 @@ let package = Package(
         // The system libxml2, and the C helpers Swift 6 needs to call it.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(name: "CXMLSupport", dependencies: ["CLibXML2"]),
+        // glibc's mallopt, for the heap settings of a batch check.
+        .systemLibrary(name: "CHeap", path: "Sources/CHeap"),
         // Swift over libxml2: documents, XSD validation, xmlTextWriter; owns every C pointer.
         .target(name: "PlacetXML", dependencies: ["CLibXML2", "CXMLSupport"], swiftSettings: strictFeatures),
         // One renderer per output format.
@@ -100,7 +102,7 @@ let package = Package(
             name: "placet",
             dependencies: [
                 "PlacetLanguage", "PlacetEngine", "PlacetManifests", "PlacetReports", "PlacetWorkflows", "BaselinePack",
-                "PlacetLanguageServer", "PlacetServer",
+                "PlacetLanguageServer", "PlacetServer", "CHeap",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),

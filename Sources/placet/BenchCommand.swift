@@ -72,6 +72,8 @@ struct BenchCommand: ParsableCommand {
         if let stream {
             return try StreamBench.run(placements: stream, asOf: asOf, policies: policyOptions.policies, keep: keep)
         }
+        // As `check` runs a batch, so that the figures are its figures.
+        HeapSettings.forBatch()
         let root = keep.map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("placet-bench-\(ProcessInfo.processInfo.processIdentifier)")
         defer { if keep == nil { try? FileManager.default.removeItem(at: root) } }

@@ -74,6 +74,8 @@ struct CheckCommand: ParsableCommand {
             throw ExitCode(try StreamCheck.run(policyOptions: policyOptions, inputOptions: inputOptions, paths: paths,
                                                placements: placements, output: output, allowEmpty: allowEmpty))
         }
+        // Not for a stream, whose memory is held to a bound: a batch holds everything to the end.
+        HeapSettings.forBatch()
         let format = self.format ?? .text
         let asOf = try policyOptions.evaluationDate()
         if format == .json {
