@@ -110,13 +110,14 @@ public struct PlacementAssessor: Sendable {
     /// `itemMatches`: what that pass found for them (`MatchTable`), so their conditions are
     /// not evaluated again either; nil to evaluate them.
     /// `describing`: whether the decision names the placement's model, target and datasets
-    /// (for HTML and Markdown), and its findings where their subjects are written (for SARIF
-    /// and explain); the JSON report and the decision log do not, so `check --format json`
-    /// skips them.
+    /// (for HTML and Markdown), where the placement and its findings' subjects are written
+    /// (for SARIF and explain); the JSON report and the decision log write none of it, so
+    /// `check --format json` skips them.
     func decide(placement: Int, inventory: Inventory, waivers: WaiverBook, machine: inout Machine, only: UInt64 = .max,
                 itemMatches: UnsafeBufferPointer<UInt64>? = nil, describing: Bool = true) -> Decision {
         let placementKind = policy.program.placementRecord
-        let placementOrigin = inventory.tables[placementKind].origins[placement]
+        // Not copied where nothing is described: the JSON report and the log do not write it.
+        let placementOrigin = describing ? inventory.tables[placementKind].origins[placement] : nil
         var findings: [Finding] = []
         // Rules run in id order, so findings need sorting only when a rule's own come out of
         // order (by subject).
@@ -143,7 +144,8 @@ public struct PlacementAssessor: Sendable {
                     Self.forEachMatch(of: rule, code: code, placement: placement, machine: &machine, matched: matched) { machine, _ in
                         let (subjectValue, subjects) = Self.subject(of: rule, code: code, placement: placement, machine: &machine)
                         // A subject reached twice (directly and through lineage) is one finding.
-                        guard !findings[firstOfRule...].contains(where: { $0.subjects == subjects }) else { return }
+                        // By index: a slice's elements would be copied whole, a retain per field.
+                        for index in firstOfRule..<findings.count where findings[index].subjects == subjects { return }
                         guard case .string(let message) = Self.message(rule, code: code, machine: &machine) else { return }
                         var waiver: String?
                         if rule.effect == .block, !rule.unwaivable { waiver = waivers.waiver(rule: rule.index, placement: placement) }
@@ -164,7 +166,7 @@ public struct PlacementAssessor: Sendable {
         let blocked = findings.contains { $0.effect == .block && !$0.waived }
         guard describing else {
             return Decision(placement: inventory.tables[placementKind].ids[placement], outcome: blocked ? .block : .approve, findings: findings,
-                            location: placementOrigin, model: nil, target: nil, datasets: [])
+                            location: nil, model: nil, target: nil, datasets: [])
         }
         let row = inventory.tables[placementKind].rows[placement]
         func id(_ field: (slot: Int, kind: Int)?) -> String? {
