@@ -56,6 +56,22 @@ import Testing
         ("values one byte longer", { $0.replacingOccurrences(of: #"(?<!"kind"):"([a-zA-Z]+)""#, with: ":\"$1x\"", options: .regularExpression) }),
     ]
 
+    /// Calls `body` with each line of `file` (its bytes, where it starts and ends, its number).
+    static func forEachLine(of file: ManifestFileContext,
+                            _ body: (UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ line: Int) -> Void) {
+        file.bytes.withUnsafeBufferPointer { buffer in
+            var start = 0
+            var line = 1
+            while start < buffer.count {
+                var end = start
+                while end < buffer.count, buffer[end] != UInt8(ascii: "\n") { end += 1 }
+                body(buffer, start, end, line)
+                start = end + 1
+                line += 1
+            }
+        }
+    }
+
     @Test(arguments: variants.indices)
     func fastPathEqualsGeneralPath(variant: Int) throws {
         let (name, change) = Self.variants[variant]
@@ -65,32 +81,24 @@ import Testing
         let general = ManifestConverter(policy: Fixtures.baseline)
         var members: [DirectLineConverter.Member] = []
         var taken = 0
-        file.bytes.withUnsafeBufferPointer { buffer in
-            var start = 0
-            var line = 1
-            while start < buffer.count {
-                var end = start
-                while end < buffer.count, buffer[end] != UInt8(ascii: "\n") { end += 1 }
-                let slow = JSONLinesReader.convertLine(buffer, start..<end, line: line, file, general)
-                if let fast = direct.convert(buffer, start..<end, line: line, file: file, members: &members) {
-                    taken += 1
-                    #expect(slow.diagnostics.isEmpty, "\(name), line \(line): taken by the fast path, but the general path says \(slow.diagnostics.map(\.message))")
-                    #expect(fast.kind == slow.kind && fast.id == slow.id, "\(name), line \(line)")
-                    #expect(fast.values == slow.values, "\(name), line \(line): \(fast.values) against \(slow.values)")
-                    #expect(fast.origin == slow.origin && fast.idPosition == slow.idPosition, "\(name), line \(line)")
-                    #expect(fast.references.map(\.field) == slow.references.map(\.field), "\(name), line \(line)")
-                    #expect(fast.references.map(\.target) == slow.references.map(\.target), "\(name), line \(line)")
-                    #expect(fast.references.map(\.id) == slow.references.map(\.id), "\(name), line \(line)")
-                    #expect(fast.references.map(\.position) == slow.references.map(\.position), "\(name), line \(line)")
-                    #expect(fast.references.map(\.length) == slow.references.map(\.length), "\(name), line \(line)")
-                    #expect(fast.references.map { $0.location(in: file).sourceLine } == slow.references.map { $0.location(in: file).sourceLine },
-                            "\(name), line \(line)")
-                } else if slow.diagnostics.isEmpty, variant < 6, !buffer[start..<end].contains(UInt8(ascii: "\\")) {
-                    // The plain forms are the fast path's whole purpose: only waivers and escapes go the general way.
-                    #expect(slow.kind == Fixtures.baseline.program.contract.waiver?.record, "\(name), line \(line): declined a plain \(slow.kind.map { Fixtures.baseline.schema.records[$0].name } ?? "?"): \(String(decoding: buffer[start..<end], as: UTF8.self))")
-                }
-                start = end + 1
-                line += 1
+        Self.forEachLine(of: file) { buffer, start, end, line in
+            let slow = JSONLinesReader.convertLine(buffer, start..<end, line: line, file, general)
+            if let fast = direct.convert(buffer, start..<end, line: line, file: file, members: &members) {
+                taken += 1
+                #expect(slow.diagnostics.isEmpty, "\(name), line \(line): taken by the fast path, but the general path says \(slow.diagnostics.map(\.message))")
+                #expect(fast.kind == slow.kind && fast.id == slow.id, "\(name), line \(line)")
+                #expect(fast.values == slow.values, "\(name), line \(line): \(fast.values) against \(slow.values)")
+                #expect(fast.origin == slow.origin && fast.idPosition == slow.idPosition, "\(name), line \(line)")
+                #expect(fast.references.map(\.field) == slow.references.map(\.field), "\(name), line \(line)")
+                #expect(fast.references.map(\.target) == slow.references.map(\.target), "\(name), line \(line)")
+                #expect(fast.references.map(\.id) == slow.references.map(\.id), "\(name), line \(line)")
+                #expect(fast.references.map(\.position) == slow.references.map(\.position), "\(name), line \(line)")
+                #expect(fast.references.map(\.length) == slow.references.map(\.length), "\(name), line \(line)")
+                #expect(fast.references.map { $0.location(in: file).sourceLine } == slow.references.map { $0.location(in: file).sourceLine },
+                        "\(name), line \(line)")
+            } else if slow.diagnostics.isEmpty, variant < 6, !buffer[start..<end].contains(UInt8(ascii: "\\")) {
+                // The plain forms are the fast path's whole purpose: only waivers and escapes go the general way.
+                #expect(slow.kind == Fixtures.baseline.program.contract.waiver?.record, "\(name), line \(line): declined a plain \(slow.kind.map { Fixtures.baseline.schema.records[$0].name } ?? "?"): \(String(decoding: buffer[start..<end], as: UTF8.self))")
             }
         }
         if variant < 5 || name == "non-ASCII before the references" || name == "long line" {
@@ -113,36 +121,28 @@ import Testing
         var members: [DirectLineConverter.Member] = []
         var settled = 0
         var resolvedHere = 0
-        file.bytes.withUnsafeBufferPointer { buffer in
-            var start = 0
-            var line = 1
-            while start < buffer.count {
-                var end = start
-                while end < buffer.count, buffer[end] != UInt8(ascii: "\n") { end += 1 }
-                let later = direct.convert(buffer, start..<end, line: line, file: file, members: &members)
-                let now = direct.convert(buffer, start..<end, line: line, file: file, members: &members, known: known)
-                #expect((later == nil) == (now == nil), "line \(line)")
-                if let later, let now, let kind = now.kind {
-                    let fields = Fixtures.baseline.schema.records[kind].fields
-                    for (index, field) in fields.enumerated() {
-                        let expected = InventoryBuilder.resolve(later.values[index], as: field.type, in: inventory)
-                        // Resolving what was resolved already changes nothing.
-                        #expect(InventoryBuilder.resolve(now.values[index], as: field.type, in: inventory) == expected, "line \(line), \(field.name)")
-                        if now.unresolvedFields >> UInt64(index) & 1 == 0 {
-                            // Passed by at the end: already what resolving gives.
-                            #expect(now.values[index] == (field.type.refersToRecord ? expected : later.values[index]),
-                                    "line \(line), \(field.name): \(now.values[index]) against \(expected)")
-                            if field.type.refersToRecord, now.values[index] != later.values[index] { resolvedHere += 1 }
-                        } else {
-                            #expect(field.type.refersToRecord, "line \(line), \(field.name): left to resolve, but it names no record")
-                        }
+        Self.forEachLine(of: file) { buffer, start, end, line in
+            let later = direct.convert(buffer, start..<end, line: line, file: file, members: &members)
+            let now = direct.convert(buffer, start..<end, line: line, file: file, members: &members, known: known)
+            #expect((later == nil) == (now == nil), "line \(line)")
+            if let later, let now, let kind = now.kind {
+                let fields = Fixtures.baseline.schema.records[kind].fields
+                for (index, field) in fields.enumerated() {
+                    let expected = InventoryBuilder.resolve(later.values[index], as: field.type, in: inventory)
+                    // Resolving what was resolved already changes nothing.
+                    #expect(InventoryBuilder.resolve(now.values[index], as: field.type, in: inventory) == expected, "line \(line), \(field.name)")
+                    if now.unresolvedFields >> UInt64(index) & 1 == 0 {
+                        // Passed by at the end: already what resolving gives.
+                        #expect(now.values[index] == (field.type.refersToRecord ? expected : later.values[index]),
+                                "line \(line), \(field.name): \(now.values[index]) against \(expected)")
+                        if field.type.refersToRecord, now.values[index] != later.values[index] { resolvedHere += 1 }
+                    } else {
+                        #expect(field.type.refersToRecord, "line \(line), \(field.name): left to resolve, but it names no record")
                     }
-                    // Only ids not known (placements' among them) are left to look up.
-                    #expect(now.references.map(\.id) == later.references.filter { known.row(of: $0.id, kind: $0.target) == nil }.map(\.id), "line \(line)")
-                    if now.unresolvedFields == 0 { settled += 1 }
                 }
-                start = end + 1
-                line += 1
+                // Only ids not known (placements' among them) are left to look up.
+                #expect(now.references.map(\.id) == later.references.filter { known.row(of: $0.id, kind: $0.target) == nil }.map(\.id), "line \(line)")
+                if now.unresolvedFields == 0 { settled += 1 }
             }
         }
         if every == 1 { #expect(settled > Self.lines.count / 2, "only \(settled) of \(Self.lines.count) lines were resolved while read") }
