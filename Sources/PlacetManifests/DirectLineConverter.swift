@@ -10,12 +10,79 @@ import PlacetLanguage
 
 /// Ids already read when a file's reading starts, by kind (nil for a kind not looked up), so
 /// that its references to them are resolved as its lines are converted. Rows never move, so
-/// the row found is the one `resolveReferences` would find.
+/// the row found is the one `resolveReferences` would find. An id is found by its bytes, as
+/// the line spells it, without a String made and hashed; one not found here (spelled in
+/// another Unicode normalization, say) is resolved at the end as before.
 struct KnownRecordIDs: Sendable {
-    let indexes: [[String: Int]?]
+    private let tables: [IDTable?]
+
+    init(indexes: [[String: Int]?]) {
+        tables = indexes.map { $0.map(IDTable.init) }
+    }
 
     func row(of id: String, kind: Int) -> Int? {
-        indexes[kind]?[id]
+        var id = id
+        return id.withUTF8 { row(of: $0, 0..<$0.count, kind: kind) }
+    }
+
+    /// The row of the id spelled by `range` of `bytes` (quotes excluded).
+    func row(of bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, kind: Int) -> Int? {
+        tables[kind]?.row(of: bytes, range)
+    }
+}
+
+/// Rows by id, the ids' bytes kept one after another: an open-addressed table of FNV-1a
+/// hashes, each hit confirmed by comparing the bytes.
+struct IDTable: Sendable {
+    private let bytes: [UInt8]
+    /// Per entry: where its id starts in `bytes`, its length and its row.
+    private let entries: [(start: Int, length: Int, row: Int)]
+    /// Index into `entries` plus one; 0 is an empty slot.
+    private let slots: [Int32]
+    private let mask: Int
+
+    init(_ index: [String: Int]) {
+        var bytes: [UInt8] = []
+        var entries: [(start: Int, length: Int, row: Int)] = []
+        entries.reserveCapacity(index.count)
+        for (id, row) in index {
+            entries.append((bytes.count, id.utf8.count, row))
+            bytes.append(contentsOf: id.utf8)
+        }
+        var size = 8
+        while size < entries.count * 2 { size *= 2 }
+        mask = size - 1
+        var slots = [Int32](repeating: 0, count: size)
+        bytes.withUnsafeBufferPointer { buffer in
+            for (position, entry) in entries.enumerated() {
+                var slot = Self.hash(buffer, entry.start, entry.length) & (size - 1)
+                while slots[slot] != 0 { slot = (slot + 1) & (size - 1) }
+                slots[slot] = Int32(position + 1)
+            }
+        }
+        self.bytes = bytes
+        self.entries = entries
+        self.slots = slots
+    }
+
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Int {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for offset in start..<(start + count) { hash = (hash ^ UInt64(bytes[offset])) &* 0x100_0000_01b3 }
+        return Int(truncatingIfNeeded: hash ^ hash >> 29)
+    }
+
+    func row(of text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+        guard !range.isEmpty, let base = text.baseAddress else { return nil }
+        var slot = Self.hash(text, range.lowerBound, range.count) & mask
+        return bytes.withUnsafeBufferPointer { bytes in
+            while true {
+                let entry = Int(slots[slot])
+                if entry == 0 { return nil }
+                let (start, length, row) = entries[entry - 1]
+                if length == range.count, memcmp(bytes.baseAddress! + start, base + range.lowerBound, length) == 0 { return row }
+                slot = (slot + 1) & mask
+            }
+        }
     }
 }
 
@@ -186,9 +253,9 @@ struct DirectLineConverter: Sendable {
             return .enumCase(caseIndex)
         case .record(let kind):
             guard first == UInt8(ascii: "\"") else { return nil }
+            if let known, let row = known.row(of: bytes, (range.lowerBound + 1)..<(range.upperBound - 1), kind: kind) { return .record(row) }
             let text = Self.text(bytes, range)
             guard !text.isEmpty else { return nil }
-            if let row = known?.row(of: text, kind: kind) { return .record(row) }
             references.append((kind, text, range))
             return .string(text)
         case .map, .valueRecord, .emptyCollection, .error:

@@ -177,4 +177,24 @@ import Testing
         let none = try #require(convert(nil))
         #expect(none.values[field] == .collection([]) && none.unresolvedFields == 0)
     }
+    /// Ids are found by their bytes, every one of thousands, and nothing else is: not a prefix,
+    /// not an empty id, not an id of one byte more.
+    @Test func idTableFindsEveryIdByItsBytesAndNothingElse() {
+        var index: [String: Int] = ["ø-ünïcödé": 5_000]
+        for row in 0..<5_000 { index["ds-\(row)"] = row }
+        let table = IDTable(index)
+        func row(_ id: String) -> Int? {
+            var id = id
+            return id.withUTF8 { table.row(of: $0, 0..<$0.count) }
+        }
+        let wrong = index.filter { row($0.key) != $0.value }
+        #expect(wrong.isEmpty, "\(wrong.count) ids not found as written, as \(wrong.prefix(3))")
+        for missing in ["ds-5000", "ds-", "", "ds-00", "ds-1 ", "ø-ünïcöd"] {
+            #expect(row(missing) == nil, "\(missing)")
+        }
+        // Within a line: the range picks the id out of the bytes around it.
+        var line = #"["ds-42","ds-7"]"#
+        #expect(line.withUTF8 { table.row(of: $0, 2..<7) } == 42)
+        #expect(line.withUTF8 { table.row(of: $0, 10..<14) } == 7)
+    }
 }
