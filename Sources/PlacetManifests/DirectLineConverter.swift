@@ -17,7 +17,7 @@ struct KnownRecordIDs: Sendable {
     private let tables: [IDTable?]
 
     init(indexes: [[String: Int]?]) {
-        tables = indexes.map { $0.map(IDTable.init) }
+        tables = indexes.map { $0.map { IDTable($0.lazy.map { ($0.key, $0.value) }) } }
     }
 
     func row(of id: String, kind: Int) -> Int? {
@@ -27,27 +27,28 @@ struct KnownRecordIDs: Sendable {
 
     /// The row of the id spelled by `range` of `bytes` (quotes excluded).
     func row(of bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, kind: Int) -> Int? {
-        tables[kind]?.row(of: bytes, range)
+        tables[kind]?.value(of: bytes, range)
     }
 }
 
-/// Rows by id, the ids' bytes kept one after another: an open-addressed table of FNV-1a
-/// hashes, each hit confirmed by comparing the bytes.
+/// Values by name (rows by id, say), found by the name's bytes: the names kept one after
+/// another, an open-addressed table of FNV-1a hashes, each hit confirmed by comparing bytes.
 struct IDTable: Sendable {
     private let bytes: [UInt8]
-    /// Per entry: where its id starts in `bytes`, its length and its row.
-    private let entries: [(start: Int, length: Int, row: Int)]
+    /// Per entry: where its name starts in `bytes`, its length and its value.
+    private let entries: [(start: Int, length: Int, value: Int)]
     /// Index into `entries` plus one; 0 is an empty slot.
     private let slots: [Int32]
     private let mask: Int
 
-    init(_ index: [String: Int]) {
+    /// `names`: distinct names with their values.
+    init(_ names: some Collection<(String, Int)>) {
         var bytes: [UInt8] = []
-        var entries: [(start: Int, length: Int, row: Int)] = []
-        entries.reserveCapacity(index.count)
-        for (id, row) in index {
-            entries.append((bytes.count, id.utf8.count, row))
-            bytes.append(contentsOf: id.utf8)
+        var entries: [(start: Int, length: Int, value: Int)] = []
+        entries.reserveCapacity(names.count)
+        for (name, value) in names {
+            entries.append((bytes.count, name.utf8.count, value))
+            bytes.append(contentsOf: name.utf8)
         }
         var size = 8
         while size < entries.count * 2 { size *= 2 }
@@ -71,15 +72,16 @@ struct IDTable: Sendable {
         return Int(truncatingIfNeeded: hash ^ hash >> 29)
     }
 
-    func row(of text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+    /// The value of the name that `range` of `text` spells.
+    func value(of text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
         guard !range.isEmpty, let base = text.baseAddress else { return nil }
         var slot = Self.hash(text, range.lowerBound, range.count) & mask
         return bytes.withUnsafeBufferPointer { bytes in
             while true {
                 let entry = Int(slots[slot])
                 if entry == 0 { return nil }
-                let (start, length, row) = entries[entry - 1]
-                if length == range.count, memcmp(bytes.baseAddress! + start, base + range.lowerBound, length) == 0 { return row }
+                let (start, length, value) = entries[entry - 1]
+                if length == range.count, memcmp(bytes.baseAddress! + start, base + range.lowerBound, length) == 0 { return value }
                 slot = (slot + 1) & mask
             }
         }
@@ -296,50 +298,17 @@ struct DirectLineConverter: Sendable {
     }
 }
 
-/// Names found by their bytes, quotes included, as they stand in a line: an open-addressed
-/// table of FNV-1a hashes, each hit confirmed by comparing the bytes.
+/// Names found by their bytes, quotes included, as they stand in a line.
 struct QuotedNameTable: Sendable {
-    private let names: [[UInt8]]
-    private let values: [Int]
-    /// Index into `names` plus one; 0 is an empty slot.
-    private let slots: [Int32]
-    private let mask: Int
+    private let table: IDTable
 
     init(_ pairs: [(name: String, value: Int)]) {
-        names = pairs.map { [UInt8(ascii: "\"")] + Array($0.name.utf8) + [UInt8(ascii: "\"")] }
-        values = pairs.map(\.value)
-        var size = 8
-        while size < pairs.count * 4 { size *= 2 }
-        mask = size - 1
-        var slots = [Int32](repeating: 0, count: size)
-        for (index, name) in names.enumerated() {
-            var slot = name.withUnsafeBufferPointer { Self.hash($0.baseAddress!, $0.count) } & mask
-            while slots[slot] != 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(index + 1)
-        }
-        self.slots = slots
-    }
-
-    private static func hash(_ start: UnsafePointer<UInt8>, _ count: Int) -> Int {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for offset in 0..<count { hash = (hash ^ UInt64(start[offset])) &* 0x100_0000_01b3 }
-        return Int(truncatingIfNeeded: hash ^ hash >> 29)
+        table = IDTable(pairs.map { ("\"" + $0.name + "\"", $0.value) })
     }
 
     /// The value of the name that `range` of `bytes` spells, quotes included.
     func value(of bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
-        guard let base = bytes.baseAddress, !range.isEmpty else { return nil }
-        let start = base + range.lowerBound
-        var slot = Self.hash(start, range.count) & mask
-        while true {
-            let entry = Int(slots[slot])
-            if entry == 0 { return nil }
-            let name = names[entry - 1]
-            if name.count == range.count, name.withUnsafeBufferPointer({ memcmp($0.baseAddress!, start, range.count) == 0 }) {
-                return values[entry - 1]
-            }
-            slot = (slot + 1) & mask
-        }
+        table.value(of: bytes, range)
     }
 }
 

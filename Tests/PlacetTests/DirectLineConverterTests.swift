@@ -182,10 +182,10 @@ import Testing
     @Test func idTableFindsEveryIdByItsBytesAndNothingElse() {
         var index: [String: Int] = ["ø-ünïcödé": 5_000]
         for row in 0..<5_000 { index["ds-\(row)"] = row }
-        let table = IDTable(index)
+        let table = IDTable(index.map { ($0.key, $0.value) })
         func row(_ id: String) -> Int? {
             var id = id
-            return id.withUTF8 { table.row(of: $0, 0..<$0.count) }
+            return id.withUTF8 { table.value(of: $0, 0..<$0.count) }
         }
         let wrong = index.filter { row($0.key) != $0.value }
         #expect(wrong.isEmpty, "\(wrong.count) ids not found as written, as \(wrong.prefix(3))")
@@ -194,7 +194,7 @@ import Testing
         }
         // Within a line: the range picks the id out of the bytes around it.
         var line = #"["ds-42","ds-7"]"#
-        #expect(line.withUTF8 { table.row(of: $0, 2..<7) } == 42)
-        #expect(line.withUTF8 { table.row(of: $0, 10..<14) } == 7)
+        #expect(line.withUTF8 { table.value(of: $0, 2..<7) } == 42)
+        #expect(line.withUTF8 { table.value(of: $0, 10..<14) } == 7)
     }
 }
