@@ -6,6 +6,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Dispatch
+import Foundation
 import PlacetLanguage
 
 public enum RegularFile {
@@ -60,7 +62,8 @@ public enum RegularFile {
     /// once more, and an array made zeroed first is written twice), at most `limit + 1` of them
     /// so that a file over the limit is seen; nil when a read fails, which is an error to
     /// report, never an empty file.
-    package static func readToEnd(_ descriptor: Int32, expected: Int, limit: Int) -> [UInt8]? {
+    package static func readToEnd(_ descriptor: Int32, expected: Int, limit: Int, inPartsFrom threshold: Int = 1 << 23) -> [UInt8]? {
+        if expected >= threshold, expected <= limit, let bytes = readInParts(descriptor, size: expected) { return bytes }
         var failed = false
         var readError: Int32 = 0
         var reachedEnd = false
@@ -94,5 +97,41 @@ public enum RegularFile {
             return nil
         }
         return bytes
+    }
+
+    /// A large regular file read in parts on every core at once: copying out of the page cache,
+    /// and touching the fresh pages the bytes land in, is most of the cost of a read, and one
+    /// core does it at one or two gigabytes a second. Nil (nothing read, the offset where it
+    /// was) unless the file is a regular one of `size` bytes, read from its start, and every
+    /// part was read whole with nothing past its end: `readToEnd` then reads it in turn.
+    private static func readInParts(_ descriptor: Int32, size: Int) -> [UInt8]? {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) == size,
+              lseek(descriptor, 0, SEEK_CUR) == 0 else { return nil }
+        let parts = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+        let partSize = (size + parts - 1) / parts
+        var whole = true
+        let bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, filled in
+            let base = UInt(bitPattern: buffer.baseAddress)
+            let readWhole = Locked(Array(repeating: false, count: parts))
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                var offset = part * partSize
+                let end = min(size, offset + partSize)
+                while offset < end {
+                    let result = pread(descriptor, UnsafeMutableRawPointer(bitPattern: base + UInt(offset)), end - offset, off_t(offset))
+                    if result < 0, errno == EINTR { continue }
+                    guard result > 0 else { return }
+                    offset += result
+                }
+                readWhole.withLock { $0[part] = true }
+            }
+            // One byte past the end: a file that grew since its size was taken is read in turn.
+            var past: UInt8 = 0
+            var atEnd: Int
+            repeat { atEnd = pread(descriptor, &past, 1, off_t(size)) } while atEnd < 0 && errno == EINTR
+            whole = atEnd == 0 && readWhole.withLock { $0.allSatisfy { $0 } }
+            filled = whole ? size : 0
+        }
+        return whole ? bytes : nil
     }
 }

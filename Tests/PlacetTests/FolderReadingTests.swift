@@ -213,6 +213,36 @@ import Testing
             == .failure(.unreadable(reason: "No such file or directory")))
     }
 
+    /// A large file is read in parts on every core at once (the threshold lowered here to one
+    /// byte): the same bytes as reading it in turn, and the descriptor's offset untouched,
+    /// which shows the parts were read. A file not of the expected size, or one already read
+    /// from, is read in turn from where it stands.
+    @Test(arguments: [1, 2, 3, 4_097, (1 << 16) + 7])
+    func largeFilesAreReadInPartsToTheSameBytes(size: Int) throws {
+        let directory = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("placements.jsonl")
+        let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 8) }
+        try Data(bytes).write(to: file)
+        func opened() -> Int32 { open(file.path, O_RDONLY | O_CLOEXEC) }
+
+        let inParts = opened()
+        defer { close(inParts) }
+        #expect(RegularFile.readToEnd(inParts, expected: size, limit: size, inPartsFrom: 1) == bytes)
+        #expect(lseek(inParts, 0, SEEK_CUR) == 0)
+
+        let expectingMore = opened()
+        defer { close(expectingMore) }
+        #expect(RegularFile.readToEnd(expectingMore, expected: size + 10, limit: size + 10, inPartsFrom: 1) == bytes)
+        #expect(lseek(expectingMore, 0, SEEK_CUR) == off_t(size))
+
+        let started = opened()
+        defer { close(started) }
+        var first: UInt8 = 0
+        #expect(read(started, &first, 1) == 1)
+        #expect(RegularFile.readToEnd(started, expected: size, limit: size, inPartsFrom: 1) == Array(bytes.dropFirst()))
+    }
+
     /// `placet test` read a test file, and each manifest file a test names, whole and with no
     /// limit (a FIFO gave "cannot read"): now a test naming a FIFO fails with the reason, the
     /// FIFO unopened, and a test file over the limit is refused by its size.
