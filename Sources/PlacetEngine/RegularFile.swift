@@ -9,6 +9,7 @@ import Glibc
 import Dispatch
 import Foundation
 import PlacetLanguage
+import Synchronization
 
 public enum RegularFile {
     /// Why a file was not read.
@@ -113,7 +114,7 @@ public enum RegularFile {
         var whole = true
         let bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, filled in
             let base = UInt(bitPattern: buffer.baseAddress)
-            let readWhole = Locked(Array(repeating: false, count: parts))
+            let partsRead = Atomic<Int>(0)
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 var offset = part * partSize
                 let end = min(size, offset + partSize)
@@ -123,13 +124,13 @@ public enum RegularFile {
                     guard result > 0 else { return }
                     offset += result
                 }
-                readWhole.withLock { $0[part] = true }
+                partsRead.add(1, ordering: .relaxed)
             }
             // One byte past the end: a file that grew since its size was taken is read in turn.
             var past: UInt8 = 0
             var atEnd: Int
             repeat { atEnd = pread(descriptor, &past, 1, off_t(size)) } while atEnd < 0 && errno == EINTR
-            whole = atEnd == 0 && readWhole.withLock { $0.allSatisfy { $0 } }
+            whole = atEnd == 0 && partsRead.load(ordering: .relaxed) == parts
             filled = whole ? size : 0
         }
         return whole ? bytes : nil
