@@ -68,19 +68,32 @@ enum READMECommands {
         return commands
     }
 
-    /// One scratch folder for the whole README, so later commands see what earlier ones wrote.
-    static let workspace: URL = {
+    /// The scratch folder of the suite now running (`READMEWorkspace`), so later commands see
+    /// what earlier ones wrote.
+    @TaskLocal static var workspace: URL?
+
+    static func makeWorkspace() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("placet-readme-\(UUID().uuidString)")
         let fileManager = FileManager.default
-        try? fileManager.createDirectory(at: folder.appendingPathComponent("Tests/PlacetTests"), withIntermediateDirectories: true)
-        try? fileManager.copyItem(at: Fixtures.policiesDirectory, to: folder.appendingPathComponent("policies"))
-        try? fileManager.copyItem(at: Fixtures.packageRoot.appendingPathComponent("Tests/PlacetTests/Fixtures"),
-                                  to: folder.appendingPathComponent("Tests/PlacetTests/Fixtures"))
+        try fileManager.createDirectory(at: folder.appendingPathComponent("Tests/PlacetTests"), withIntermediateDirectories: true)
+        try fileManager.copyItem(at: Fixtures.policiesDirectory, to: folder.appendingPathComponent("policies"))
+        try fileManager.copyItem(at: Fixtures.packageRoot.appendingPathComponent("Tests/PlacetTests/Fixtures"),
+                                 to: folder.appendingPathComponent("Tests/PlacetTests/Fixtures"))
         return folder
-    }()
+    }
 }
 
-@Suite(.serialized) struct READMETests {
+/// One scratch folder for the whole suite, made before its first command and removed after
+/// its last, so runs leave nothing behind in the temporary directory.
+struct READMEWorkspace: SuiteTrait, TestScoping {
+    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+        let folder = try READMECommands.makeWorkspace()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await READMECommands.$workspace.withValue(folder) { try await function() }
+    }
+}
+
+@Suite(.serialized, READMEWorkspace()) struct READMETests {
     @Test func theREADMEHasCommandsToRun() {
         #expect(READMECommands.all.count >= 15, "\(READMECommands.all.map(\.command))")
         #expect(READMECommands.all.contains { $0.command.contains("policies/examples/broken") && $0.expectedStatus == 2 })
@@ -91,7 +104,8 @@ enum READMECommands {
         let binary = PlacetExecutable.url.path
         let command = entry.command.replacingOccurrences(of: "swift run placet", with: "'\(binary)'")
         #expect(command.hasPrefix("'\(binary)'") || command.hasPrefix("cp "), "README.md:\(entry.line) is not a placet command: \(command)")
-        let result = try PlacetExecutable.run(["-c", command], in: READMECommands.workspace, executable: URL(fileURLWithPath: "/bin/sh"))
+        let workspace = try #require(READMECommands.workspace, "READMETests runs in the folder READMEWorkspace makes")
+        let result = try PlacetExecutable.run(["-c", command], in: workspace, executable: URL(fileURLWithPath: "/bin/sh"))
         #expect(result.status == entry.expectedStatus, "README.md:\(entry.line): \(entry.command)\n\(result.stderr)")
         #expect(!result.stderr.contains("Usage:"), "README.md:\(entry.line): \(result.stderr)")
     }
