@@ -10,7 +10,9 @@ enum HeapSettings {
     /// anything over 128 KiB freed at its top, so it calls `brk` (and faults pages in again)
     /// thousands of times: asking for 32 MiB more per step and keeping up to 256 MiB free
     /// saves about 3 % of a 100,000-placement check. The server (long running) and a streamed
-    /// check (held to a memory bound) keep glibc's defaults.
+    /// check (held to a memory bound) keep glibc's defaults. The shipped build links mimalloc
+    /// (scripts/release-build.sh), which then serves every allocation: these settings reach
+    /// only glibc's own malloc, left idle, and change nothing.
     static func forBatch() {
         #if os(Linux)
         _ = mallopt(M_TOP_PAD, 32 << 20)
