@@ -47,7 +47,7 @@ swift build "${flags[@]}" >&2
 binary="$(swift build -c release --static-swift-stdlib --show-bin-path)/placet"
 
 if $check; then
-  if [[ "$allocator" == mimalloc ]] && ! readelf -d "$binary" | grep -q 'NEEDED.*libmimalloc'; then
+  if [[ "$allocator" == mimalloc ]] && ! ldd "$binary" | grep -q 'libmimalloc'; then
     echo "release-build: $binary does not link libmimalloc" >&2
     exit 1
   fi
