@@ -75,4 +75,26 @@ import Yams
         #expect(hooks.map { $0["id"] as? String } == ["placet-fmt", "placet-lint"])
         #expect(hooks.map { $0["entry"] as? String } == ["placet fmt --check", "placet lint"])
     }
+
+    /// No Docker daemon runs here, so the image is not built in the tests; this holds the
+    /// Dockerfile to what its build needs. SwiftPM plans every target before building one, so a
+    /// test target's folder missing from the build stage fails `swift build --product placet`
+    /// (it did until Tests was copied). The run stage must have the heap library the shipped
+    /// build links.
+    @Test func theDockerfileCopiesWhatTheBuildReadsAndInstallsWhatTheBinaryLinks() throws {
+        let text = try String(contentsOf: Self.deploy.appendingPathComponent("docker/Dockerfile"), encoding: .utf8)
+        let stages = text.components(separatedBy: "\nFROM ").dropFirst()
+        try #require(stages.count == 2, "a build stage and a run stage")
+        let build = stages[stages.startIndex], run = stages[stages.startIndex + 1]
+        let copied = Set(build.split(separator: "\n").filter { $0.hasPrefix("COPY ") }.compactMap { $0.split(separator: " ").dropFirst().first.map(String.init) })
+        let root = Fixtures.packageRoot
+        let folders = ["Sources", "Plugins", "Tests", "policies"].filter { FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path) }
+        #expect(folders.count == 4)
+        for needed in ["Package.swift", "scripts/release-build.sh"] + folders {
+            #expect(copied.contains(needed), "the build stage does not copy \(needed)")
+        }
+        #expect(build.contains("scripts/release-build.sh)"), "the build stage builds with scripts/release-build.sh")
+        #expect(build.contains("libmimalloc-dev") && run.contains("libmimalloc2.0"))
+        #expect(run.contains("libxml2 "))
+    }
 }
